@@ -1,0 +1,384 @@
+package shelf.library;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The library kept in a shared folder: an append-only {@code history.log} of checksummed JSON lines,
+ * one per change, and the state rebuilt by replaying it.
+ *
+ * <p>Each node holds its own instance and follows the log incrementally: before every read or
+ * write it applies only the bytes appended since it last looked, so an operation costs O(1) in the
+ * length of the history. Writers serialize on an OS file lock; under it the store re-reads the tail,
+ * checks the fencing token against the highest one in the log, appends, and fsyncs before returning.
+ *
+ * <p>Line format: {@code <crc32 of the JSON, 8 hex digits> <JSON>\n}. A last line that is cut short
+ * or fails its checksum is a write interrupted by a crash, never acknowledged: it is skipped with a
+ * warning and cut off by the next writer. A bad line followed by good ones is corruption: an error
+ * that names the file and the line, never a silent reset.
+ */
+public final class FileLibraryStore implements LibraryStore {
+    private static final Logger log = LoggerFactory.getLogger(FileLibraryStore.class);
+
+    /** Writers in one JVM (tests run several nodes in one) queue here before taking the OS file lock. */
+    private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+    private static final long FILE_LOCK_WAIT_MS = 3_000;
+    private static final int READ_CHUNK = 1 << 20;
+
+    private final LibraryFiles files;
+    private final Path historyPath;
+    private final FileChannel channel;
+    private final ReentrantLock writers;
+    private final Clock clock;
+    private final int loanDays;
+    private final String who;
+    private LibraryState state;
+    private long offset;
+    private long lines;
+
+    private FileLibraryStore(LibraryFiles files, FileChannel channel, Clock clock, int loanDays, String who) {
+        this.files = files;
+        this.historyPath = files.history().toAbsolutePath().normalize();
+        this.channel = channel;
+        this.writers = IN_PROCESS.computeIfAbsent(historyPath, p -> new ReentrantLock());
+        this.clock = clock;
+        this.loanDays = loanDays;
+        this.who = who;
+    }
+
+    /**
+     * Opens the library in {@code dir} and replays its history.
+     *
+     * @param who how log lines name the owner, e.g. {@code "node 3"}
+     */
+    public static FileLibraryStore open(Path dir, Clock clock, int loanDays, String who) throws StoreException {
+        LibraryFiles files = new LibraryFiles(dir);
+        List<CatalogEntry> catalog = files.readCatalog();
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(files.history(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StoreException(files.history() + ": cannot open: " + e.getMessage(), e);
+        }
+        FileLibraryStore store = new FileLibraryStore(files, channel, clock, loanDays, who);
+        store.state = new LibraryState(catalog);
+        try {
+            store.underFileLock(() -> {
+                store.catchUp(true);
+                return null;
+            });
+        } catch (StoreException e) {
+            store.close();
+            throw e;
+        } catch (StaleTokenException e) {
+            store.close();
+            throw new IllegalStateException("opening the library checks no token", e);
+        }
+        log.info("{}: library {} opened: {} books, {} history records, highest token {}", who, dir,
+                store.state.size(), store.state.lastSeq(), store.state.highestToken());
+        return store;
+    }
+
+    @Override
+    public List<Outcome> apply(FencingToken token, int node, List<Command> commands) throws StaleTokenException, StoreException {
+        return underFileLock(() -> {
+            catchUp(true);
+            // Fencing: a token below the highest accepted, or the same token from another node, is a lapsed lease.
+            FencingToken highest = state.highestToken();
+            if (token.isBelow(highest) || token.equals(highest) && state.highestTokenNode() != node) {
+                throw new StaleTokenException(token, highest);
+            }
+            return appendDurably(token, node, commands);
+        });
+    }
+
+    private List<Outcome> appendDurably(FencingToken token, int node, List<Command> commands) throws StoreException {
+        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+        Instant now = clock.instant();
+        List<Outcome> outcomes = new ArrayList<>(commands.size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * commands.size());
+        int written = 0;
+        for (Command c : commands) {
+            LibraryState.Decision decision = state.decide(c, today, loanDays);
+            if (decision instanceof LibraryState.Decision.Answer answer) {
+                outcomes.add(answer.outcome());
+            } else if (decision instanceof LibraryState.Decision.Change change) {
+                HistoryRecord r = new HistoryRecord(state.lastSeq() + 1, now, change.op(), change.bookId(),
+                        change.user(), node, token.toString(), change.due(), c.requestId());
+                state.apply(r);
+                out.writeBytes(encode(r));
+                written++;
+                outcomes.add(new Outcome(true, LibraryState.describe(r), state.book(r.bookId())));
+            }
+        }
+        if (written > 0) {
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
+                long pos = offset;
+                while (buf.hasRemaining()) {
+                    pos += channel.write(buf, pos);
+                }
+                channel.force(false);
+                offset = pos;
+                lines += written;
+            } catch (IOException e) {
+                reload();
+                throw new StoreException(historyPath + ": write failed, nothing was applied: " + e.getMessage(), e);
+            }
+        }
+        return outcomes;
+    }
+
+    @Override
+    public synchronized List<Book> books() throws StoreException {
+        catchUp(false);
+        return state.books();
+    }
+
+    @Override
+    public synchronized List<Book> loansOf(String user) throws StoreException {
+        catchUp(false);
+        return state.loansOf(user);
+    }
+
+    @Override
+    public synchronized FencingToken highestToken() throws StoreException {
+        catchUp(false);
+        return state.highestToken();
+    }
+
+    @Override
+    public synchronized List<HistoryRecord> history(Integer bookId) throws StoreException {
+        catchUp(false);
+        List<HistoryRecord> result = new ArrayList<>();
+        forEachLine(0, offset, (line, start, end, number) -> {
+            HistoryRecord r = decode(line);
+            if (r != null && (bookId == null || r.bookId() == bookId)) {
+                result.add(r);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.warn("{}: closing {}: {}", who, historyPath, e.getMessage());
+        }
+    }
+
+    // ---- following the log ----
+
+    /** Applies every complete record appended since the last look. Called with this store's monitor held. */
+    private void catchUp(boolean mayRepair) throws StoreException {
+        long size;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            throw new StoreException(historyPath + ": cannot read: " + e.getMessage(), e);
+        }
+        if (size < offset) {
+            log.warn("{}: {} shrank from {} to {} bytes (recreated by CreateBooks?); replaying it from the start",
+                    who, historyPath, offset, size);
+            reload();
+            return;
+        }
+        long fileSize = size;
+        forEachLine(offset, fileSize, (line, start, end, number) -> {
+            HistoryRecord r = decode(line);
+            if (r == null) {
+                if (end + 1 < fileSize) {
+                    throw new LibraryCorruptException(historyPath + " line " + number
+                            + ": corrupted record (checksum or format) followed by more records; refusing to guess."
+                            + " Restore the file from a backup or move it away");
+                }
+                return;
+            }
+            try {
+                state.apply(r);
+            } catch (IllegalStateException e) {
+                throw new LibraryCorruptException(historyPath + " line " + number + ": " + e.getMessage());
+            }
+            offset = end + 1;
+            lines = number;
+        });
+        if (offset < fileSize) {
+            tornTail(offset, fileSize, lines + 1, mayRepair);
+        }
+    }
+
+    private void tornTail(long start, long size, long number, boolean mayRepair) throws StoreException {
+        if (!mayRepair) {
+            return;
+        }
+        log.warn("{}: {} line {}: skipping a torn last record ({} bytes), left by a write that crashed before"
+                + " it was acknowledged; cutting it off", who, historyPath, number, size - start);
+        try {
+            channel.truncate(start);
+            channel.force(true);
+        } catch (IOException e) {
+            throw new StoreException(historyPath + ": cannot cut off the torn record: " + e.getMessage(), e);
+        }
+    }
+
+    private void reload() throws StoreException {
+        state = new LibraryState(files.readCatalog());
+        offset = 0;
+        lines = 0;
+        catchUp(false);
+    }
+
+    private interface LineVisitor {
+        void visit(byte[] line, long start, long end, long number) throws StoreException;
+    }
+
+    /**
+     * Visits the newline-terminated lines in {@code [from, to)}; {@code end} is the newline's position and
+     * {@code number} the 1-based line number (counting from the line at {@code offset} as {@code lines + 1}
+     * when {@code from == offset}, else from 1).
+     */
+    private void forEachLine(long from, long to, LineVisitor visitor) throws StoreException {
+        long number = from == offset ? lines : 0;
+        byte[] carry = new byte[0];
+        long pos = from;
+        try {
+            while (pos < to) {
+                int n = (int) Math.min(READ_CHUNK, to - pos);
+                ByteBuffer chunk = ByteBuffer.allocate(carry.length + n);
+                chunk.put(carry);
+                while (chunk.hasRemaining()) {
+                    int r = channel.read(chunk, pos + chunk.position() - carry.length);
+                    if (r < 0) {
+                        break;
+                    }
+                }
+                byte[] data = Arrays.copyOf(chunk.array(), chunk.position());
+                long base = pos - carry.length;
+                int start = 0;
+                for (int i = 0; i < data.length; i++) {
+                    if (data[i] == '\n') {
+                        number++;
+                        visitor.visit(Arrays.copyOfRange(data, start, i), base + start, base + i, number);
+                        start = i + 1;
+                    }
+                }
+                carry = Arrays.copyOfRange(data, start, data.length);
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new StoreException(historyPath + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- the line format ----
+
+    static byte[] encode(HistoryRecord r) {
+        try {
+            byte[] json = Json.MAPPER.writeValueAsBytes(r);
+            CRC32 crc = new CRC32();
+            crc.update(json);
+            byte[] head = String.format("%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+            byte[] line = Arrays.copyOf(head, head.length + json.length + 1);
+            System.arraycopy(json, 0, line, head.length, json.length);
+            line[line.length - 1] = '\n';
+            return line;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + r, e);
+        }
+    }
+
+    /** The record in a line, or null when the line is cut short, fails its checksum or is not a record. */
+    static HistoryRecord decode(byte[] line) {
+        if (line.length < 10 || line[8] != ' ') {
+            return null;
+        }
+        long expected;
+        try {
+            expected = Long.parseLong(new String(line, 0, 8, StandardCharsets.US_ASCII), 16);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(line, 9, line.length - 9);
+        if (crc.getValue() != expected) {
+            return null;
+        }
+        try {
+            HistoryRecord r = Json.MAPPER.readValue(line, 9, line.length - 9, HistoryRecord.class);
+            return r.op() == null || r.token() == null ? null : r;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    // ---- the writers' lock ----
+
+    private interface Locked<T> {
+        T run() throws StoreException, StaleTokenException;
+    }
+
+    private <T> T underFileLock(Locked<T> body) throws StoreException, StaleTokenException {
+        try {
+            if (!writers.tryLock(FILE_LOCK_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                throw new StoreException(historyPath + ": another writer in this process holds it for over "
+                        + FILE_LOCK_WAIT_MS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for " + historyPath);
+        }
+        try {
+            synchronized (this) {
+                try (FileLock ignored = lockFile()) {
+                    return body.run();
+                } catch (IOException e) {
+                    throw new StoreException(historyPath + ": file lock: " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            writers.unlock();
+        }
+    }
+
+    private FileLock lockFile() throws StoreException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILE_LOCK_WAIT_MS);
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StoreException(historyPath + " is locked by another process for over " + FILE_LOCK_WAIT_MS
+                        + " ms (a paused node?)");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for " + historyPath);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package shelf.library;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The library's current state and its rules, in plain Java: the catalogue, who has which book until
+ * when, and the outcomes of recent requests (so a retried request id answers as the first time did).
+ *
+ * <p>Not thread-safe: the store owns one and guards it. State changes only by {@link #apply}, the
+ * same method that replays the history, so replaying the history always gives the current state.
+ */
+public final class LibraryState {
+    /** How many recent request ids are remembered for de-duplicating retries. */
+    static final int REMEMBERED_REQUESTS = 100_000;
+
+    private final SortedMap<Integer, CatalogEntry> catalog;
+    private final Map<Integer, Loan> loans = new HashMap<>();
+    private final Map<String, HistoryRecord> recentRequests = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, HistoryRecord> eldest) {
+            return size() > REMEMBERED_REQUESTS;
+        }
+    };
+    private long lastSeq;
+    private FencingToken highestToken = FencingToken.NONE;
+    private int highestTokenNode;
+
+    private record Loan(String user, LocalDate due) {
+    }
+
+    /** What the rules say of a command: a change to record, or an answer without a change. */
+    public sealed interface Decision {
+        /** The command is allowed: record this change. */
+        record Change(Op op, int bookId, String user, LocalDate due) implements Decision {
+        }
+
+        /** Refused by the rules, or a retry of a request already applied. */
+        record Answer(Outcome outcome) implements Decision {
+        }
+    }
+
+    public LibraryState(List<CatalogEntry> entries) {
+        this.catalog = new TreeMap<>();
+        for (CatalogEntry e : entries) {
+            catalog.put(e.id(), e);
+        }
+    }
+
+    /** The library's rules (DESIGN §1), for a command on {@code today} with loans of {@code loanDays}. */
+    public Decision decide(Command c, LocalDate today, int loanDays) {
+        HistoryRecord earlier = recentRequests.get(c.requestId());
+        if (earlier != null) {
+            return new Decision.Answer(new Outcome(true, describe(earlier) + " (request already applied)", book(earlier.bookId())));
+        }
+        CatalogEntry entry = catalog.get(c.bookId());
+        if (entry == null) {
+            return refuse("unknown book " + c.bookId() + " (the library has books " + idRange() + ")", null);
+        }
+        Loan loan = loans.get(c.bookId());
+        Book book = book(c.bookId());
+        return switch (c.op()) {
+            case BORROW -> loan == null
+                    ? new Decision.Change(Op.BORROW, c.bookId(), c.user(), today.plusDays(loanDays))
+                    : refuse("book " + c.bookId() + " is already on loan" + (loan.user.equals(c.user()) ? " to you" : ""), book);
+            case RETURN -> loan != null && loan.user.equals(c.user())
+                    ? new Decision.Change(Op.RETURN, c.bookId(), c.user(), null)
+                    : refuse(notYours(c, loan), book);
+            case RENEW -> loan != null && loan.user.equals(c.user())
+                    ? new Decision.Change(Op.RENEW, c.bookId(), c.user(), later(loan.due, today).plusDays(loanDays))
+                    : refuse(notYours(c, loan), book);
+        };
+    }
+
+    private static LocalDate later(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static String notYours(Command c, Loan loan) {
+        return loan == null ? "book " + c.bookId() + " is not on loan" : "book " + c.bookId() + " is not on loan to you";
+    }
+
+    private static Decision refuse(String message, Book book) {
+        return new Decision.Answer(new Outcome(false, message, book));
+    }
+
+    /**
+     * Applies one history record. Used both for new changes and for replay; a record the rules
+     * would not allow means the history is inconsistent.
+     *
+     * @throws IllegalStateException naming the record, when the history contradicts itself
+     */
+    public void apply(HistoryRecord r) {
+        if (r.seq() != lastSeq + 1) {
+            throw new IllegalStateException("record " + r.seq() + " follows record " + lastSeq);
+        }
+        if (!catalog.containsKey(r.bookId())) {
+            throw new IllegalStateException("record " + r.seq() + " names book " + r.bookId() + ", which is not in the catalogue");
+        }
+        Loan loan = loans.get(r.bookId());
+        switch (r.op()) {
+            case BORROW -> {
+                if (loan != null) {
+                    throw new IllegalStateException("record " + r.seq() + " lends book " + r.bookId() + " which is on loan to " + loan.user);
+                }
+                loans.put(r.bookId(), new Loan(r.user(), r.due()));
+            }
+            case RENEW -> {
+                requireBorrower(r, loan);
+                loans.put(r.bookId(), new Loan(r.user(), r.due()));
+            }
+            case RETURN -> {
+                requireBorrower(r, loan);
+                loans.remove(r.bookId());
+            }
+        }
+        FencingToken token = r.fencingToken();
+        if (token.isBelow(highestToken)) {
+            throw new IllegalStateException("record " + r.seq() + " has token " + token + " below an earlier " + highestToken);
+        }
+        highestToken = token;
+        highestTokenNode = r.node();
+        lastSeq = r.seq();
+        if (r.requestId() != null) {
+            recentRequests.put(r.requestId(), r);
+        }
+    }
+
+    private static void requireBorrower(HistoryRecord r, Loan loan) {
+        if (loan == null || !loan.user.equals(r.user())) {
+            throw new IllegalStateException("record " + r.seq() + " is a " + r.op() + " of book " + r.bookId()
+                    + " by " + r.user() + ", who does not have it");
+        }
+    }
+
+    /** A one-sentence description of a change, for the client. */
+    public static String describe(HistoryRecord r) {
+        return switch (r.op()) {
+            case BORROW -> r.user() + " borrowed book " + r.bookId() + ", due " + r.due();
+            case RETURN -> r.user() + " returned book " + r.bookId();
+            case RENEW -> r.user() + " renewed book " + r.bookId() + ", now due " + r.due();
+        };
+    }
+
+    public Book book(int id) {
+        CatalogEntry entry = catalog.get(id);
+        if (entry == null) {
+            return null;
+        }
+        Loan loan = loans.get(id);
+        return loan == null ? Book.onShelf(entry) : Book.onShelf(entry).lentTo(loan.user, loan.due);
+    }
+
+    public List<Book> books() {
+        List<Book> all = new ArrayList<>(catalog.size());
+        for (int id : catalog.keySet()) {
+            all.add(book(id));
+        }
+        return all;
+    }
+
+    public List<Book> loansOf(String user) {
+        return books().stream().filter(b -> user.equals(b.borrower())).toList();
+    }
+
+    public boolean hasBook(int id) {
+        return catalog.containsKey(id);
+    }
+
+    public int size() {
+        return catalog.size();
+    }
+
+    /** The node that wrote the last record, with {@link #highestToken()}. */
+    public int highestTokenNode() {
+        return highestTokenNode;
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    public FencingToken highestToken() {
+        return highestToken;
+    }
+
+    private String idRange() {
+        return catalog.isEmpty() ? "none" : catalog.firstKey() + ".." + catalog.lastKey();
+    }
+}
