@@ -1,0 +1,362 @@
+package shelf.election;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.config.Timings;
+import shelf.library.FencingToken;
+import shelf.protocol.Message;
+import shelf.protocol.Message.Coordinator;
+import shelf.protocol.Message.Election;
+import shelf.protocol.Message.Heartbeat;
+import shelf.protocol.Message.HeartbeatAck;
+import shelf.protocol.Message.Ok;
+import shelf.protocol.Message.Stale;
+import shelf.protocol.Scheduler;
+import shelf.protocol.Transport;
+
+/**
+ * The Bully algorithm with epochs and heartbeat failure detection, for one node.
+ *
+ * <p>Runs on the node's protocol thread only (every method, every timer); it holds no locks and
+ * never blocks except to persist a new epoch. Timers carry the election round they were armed in
+ * and do nothing if the node has moved on.
+ *
+ * <p>Rules, as DESIGN §3 states them:
+ * <ul>
+ *   <li>A node elects when it starts, when the coordinator stops answering heartbeats, when asked,
+ *       and when it hears COORDINATOR from a lower id.</li>
+ *   <li>A candidate sends ELECTION to every higher id. An OK makes it wait for COORDINATOR; no OK
+ *       in time (or every higher id unreachable) makes it coordinator.</li>
+ *   <li>A coordinator takes an epoch above every epoch it has seen, persists it, and announces it.</li>
+ *   <li>Messages of an older epoch are answered with STALE and otherwise ignored.</li>
+ * </ul>
+ */
+public final class BullyElection {
+    private static final Logger log = LoggerFactory.getLogger(BullyElection.class);
+
+    private final int self;
+    private final String me;
+    private final List<Integer> peers;
+    private final List<Integer> higher;
+    private final Timings timings;
+    private final Scheduler scheduler;
+    private final Transport out;
+    private final EpochStore epochs;
+    private final ElectionListener listener;
+    private final Supplier<FencingToken> heldToken;
+
+    private Role role = Role.CANDIDATE;
+    private int coordinator = -1;
+    private long epoch;
+    private long maxEpochSeen;
+    private long round;
+    private boolean awaitingCoordinator;
+    private final Set<Integer> unansweredHigher = new HashSet<>();
+    private long lastAckAt;
+    private long electionStartedAt;
+    private final Map<Integer, Long> lastHeard = new HashMap<>();
+    private final Map<Integer, Long> lastAnnounced = new HashMap<>();
+    private boolean stopped;
+
+    public BullyElection(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out,
+                         EpochStore epochs, ElectionListener listener, Supplier<FencingToken> heldToken) {
+        this.self = self;
+        this.me = "node " + self;
+        this.peers = allIds.stream().filter(id -> id != self).sorted().toList();
+        this.higher = peers.stream().filter(id -> id > self).toList();
+        this.timings = timings;
+        this.scheduler = scheduler;
+        this.out = out;
+        this.epochs = epochs;
+        this.listener = listener;
+        this.heldToken = heldToken;
+        this.maxEpochSeen = epochs.load();
+    }
+
+    /** Starts the heartbeat timer and the first election. */
+    public void start() {
+        scheduler.schedule(timings.heartbeatIntervalMs(), this::tick);
+        startElection("node started");
+    }
+
+    /** Stops all timers; used when the simulation crashes this node. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Begins an election unless one is already under way. */
+    public void startElection(String reason) {
+        if (stopped) {
+            return;
+        }
+        if (role == Role.CANDIDATE && (awaitingCoordinator || !unansweredHigher.isEmpty())) {
+            log.info("{}: election already under way (round {}); not starting another: {}", me, round, reason);
+            return;
+        }
+        round++;
+        long thisRound = round;
+        electionStartedAt = scheduler.now();
+        setRole(Role.CANDIDATE, -1);
+        awaitingCoordinator = false;
+        log.info("{}: starting election round {} ({}); asking {}", me, round, reason, higher.isEmpty() ? "nobody higher" : higher);
+        if (higher.isEmpty()) {
+            becomeCoordinator();
+            return;
+        }
+        unansweredHigher.clear();
+        unansweredHigher.addAll(higher);
+        for (int id : higher) {
+            out.send(id, new Election(self, maxEpochSeen));
+        }
+        scheduler.schedule(timings.failureTimeoutMs(), () -> okTimedOut(thisRound));
+    }
+
+    /** Dispatches an election or heartbeat message; returns false for messages that are not the election's. */
+    public boolean handle(Message m) {
+        if (stopped) {
+            return true;
+        }
+        lastHeard.put(m.from(), scheduler.now());
+        if (m instanceof Election e) {
+            onElection(e);
+        } else if (m instanceof Ok ok) {
+            onOk(ok);
+        } else if (m instanceof Coordinator c) {
+            onCoordinator(c);
+        } else if (m instanceof Heartbeat h) {
+            onHeartbeat(h);
+        } else if (m instanceof HeartbeatAck a) {
+            onHeartbeatAck(a);
+        } else if (m instanceof Stale s) {
+            onStale(s);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void onElection(Election e) {
+        learnEpoch(e.epoch());
+        if (e.from() > self) {
+            return;
+        }
+        // Bully: a node that receives ELECTION from a lower id answers OK and takes the election over.
+        out.send(e.from(), new Ok(self, maxEpochSeen));
+        if (role == Role.COORDINATOR && maxEpochSeen == epoch) {
+            // Already coordinator of the newest epoch: tell the candidate instead of holding a new election.
+            out.send(e.from(), new Coordinator(self, epoch));
+        } else {
+            startElection("ELECTION from lower node " + e.from());
+        }
+    }
+
+    private void onOk(Ok ok) {
+        learnEpoch(ok.epoch());
+        if (role != Role.CANDIDATE || awaitingCoordinator) {
+            return;
+        }
+        // Bully: an OK means a higher node is alive and will announce; wait for its COORDINATOR.
+        awaitingCoordinator = true;
+        long thisRound = round;
+        scheduler.schedule(timings.failureTimeoutMs(), () -> coordinatorTimedOut(thisRound));
+    }
+
+    private void onCoordinator(Coordinator c) {
+        if (c.epoch() < maxEpochSeen) {
+            out.send(c.from(), new Stale(self, maxEpochSeen, coordinator));
+            return;
+        }
+        if (c.from() < self) {
+            // Bully: a COORDINATOR from a lower id is overruled; the higher node elects itself with a newer epoch.
+            learnEpoch(c.epoch());
+            startElection("COORDINATOR from lower node " + c.from());
+            return;
+        }
+        if (c.from() == coordinator && c.epoch() == epoch) {
+            lastAckAt = scheduler.now();
+            return;
+        }
+        learnEpoch(c.epoch());
+        epoch = c.epoch();
+        lastAckAt = scheduler.now();
+        awaitingCoordinator = false;
+        unansweredHigher.clear();
+        round++;
+        setRole(Role.FOLLOWER, c.from());
+    }
+
+    private void onHeartbeat(Heartbeat h) {
+        if (role == Role.COORDINATOR && h.epoch() > epoch) {
+            learnEpoch(h.epoch());
+            startElection("heartbeat from node " + h.from() + " carries newer epoch " + h.epoch());
+            return;
+        }
+        if (role != Role.COORDINATOR) {
+            out.send(h.from(), new Stale(self, maxEpochSeen, coordinator));
+            return;
+        }
+        if (h.epoch() < epoch) {
+            out.send(h.from(), new Coordinator(self, epoch));
+            return;
+        }
+        out.send(h.from(), new HeartbeatAck(self, epoch));
+        listener.heartbeatFrom(h.from(), h.held());
+    }
+
+    private void onHeartbeatAck(HeartbeatAck a) {
+        if (a.from() == coordinator && a.epoch() == epoch) {
+            lastAckAt = scheduler.now();
+        }
+    }
+
+    private void onStale(Stale s) {
+        if (s.epoch() > maxEpochSeen) {
+            learnEpoch(s.epoch());
+            startElection("node " + s.from() + " reports newer epoch " + s.epoch());
+        } else if (role == Role.FOLLOWER && s.from() == coordinator) {
+            startElection("coordinator " + s.from() + " says it no longer leads");
+        }
+    }
+
+    /** A message could not be delivered; the election cares about ELECTION and HEARTBEAT. */
+    public void unreachable(int peer, Message m) {
+        if (stopped) {
+            return;
+        }
+        if (m instanceof Election && role == Role.CANDIDATE && !awaitingCoordinator && unansweredHigher.remove(peer)
+                && unansweredHigher.isEmpty()) {
+            log.info("{}: every higher node is unreachable; no need to wait for OK", me);
+            becomeCoordinator();
+        } else if (m instanceof Heartbeat && role == Role.FOLLOWER && peer == coordinator) {
+            startElection("coordinator " + peer + " unreachable");
+        }
+    }
+
+    private void okTimedOut(long armedRound) {
+        if (stopped || armedRound != round || role != Role.CANDIDATE || awaitingCoordinator) {
+            return;
+        }
+        // Bully: no OK from any higher id in time, so no higher node is alive: this node wins.
+        becomeCoordinator();
+    }
+
+    private void coordinatorTimedOut(long armedRound) {
+        if (stopped || armedRound != round || role != Role.CANDIDATE || !awaitingCoordinator) {
+            return;
+        }
+        // Bully: an OK came but no COORDINATOR followed: the higher node died mid-election; start again.
+        awaitingCoordinator = false;
+        startElection("OK but no COORDINATOR within " + timings.failureTimeoutMs() + " ms");
+    }
+
+    private void becomeCoordinator() {
+        epoch = maxEpochSeen + 1;
+        maxEpochSeen = epoch;
+        epochs.save(epoch);
+        unansweredHigher.clear();
+        awaitingCoordinator = false;
+        round++;
+        long took = scheduler.now() - electionStartedAt;
+        log.info("{}: won the election with epoch {} after {} ms; announcing to {}", me, epoch, took, peers);
+        setRole(Role.COORDINATOR, self);
+        long now = scheduler.now();
+        for (int id : peers) {
+            out.send(id, new Coordinator(self, epoch));
+            lastAnnounced.put(id, now);
+        }
+    }
+
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        scheduler.schedule(timings.heartbeatIntervalMs(), this::tick);
+        long now = scheduler.now();
+        if (role == Role.FOLLOWER) {
+            if (now - lastAckAt > timings.failureTimeoutMs()) {
+                startElection("no answer from coordinator " + coordinator + " for " + (now - lastAckAt) + " ms");
+            } else {
+                out.send(coordinator, new Heartbeat(self, epoch, heldToken.get()));
+            }
+        } else if (role == Role.COORDINATOR) {
+            reannounceToSilentPeers(now);
+        } else if (role == Role.CANDIDATE && !awaitingCoordinator && unansweredHigher.isEmpty()
+                && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
+            startElection("election round " + round + " ended without a coordinator");
+        }
+    }
+
+    /**
+     * A coordinator re-announces itself to peers it has not heard from for the failure timeout: they
+     * may have restarted, resumed from a pause or healed from a partition. A paused coordinator that
+     * resumes learns the same way, from the STALE answers, that it was replaced.
+     */
+    private void reannounceToSilentPeers(long now) {
+        for (int id : peers) {
+            long heard = lastHeard.getOrDefault(id, 0L);
+            long announced = lastAnnounced.getOrDefault(id, 0L);
+            if (now - heard > timings.failureTimeoutMs() && now - announced > timings.failureTimeoutMs()) {
+                out.send(id, new Coordinator(self, epoch));
+                lastAnnounced.put(id, now);
+            }
+        }
+    }
+
+    private void learnEpoch(long seen) {
+        if (seen > maxEpochSeen) {
+            maxEpochSeen = seen;
+            epochs.save(seen);
+        }
+    }
+
+    private void setRole(Role newRole, int newCoordinator) {
+        boolean changed = newRole != role || newCoordinator != coordinator;
+        Role old = role;
+        role = newRole;
+        coordinator = newCoordinator;
+        if (changed) {
+            if (newRole == Role.FOLLOWER) {
+                log.info("{}: role {} -> FOLLOWER of node {} in epoch {}", me, old, newCoordinator, epoch);
+            } else {
+                log.info("{}: role {} -> {} (epoch {})", me, old, newRole, newRole == Role.COORDINATOR ? epoch : maxEpochSeen);
+            }
+            listener.coordinatorChanged(newCoordinator, epoch, newRole);
+        }
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public int coordinator() {
+        return coordinator;
+    }
+
+    /** The epoch of the term this node is in (its own, when coordinator). */
+    public long epoch() {
+        return epoch;
+    }
+
+    public long maxEpochSeen() {
+        return maxEpochSeen;
+    }
+
+    /** Peers heard from within the failure timeout, ascending. */
+    public List<Integer> peersAlive() {
+        long now = scheduler.now();
+        Set<Integer> alive = new TreeSet<>();
+        lastHeard.forEach((id, at) -> {
+            if (now - at <= timings.failureTimeoutMs() && id != self) {
+                alive.add(id);
+            }
+        });
+        return List.copyOf(alive);
+    }
+}

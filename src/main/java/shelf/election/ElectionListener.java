@@ -1,0 +1,14 @@
+package shelf.election;
+
+/** What the rest of the node learns from the election. Called on the protocol thread. */
+public interface ElectionListener {
+    /**
+     * The coordinator or epoch changed. {@code coordinator} is -1 while none is known
+     * (the node is a candidate).
+     */
+    void coordinatorChanged(int coordinator, long epoch, Role role);
+
+    /** A heartbeat from {@code peer} of the current epoch reached this coordinator. */
+    default void heartbeatFrom(int peer, shelf.library.FencingToken held) {
+    }
+}

@@ -1,0 +1,161 @@
+package shelf.lock;
+
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.library.FencingToken;
+import shelf.protocol.Message;
+import shelf.protocol.Message.LockGrant;
+import shelf.protocol.Message.LockRelease;
+import shelf.protocol.Message.LockRequest;
+import shelf.protocol.Message.LockStateQuery;
+import shelf.protocol.Message.LockStateReport;
+import shelf.protocol.Scheduler;
+import shelf.protocol.Transport;
+
+/**
+ * A node's side of the cluster mutex: asks the coordinator for it, takes the grant, releases it.
+ * At most one request is outstanding. Runs on the protocol thread only.
+ *
+ * <p>The coordinator may be this node itself: its requests then go through the same messages
+ * (delivered locally), so the coordinator's own writes take the lock like anyone's.
+ */
+public final class LockClient {
+    private static final Logger log = LoggerFactory.getLogger(LockClient.class);
+    private static final long RESEND_AFTER_MS_FACTOR = 2;
+
+    private final int self;
+    private final String me;
+    private final Scheduler scheduler;
+    private final Transport out;
+    private final Consumer<FencingToken> onGranted;
+
+    private int coordinator = -1;
+    private long epoch;
+    private long nextRequestId;
+    private long waitingRequestId;
+    private long requestedAt;
+    private FencingToken held;
+    private long heldRequestId;
+    private long heldFrom;
+    private long resendAfterMs;
+
+    /**
+     * @param firstRequestId a number no earlier incarnation of this node used (the wiring derives it from the clock)
+     * @param onGranted      called on the protocol thread when the mutex is granted; the node must later {@link #release}
+     */
+    public LockClient(int self, Scheduler scheduler, Transport out, long firstRequestId, long resendAfterMs,
+                      Consumer<FencingToken> onGranted) {
+        this.self = self;
+        this.me = "node " + self;
+        this.scheduler = scheduler;
+        this.out = out;
+        this.nextRequestId = firstRequestId;
+        this.resendAfterMs = resendAfterMs * RESEND_AFTER_MS_FACTOR;
+        this.onGranted = onGranted;
+    }
+
+    /** Asks for the mutex unless it is held or already asked for. */
+    public void acquire() {
+        if (held != null || waitingRequestId != 0) {
+            return;
+        }
+        waitingRequestId = ++nextRequestId;
+        requestedAt = scheduler.now();
+        sendRequest();
+        long armed = waitingRequestId;
+        scheduler.schedule(resendAfterMs, () -> resend(armed));
+    }
+
+    private void sendRequest() {
+        if (coordinator < 0) {
+            log.info("{}: lock request {} waits for a coordinator", me, waitingRequestId);
+            return;
+        }
+        out.send(coordinator, new LockRequest(self, epoch, waitingRequestId));
+    }
+
+    /** Requests are re-sent while unanswered, in case the request or its grant was lost; the server de-duplicates. */
+    private void resend(long armed) {
+        if (waitingRequestId != armed) {
+            return;
+        }
+        sendRequest();
+        scheduler.schedule(resendAfterMs, () -> resend(armed));
+    }
+
+    /** Gives the mutex back. Does nothing if it is not held. */
+    public void release() {
+        if (held == null) {
+            return;
+        }
+        log.info("{}: releasing lock (token {}) after {} ms", me, held, scheduler.now() - heldFrom);
+        if (coordinator >= 0) {
+            out.send(coordinator, new LockRelease(self, epoch, held));
+        }
+        held = null;
+        heldRequestId = 0;
+    }
+
+    /** The holder lost the right to write (its write was fenced off): forget the grant without writing. */
+    public void abandon(String why) {
+        if (held != null) {
+            log.info("{}: giving up lock token {}: {}", me, held, why);
+            release();
+        }
+    }
+
+    /** Dispatches a lock message addressed to this node as a requester; returns false for others. */
+    public boolean handle(Message m) {
+        if (m instanceof LockGrant g) {
+            onGrant(g);
+        } else if (m instanceof LockStateQuery q) {
+            out.send(q.from(), new LockStateReport(self, q.epoch(), held, heldRequestId, waitingRequestId));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void onGrant(LockGrant g) {
+        if (g.epoch() < epoch) {
+            log.info("{}: grant with token {} from node {} ignored: epoch {} is stale (current {}); releasing it",
+                    me, g.token(), g.from(), g.epoch(), epoch);
+            out.send(g.from(), new LockRelease(self, g.epoch(), g.token()));
+            return;
+        }
+        if (g.requestId() != waitingRequestId || held != null) {
+            if (held != null && held.equals(g.token())) {
+                return;
+            }
+            log.info("{}: grant with token {} for request {} ignored: not waiting for it; releasing it", me, g.token(),
+                    g.requestId());
+            out.send(g.from(), new LockRelease(self, g.epoch(), g.token()));
+            return;
+        }
+        held = g.token();
+        heldRequestId = g.requestId();
+        heldFrom = scheduler.now();
+        waitingRequestId = 0;
+        log.info("{}: lock granted, token {}, after {} ms", me, held, heldFrom - requestedAt);
+        onGranted.accept(held);
+    }
+
+    /** The election settled on a coordinator (or lost it: -1). Outstanding requests go to the new one. */
+    public void coordinatorChanged(int newCoordinator, long newEpoch) {
+        coordinator = newCoordinator;
+        epoch = newEpoch;
+        if (waitingRequestId != 0 && newCoordinator >= 0) {
+            sendRequest();
+        }
+    }
+
+    /** The token of the mutex this node holds, or null; heartbeats carry it to renew the lease. */
+    public FencingToken held() {
+        return held;
+    }
+
+    public boolean isWaiting() {
+        return waitingRequestId != 0;
+    }
+}

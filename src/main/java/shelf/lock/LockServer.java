@@ -1,0 +1,258 @@
+package shelf.lock;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.config.Timings;
+import shelf.library.FencingToken;
+import shelf.protocol.Message;
+import shelf.protocol.Message.LockGrant;
+import shelf.protocol.Message.LockRelease;
+import shelf.protocol.Message.LockRequest;
+import shelf.protocol.Message.LockStateQuery;
+import shelf.protocol.Message.LockStateReport;
+import shelf.protocol.Scheduler;
+import shelf.protocol.Transport;
+
+/**
+ * The coordinator's centralized lock server: one cluster-wide mutex, a FIFO queue, leases and fencing tokens.
+ *
+ * <p>Runs on the protocol thread only. Active only while this node is coordinator. On taking over it
+ * first <em>recovers</em>: it asks every node what it holds and awaits, rebuilds the table from the
+ * answers (or the failure timeout), and only then grants. Every grant carries a token
+ * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder's heartbeats renew
+ * and that is revoked when it lapses.
+ */
+public final class LockServer {
+    private static final Logger log = LoggerFactory.getLogger(LockServer.class);
+
+    /** The server's phase in this node's current term. */
+    public enum Phase {
+        /** Not coordinator: ignores lock traffic. */
+        INACTIVE,
+        /** Coordinator, rebuilding the table from the nodes' reports; grants nothing yet. */
+        RECOVERING,
+        /** Coordinator, granting. */
+        SERVING
+    }
+
+    private record Waiter(int node, long requestId) {
+    }
+
+    private record Holder(int node, long requestId, FencingToken token, long leaseUntil) {
+    }
+
+    private final int self;
+    private final String me;
+    private final List<Integer> allIds;
+    private final Timings timings;
+    private final Scheduler scheduler;
+    private final Transport out;
+
+    private Phase phase = Phase.INACTIVE;
+    private long epoch;
+    private long counter;
+    private Holder holder;
+    private final Deque<Waiter> queue = new ArrayDeque<>();
+    private final Set<Integer> awaitingReports = new HashSet<>();
+    private final Map<Integer, LockStateReport> reports = new LinkedHashMap<>();
+    private long grants;
+    private long revocations;
+    private long staleReleases;
+
+    public LockServer(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out) {
+        this.self = self;
+        this.me = "node " + self;
+        this.allIds = List.copyOf(allIds);
+        this.timings = timings;
+        this.scheduler = scheduler;
+        this.out = out;
+    }
+
+    /** This node became coordinator of {@code newEpoch}: recover the lock table before granting. */
+    public void takeOver(long newEpoch) {
+        epoch = newEpoch;
+        counter = 0;
+        holder = null;
+        queue.clear();
+        reports.clear();
+        awaitingReports.clear();
+        awaitingReports.addAll(allIds);
+        phase = Phase.RECOVERING;
+        log.info("{}: lock server recovering for epoch {}: asking {} what they hold and await", me, epoch, allIds);
+        for (int id : allIds) {
+            out.send(id, new LockStateQuery(self, epoch));
+        }
+        long armed = epoch;
+        scheduler.schedule(timings.failureTimeoutMs(), () -> recoveryTimedOut(armed));
+        scheduler.schedule(timings.heartbeatIntervalMs(), () -> checkLease(armed));
+    }
+
+    /** This node is no longer coordinator. */
+    public void stepDown() {
+        if (phase != Phase.INACTIVE) {
+            log.info("{}: lock server inactive (no longer coordinator of epoch {})", me, epoch);
+        }
+        phase = Phase.INACTIVE;
+        holder = null;
+        queue.clear();
+    }
+
+    /** Dispatches a lock message addressed to the server; returns false for others. */
+    public boolean handle(Message m) {
+        if (m instanceof LockRequest r) {
+            onRequest(r);
+        } else if (m instanceof LockRelease r) {
+            onRelease(r);
+        } else if (m instanceof LockStateReport r) {
+            onReport(r);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void onRequest(LockRequest r) {
+        if (phase == Phase.INACTIVE || r.epoch() > epoch) {
+            log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}", me, r.requestId(), r.from(), r.epoch());
+            return;
+        }
+        if (holder != null && holder.node == r.from() && holder.requestId == r.requestId()) {
+            // A retried request that was already granted: the grant may have been lost, so send it again.
+            out.send(r.from(), new LockGrant(self, epoch, r.requestId(), holder.token, timings.leaseMs()));
+            return;
+        }
+        queue.removeIf(w -> w.node == r.from() && w.requestId != r.requestId());
+        if (queue.stream().noneMatch(w -> w.node == r.from())) {
+            queue.addLast(new Waiter(r.from(), r.requestId()));
+            log.info("{}: lock request {} from node {} queued at position {}", me, r.requestId(), r.from(), queue.size());
+        }
+        grantNext();
+    }
+
+    private void onRelease(LockRelease r) {
+        if (holder == null || !holder.token.equals(r.token())) {
+            staleReleases++;
+            log.info("{}: release from node {} with token {} ignored: the current holder is {}", me, r.from(), r.token(),
+                    holder == null ? "nobody" : "node " + holder.node + " with token " + holder.token);
+            return;
+        }
+        log.info("{}: lock released by node {} (token {}), held {} ms", me, r.from(), r.token(),
+                scheduler.now() - (holder.leaseUntil - timings.leaseMs()));
+        holder = null;
+        grantNext();
+    }
+
+    /** A heartbeat from a node; renews its lease if it holds the mutex with that token. */
+    public void heartbeat(int node, FencingToken held) {
+        if (holder != null && holder.node == node && holder.token.equals(held)) {
+            holder = new Holder(holder.node, holder.requestId, holder.token, scheduler.now() + timings.leaseMs());
+        }
+    }
+
+    /** A grant that cannot be delivered is revoked at once, so a dead waiter does not hold up the queue. */
+    public void unreachable(int peer, Message m) {
+        if (m instanceof LockGrant g && holder != null && holder.token.equals(g.token())) {
+            revoke("grant could not be delivered to node " + peer);
+        } else if (m instanceof LockStateQuery && phase == Phase.RECOVERING && awaitingReports.remove(peer)) {
+            log.info("{}: node {} unreachable; recovering without its report", me, peer);
+            maybeFinishRecovery();
+        }
+    }
+
+    private void onReport(LockStateReport r) {
+        if (phase != Phase.RECOVERING || r.epoch() != epoch || !awaitingReports.remove(r.from())) {
+            return;
+        }
+        reports.put(r.from(), r);
+        maybeFinishRecovery();
+    }
+
+    private void recoveryTimedOut(long armedEpoch) {
+        if (phase == Phase.RECOVERING && armedEpoch == epoch) {
+            log.info("{}: no lock state from {} within {} ms; presumed down", me, awaitingReports, timings.failureTimeoutMs());
+            awaitingReports.clear();
+            maybeFinishRecovery();
+        }
+    }
+
+    private void maybeFinishRecovery() {
+        if (!awaitingReports.isEmpty()) {
+            return;
+        }
+        // The holder known to the cluster keeps the mutex under a fresh lease; waiters queue in report order.
+        LockStateReport held = null;
+        for (LockStateReport r : reports.values()) {
+            if (r.held() != null && (held == null || held.held().isBelow(r.held()))) {
+                held = r;
+            }
+        }
+        if (held != null) {
+            holder = new Holder(held.from(), held.heldRequestId(), held.held(), scheduler.now() + timings.leaseMs());
+        }
+        for (LockStateReport r : reports.values()) {
+            if (r.waitingRequestId() != 0) {
+                queue.addLast(new Waiter(r.from(), r.waitingRequestId()));
+            }
+        }
+        phase = Phase.SERVING;
+        log.info("{}: lock table recovered for epoch {}: holder {}, queue {}", me, epoch,
+                holder == null ? "none" : "node " + holder.node + " (token " + holder.token + ")", queueNodes());
+        grantNext();
+    }
+
+    private void grantNext() {
+        if (phase != Phase.SERVING || holder != null || queue.isEmpty()) {
+            return;
+        }
+        Waiter next = queue.pollFirst();
+        counter++;
+        FencingToken token = new FencingToken(epoch, counter);
+        holder = new Holder(next.node, next.requestId, token, scheduler.now() + timings.leaseMs());
+        grants++;
+        log.info("{}: lock granted to node {} (request {}), token {}, lease {} ms, {} waiting", me, next.node,
+                next.requestId, token, timings.leaseMs(), queue.size());
+        out.send(next.node, new LockGrant(self, epoch, next.requestId, token, timings.leaseMs()));
+    }
+
+    private void checkLease(long armedEpoch) {
+        if (phase == Phase.INACTIVE || armedEpoch != epoch) {
+            return;
+        }
+        scheduler.schedule(timings.heartbeatIntervalMs(), () -> checkLease(armedEpoch));
+        if (holder != null && scheduler.now() > holder.leaseUntil) {
+            revoke("lease of " + timings.leaseMs() + " ms lapsed without renewal");
+        }
+    }
+
+    private void revoke(String why) {
+        revocations++;
+        log.info("{}: lock revoked from node {} (token {}): {}", me, holder.node, holder.token, why);
+        holder = null;
+        grantNext();
+    }
+
+    private List<Integer> queueNodes() {
+        List<Integer> nodes = new ArrayList<>();
+        queue.forEach(w -> nodes.add(w.node));
+        return nodes;
+    }
+
+    /** A snapshot for status and admin. */
+    public LockTable table() {
+        return new LockTable(phase.name(), epoch, holder == null ? -1 : holder.node, holder == null ? null : holder.token,
+                holder == null ? 0 : Math.max(0, holder.leaseUntil - scheduler.now()), queueNodes(), grants, revocations,
+                staleReleases);
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+}

@@ -1,0 +1,277 @@
+package shelf.node;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.config.ClusterConfig;
+import shelf.election.BullyElection;
+import shelf.election.ElectionListener;
+import shelf.election.EpochStore;
+import shelf.election.Role;
+import shelf.library.Command;
+import shelf.library.FencingToken;
+import shelf.library.Outcome;
+import shelf.lock.LockClient;
+import shelf.lock.LockServer;
+import shelf.protocol.Message;
+import shelf.protocol.Scheduler;
+import shelf.protocol.Transport;
+
+/**
+ * One node's protocol: the Bully election, the lock server (when coordinator), the lock client, and
+ * the queue of client operations that are applied in batches under the cluster mutex.
+ *
+ * <p>Every method that touches state runs on the {@link Scheduler}'s thread. The public entry points
+ * ({@link #deliver}, {@link #unreachable}, {@link #submit}, {@link #status}) may be called from any thread:
+ * they only hand work to it.
+ */
+public final class NodeCore implements Transport.Inbox {
+    private static final Logger log = LoggerFactory.getLogger(NodeCore.class);
+    /** Most operations applied under one grant (one fsync). */
+    static final int MAX_BATCH = 512;
+
+    private record PendingOp(Command command, CompletableFuture<Outcome> result, long deadline) {
+    }
+
+    private final int self;
+    private final String me;
+    private final ClusterConfig config;
+    private final Scheduler scheduler;
+    private final Transport network;
+    private final LibraryWriter writer;
+    private final Counters counters = new Counters();
+    private final BullyElection election;
+    private final LockServer lockServer;
+    private final LockClient lockClient;
+    private final Deque<PendingOp> pending = new ArrayDeque<>();
+    private List<PendingOp> writing = List.of();
+    private volatile boolean stopped;
+
+    public NodeCore(int self, ClusterConfig config, Scheduler scheduler, Transport network, EpochStore epochs,
+                    LibraryWriter writer, long firstRequestId) {
+        this.self = self;
+        this.me = "node " + self;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.network = network;
+        this.writer = writer;
+        Transport out = this::send;
+        List<Integer> ids = config.ids();
+        this.lockServer = new LockServer(self, ids, config.timings(), scheduler, out);
+        this.lockClient = new LockClient(self, scheduler, out, firstRequestId, config.timings().failureTimeoutMs(),
+                this::granted);
+        this.election = new BullyElection(self, ids, config.timings(), scheduler, out, epochs, new ElectionListener() {
+            @Override
+            public void coordinatorChanged(int coordinator, long epoch, Role role) {
+                onCoordinatorChanged(coordinator, epoch, role);
+            }
+
+            @Override
+            public void heartbeatFrom(int peer, FencingToken held) {
+                lockServer.heartbeat(peer, held);
+            }
+        }, lockClient::held);
+    }
+
+    /** Starts the election and the timers. Call once. */
+    public void start() {
+        scheduler.execute(() -> {
+            election.start();
+            scheduler.schedule(config.timings().heartbeatIntervalMs(), this::expireOperations);
+        });
+    }
+
+    /** Simulates a crash: the node stops reacting to anything. */
+    public void stop() {
+        stopped = true;
+        scheduler.execute(election::stop);
+    }
+
+    // ---- inbound: from any thread ----
+
+    @Override
+    public void deliver(Message m) {
+        scheduler.execute(() -> dispatch(m));
+    }
+
+    @Override
+    public void unreachable(int peer, Message m) {
+        scheduler.execute(() -> {
+            if (stopped) {
+                return;
+            }
+            counters.add("unreachable." + m.type());
+            logMessage("could not deliver to node " + peer + ":", m);
+            election.unreachable(peer, m);
+            lockServer.unreachable(peer, m);
+        });
+    }
+
+    private void dispatch(Message m) {
+        if (stopped) {
+            return;
+        }
+        if (config.node(m.from()).isEmpty()) {
+            counters.add("rejected.unknown-sender");
+            log.warn("{}: rejected {} from node {}, which is not in {}", me, m.type(), m.from(), config.source());
+            return;
+        }
+        counters.add("received." + m.type());
+        logMessage("received", m);
+        boolean handled = election.handle(m) || lockServer.handle(m) || lockClient.handle(m);
+        if (!handled) {
+            log.warn("{}: no handler for {}", me, m);
+        }
+    }
+
+    // ---- outbound ----
+
+    private void send(int to, Message m) {
+        counters.add("sent." + m.type());
+        logMessage("sent to node " + to + ":", m);
+        if (to == self) {
+            scheduler.execute(() -> dispatch(m));
+        } else {
+            network.send(to, m);
+        }
+    }
+
+    private void logMessage(String what, Message m) {
+        if (m instanceof Message.Heartbeat || m instanceof Message.HeartbeatAck) {
+            if (log.isDebugEnabled()) {
+                log.debug("{}: {} {}", me, what, m);
+            }
+        } else {
+            log.info("{}: {} {}", me, what, m);
+        }
+    }
+
+    // ---- election outcome ----
+
+    private void onCoordinatorChanged(int coordinator, long epoch, Role role) {
+        if (role == Role.COORDINATOR) {
+            lockServer.takeOver(epoch);
+        } else {
+            lockServer.stepDown();
+        }
+        lockClient.coordinatorChanged(coordinator, epoch);
+    }
+
+    // ---- client operations ----
+
+    /** Queues a client operation; the future completes when it is durably applied, refused, or timed out. */
+    public CompletableFuture<Outcome> submit(Command command) {
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            if (stopped) {
+                result.completeExceptionally(new UnavailableException(me + " is stopping"));
+                return;
+            }
+            pending.addLast(new PendingOp(command, result, scheduler.now() + config.timings().requestTimeoutMs()));
+            if (writing.isEmpty()) {
+                lockClient.acquire();
+            }
+        });
+        return result;
+    }
+
+    private void granted(FencingToken token) {
+        if (pending.isEmpty()) {
+            lockClient.release();
+            return;
+        }
+        List<PendingOp> batch = new ArrayList<>(Math.min(pending.size(), MAX_BATCH));
+        while (!pending.isEmpty() && batch.size() < MAX_BATCH) {
+            batch.add(pending.pollFirst());
+        }
+        writing = batch;
+        List<Command> commands = batch.stream().map(PendingOp::command).toList();
+        writer.write(token, commands, result -> scheduler.execute(() -> written(token, result)));
+    }
+
+    private void written(FencingToken token, LibraryWriter.Result result) {
+        List<PendingOp> batch = writing;
+        writing = List.of();
+        if (result instanceof LibraryWriter.Result.Applied applied) {
+            counters.add("store.batches");
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result.complete(applied.outcomes().get(i));
+            }
+            lockClient.release();
+        } else if (result instanceof LibraryWriter.Result.Fenced fenced) {
+            counters.add("store.fenced");
+            log.warn("{}: write with token {} refused by the store: {}; {} operations not applied", me, token,
+                    fenced.reason(), batch.size());
+            fail(batch, me + "'s lease on the cluster lock lapsed before it could write (" + fenced.reason()
+                    + "); nothing was applied");
+            lockClient.abandon("fenced off by the store");
+        } else if (result instanceof LibraryWriter.Result.Failed failed) {
+            counters.add("store.failures");
+            log.error("{}: library write failed: {}", me, failed.reason());
+            fail(batch, me + " could not write the library: " + failed.reason());
+            lockClient.release();
+        }
+        if (!pending.isEmpty()) {
+            lockClient.acquire();
+        }
+    }
+
+    private static void fail(List<PendingOp> ops, String why) {
+        for (PendingOp op : ops) {
+            op.result.completeExceptionally(new UnavailableException(why));
+        }
+    }
+
+    /** Fails operations that waited past the request timeout without being handed to the writer. */
+    private void expireOperations() {
+        if (stopped) {
+            return;
+        }
+        scheduler.schedule(config.timings().heartbeatIntervalMs(), this::expireOperations);
+        long now = scheduler.now();
+        while (!pending.isEmpty() && pending.peekFirst().deadline <= now) {
+            PendingOp op = pending.pollFirst();
+            counters.add("client.timeouts");
+            op.result.completeExceptionally(new UnavailableException(me + " could not get the cluster lock within "
+                    + config.timings().requestTimeoutMs() + " ms (" + waitingFor() + "); the operation was not applied"));
+        }
+    }
+
+    private String waitingFor() {
+        int coordinator = election.coordinator();
+        return coordinator < 0 ? "no coordinator elected yet" : "waiting for a grant from coordinator node " + coordinator;
+    }
+
+    // ---- operator view ----
+
+    /** Asks the protocol thread for a snapshot of this node. */
+    public CompletableFuture<NodeStatus> status() {
+        CompletableFuture<NodeStatus> result = new CompletableFuture<>();
+        scheduler.execute(() -> result.complete(snapshot()));
+        return result;
+    }
+
+    private NodeStatus snapshot() {
+        FencingToken held = lockClient.held();
+        var table = lockServer.table();
+        var all = counters.snapshot();
+        all.put("lock.grants", table.grants());
+        all.put("lock.revocations", table.revocations());
+        all.put("lock.stale-releases", table.staleReleases());
+        return new NodeStatus(self, election.role().name(), election.coordinator(), election.epoch(),
+                election.peersAlive(), held == null ? null : held.toString(), pending.size() + writing.size(), table, all);
+    }
+
+    /** Starts an election now (admin). */
+    public void startElection(String reason) {
+        scheduler.execute(() -> election.startElection(reason));
+    }
+
+    public int id() {
+        return self;
+    }
+}
