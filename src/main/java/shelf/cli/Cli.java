@@ -1,0 +1,64 @@
+package shelf.cli;
+
+import java.rmi.RemoteException;
+import picocli.CommandLine;
+import shelf.config.ConfigException;
+import shelf.node.NodeStartException;
+import shelf.node.UnavailableException;
+
+/** Runs a picocli command with Shelf's exit codes and one-line error messages. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        // "borrow -1" is a book id, not an unknown option.
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println(line.getCommandName() + ": " + message(e));
+            return exitCode(e);
+        });
+        return cl;
+    }
+
+    /** Parses and runs, returning the exit code. */
+    public static int run(Object command, String... args) {
+        return commandLine(command).execute(args);
+    }
+
+    /** Runs and exits the JVM with the command's exit code. */
+    public static void main(Object command, String... args) {
+        int code = run(command, args);
+        Logging.shutdown();
+        System.exit(code);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof CliException c) {
+            return c.exitCode();
+        }
+        if (e instanceof NodeStartException n) {
+            return n.exitCode();
+        }
+        if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE;
+        }
+        if (e instanceof UnavailableException || e instanceof RemoteException) {
+            return ExitCodes.UNAVAILABLE;
+        }
+        return ExitCodes.REFUSED;
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof CliException || e instanceof NodeStartException || e instanceof ConfigException
+                || e instanceof UnavailableException || e instanceof IllegalArgumentException) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return e.getClass().getSimpleName() + ": " + (root.getMessage() == null ? root.toString() : root.getMessage());
+    }
+}

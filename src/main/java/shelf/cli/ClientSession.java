@@ -1,0 +1,227 @@
+package shelf.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintStream;
+import java.rmi.RemoteException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.config.NodeAddress;
+import shelf.library.Book;
+import shelf.library.Command;
+import shelf.library.HistoryRecord;
+import shelf.library.Json;
+import shelf.library.Op;
+import shelf.library.Outcome;
+import shelf.node.UnavailableException;
+import shelf.rmi.LibraryService;
+
+/**
+ * One client's commands against its node: parses a command line's words, calls the node, prints the
+ * answer (human or JSON) and returns the exit code. Used by one-shot runs and by the interactive prompt.
+ */
+final class ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    static final String HELP = "commands:\n"
+            + "  list               every book, on the shelf or on loan\n"
+            + "  borrow <bookId>    take a book off the shelf\n"
+            + "  return <bookId>    give back a book you borrowed\n"
+            + "  renew <bookId>     extend your loan by one loan period\n"
+            + "  loans              the books you have\n"
+            + "  history [<bookId>] every change to the library (or to one book)\n"
+            + "  help               this list\n"
+            + "  quit               leave (interactive only)";
+
+    private final String user;
+    private final NodeAddress node;
+    private final List<Integer> otherNodes;
+    private final LibraryService library;
+    private final boolean json;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ClientSession(String user, NodeAddress node, List<Integer> otherNodes, LibraryService library, boolean json,
+                  PrintStream out, PrintStream err) {
+        this.user = user;
+        this.node = node;
+        this.otherNodes = otherNodes;
+        this.library = library;
+        this.json = json;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs one command; prints its result or a one-line error; returns the exit code. */
+    int run(List<String> words) {
+        if (words.isEmpty()) {
+            return ExitCodes.OK;
+        }
+        String command = words.get(0).toLowerCase(java.util.Locale.ROOT);
+        List<String> args = words.subList(1, words.size());
+        long started = System.nanoTime();
+        try {
+            int code = dispatch(command, args);
+            log.info("client {}: {} via node {}: exit {} ({} ms)", user, String.join(" ", words), node.id(), code,
+                    (System.nanoTime() - started) / 1_000_000);
+            return code;
+        } catch (CliException e) {
+            err.println(e.getMessage());
+            log.info("client {}: {} via node {}: exit {}: {}", user, String.join(" ", words), node.id(), e.exitCode(), e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    private int dispatch(String command, List<String> args) {
+        return switch (command) {
+            case "list" -> {
+                noArgs(command, args);
+                yield printBooks(call(library::list), "the library has no books");
+            }
+            case "borrow" -> change(Op.BORROW, args);
+            case "return" -> change(Op.RETURN, args);
+            case "renew" -> change(Op.RENEW, args);
+            case "loans" -> {
+                noArgs(command, args);
+                yield printBooks(call(() -> library.loans(user)), user + " has no books on loan");
+            }
+            case "history" -> history(args);
+            case "help" -> {
+                out.println(HELP);
+                yield ExitCodes.OK;
+            }
+            default -> throw new CliException(ExitCodes.USAGE, "unknown command '" + command + "'; type 'help' for the list");
+        };
+    }
+
+    private int change(Op op, List<String> args) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        if (args.size() != 1) {
+            throw new CliException(ExitCodes.USAGE, "usage: " + name + " <bookId>");
+        }
+        long id = bookId(args.get(0));
+        Outcome outcome;
+        if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) {
+            outcome = new Outcome(false, "unknown book " + id, null);
+        } else {
+            Command command = new Command(UUID.randomUUID().toString(), op, (int) id, user);
+            outcome = call(() -> library.execute(command));
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("ok", outcome.ok());
+            doc.put("message", outcome.message());
+            doc.put("book", outcome.book());
+            out.println(toJson(doc));
+        } else if (outcome.ok()) {
+            out.println(outcome.message());
+        } else {
+            err.println("refused: " + outcome.message());
+        }
+        return outcome.ok() ? ExitCodes.OK : ExitCodes.REFUSED;
+    }
+
+    private int history(List<String> args) {
+        if (args.size() > 1) {
+            throw new CliException(ExitCodes.USAGE, "usage: history [<bookId>]");
+        }
+        Integer id = null;
+        if (args.size() == 1) {
+            long parsed = bookId(args.get(0));
+            if (parsed < Integer.MIN_VALUE || parsed > Integer.MAX_VALUE) {
+                throw new CliException(ExitCodes.REFUSED, "unknown book " + parsed);
+            }
+            id = (int) parsed;
+        }
+        Integer bookId = id;
+        List<HistoryRecord> records = call(() -> library.history(bookId));
+        if (json) {
+            List<Map<String, Object>> docs = new ArrayList<>(records.size());
+            for (HistoryRecord r : records) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("seq", r.seq());
+                doc.put("time", r.time().toString());
+                doc.put("op", r.op().name());
+                doc.put("bookId", r.bookId());
+                doc.put("user", r.user());
+                doc.put("node", r.node());
+                doc.put("token", r.token());
+                docs.add(doc);
+            }
+            out.println(toJson(docs));
+        } else if (records.isEmpty()) {
+            out.println(bookId == null ? "no history yet" : "no history for book " + bookId);
+        } else {
+            records.forEach(out::println);
+        }
+        return ExitCodes.OK;
+    }
+
+    private int printBooks(List<Book> books, String none) {
+        if (json) {
+            out.println(toJson(books));
+        } else if (books.isEmpty()) {
+            out.println(none);
+        } else {
+            books.forEach(out::println);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void noArgs(String command, List<String> args) {
+        if (!args.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "usage: " + command + " (takes no arguments)");
+        }
+    }
+
+    private static long bookId(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.USAGE, "book id must be a whole number, got '" + text + "'");
+        }
+    }
+
+    private interface RemoteCall<T> {
+        T call() throws RemoteException, UnavailableException;
+    }
+
+    private <T> T call(RemoteCall<T> c) {
+        try {
+            return c.call();
+        } catch (UnavailableException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; " + suggestion());
+        } catch (RemoteException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    static String unreachable(NodeAddress node, RemoteException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String why = root instanceof java.net.SocketTimeoutException ? "did not answer in time"
+                : root instanceof java.net.ConnectException ? "is not running (connection refused)"
+                : "could not be reached (" + root.getClass().getSimpleName() + ")";
+        return "node " + node.id() + " at " + node + " " + why;
+    }
+
+    private String suggestion() {
+        return otherNodes.isEmpty() ? "no other node is configured" : "try another node, e.g. -n " + otherNodes.get(0);
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

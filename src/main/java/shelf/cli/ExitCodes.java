@@ -1,0 +1,16 @@
+package shelf.cli;
+
+/** The exit codes scripts rely on (DESIGN §1). */
+public final class ExitCodes {
+    /** Success. */
+    public static final int OK = 0;
+    /** Refused by the library's rules (or a library that must not be overwritten). */
+    public static final int REFUSED = 1;
+    /** Usage error: bad options, arguments or configuration. */
+    public static final int USAGE = 2;
+    /** The node or the cluster could not serve the request in time. */
+    public static final int UNAVAILABLE = 3;
+
+    private ExitCodes() {
+    }
+}

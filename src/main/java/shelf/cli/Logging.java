@@ -1,0 +1,87 @@
+package shelf.cli;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * Sets up logging for a node or a client: one file under {@code logs/}, lines that begin with the
+ * node id (the message does), the time and level after it; the RMI runtime's JUL logging bridged in.
+ */
+public final class Logging {
+    /** Each line: the message (which starts with the node id or client name), then time and level. */
+    static final String PATTERN = "%msg [%d{HH:mm:ss.SSS} %level]%n%ex{short}";
+
+    private Logging() {
+    }
+
+    /**
+     * Sends logs to {@code file} (appending) and, if {@code console}, also to stdout.
+     *
+     * @param verbose DEBUG instead of INFO (heartbeats and RMI internals)
+     */
+    public static void toFile(Path file, boolean console, boolean verbose) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        LevelChangePropagator propagator = new LevelChangePropagator();
+        propagator.setContext(ctx);
+        propagator.setResetJUL(true);
+        propagator.start();
+        ctx.addListener(propagator);
+
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(verbose ? Level.DEBUG : Level.INFO);
+        ctx.getLogger("sun.rmi").setLevel(verbose ? Level.DEBUG : Level.WARN);
+        ctx.getLogger("java.rmi").setLevel(verbose ? Level.DEBUG : Level.WARN);
+
+        FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+        fileAppender.setContext(ctx);
+        fileAppender.setName("FILE");
+        fileAppender.setFile(file.toString());
+        fileAppender.setAppend(true);
+        fileAppender.setEncoder(encoder(ctx));
+        fileAppender.start();
+
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(ctx);
+        async.setName("ASYNC");
+        async.setQueueSize(16_384);
+        async.setDiscardingThreshold(0);
+        async.addAppender(fileAppender);
+        async.start();
+        root.addAppender(async);
+
+        if (console) {
+            ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
+            out.setContext(ctx);
+            out.setName("STDOUT");
+            out.setEncoder(encoder(ctx));
+            out.start();
+            root.addAppender(out);
+        }
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext ctx) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(ctx);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        return encoder;
+    }
+
+    /** Flushes and stops logging (before the JVM exits). */
+    public static void shutdown() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
+}

@@ -1,0 +1,65 @@
+package shelf.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import shelf.config.ClusterConfig;
+import shelf.config.NodeAddress;
+import shelf.node.ShelfNode;
+
+/** {@code RmiNode <id> [<port>]} / {@code shelf node}: runs one node until stopped. */
+@Command(name = "node", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Runs node ID of the cluster in nodes.properties, on its configured port, until stopped.")
+public final class NodeCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The node's id.")
+    Integer idArg;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", description = "The node's port; must match the configuration.")
+    Integer portArg;
+
+    @Option(names = {"-i", "--id"}, paramLabel = "ID", description = "The node's id (instead of the first argument).")
+    Integer idOption;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "The node's port (instead of the second argument).")
+    Integer portOption;
+
+    @Option(names = "--resources", paramLabel = "DIR", defaultValue = "resources", description = "Library folder (default ${DEFAULT-VALUE}).")
+    Path resources;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log heartbeats and RMI internals too (DEBUG).")
+    boolean verbose;
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+        Integer id = idOption != null ? idOption : idArg;
+        Integer port = portOption != null ? portOption : portArg;
+        if (id == null) {
+            throw new CliException(ExitCodes.USAGE, "missing node id: RmiNode <id> [<port>]");
+        }
+        ClusterConfig cluster = config.load();
+        NodeAddress address = cluster.node(id).orElseThrow(() -> new CliException(ExitCodes.USAGE,
+                "node " + id + " is not in " + cluster.source() + " (configured ids: " + cluster.ids() + ")"));
+        if (port != null && port != address.port()) {
+            throw new CliException(ExitCodes.USAGE, "node " + id + " is configured on port " + address.port() + " in "
+                    + cluster.source() + ", not " + port);
+        }
+        java.nio.file.Files.createDirectories(Path.of("logs"));
+        Logging.toFile(Path.of("logs", "node-" + id + ".log"), true, verbose);
+        ShelfNode node = ShelfNode.start(cluster, id, resources);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+            Logging.shutdown();
+        }, "shutdown"));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

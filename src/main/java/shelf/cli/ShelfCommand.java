@@ -1,0 +1,21 @@
+package shelf.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code java -jar shelf.jar}: every Shelf command as a subcommand. */
+@Command(name = "shelf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Shelf: a distributed lending library on Java RMI (Bully election, centralized lock server).",
+        subcommands = {InitCommand.class, NodeCommand.class, ClientCommand.class})
+public final class ShelfCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        Cli.main(new ShelfCommand(), args);
+    }
+}

@@ -1,0 +1,107 @@
+package shelf.node;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.config.ClusterConfig;
+import shelf.config.NodeAddress;
+import shelf.library.FileLibraryStore;
+import shelf.library.LibraryStore;
+import shelf.library.StoreException;
+import shelf.protocol.Message;
+import shelf.protocol.Transport;
+import shelf.rmi.RmiServer;
+import shelf.rmi.RmiTransport;
+import shelf.rmi.TimeoutClientSocketFactory;
+
+/** A running node: the library store, the protocol core, the RMI transport and server, wired together. */
+public final class ShelfNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ShelfNode.class);
+
+    private final NodeAddress address;
+    private final LibraryStore store;
+    private final ExecutorScheduler scheduler;
+    private final StoreWriter writer;
+    private final RmiTransport transport;
+    private final NodeCore core;
+    private final RmiServer server;
+
+    private ShelfNode(NodeAddress address, LibraryStore store, ExecutorScheduler scheduler, StoreWriter writer,
+                      RmiTransport transport, NodeCore core, RmiServer server) {
+        this.address = address;
+        this.store = store;
+        this.scheduler = scheduler;
+        this.writer = writer;
+        this.transport = transport;
+        this.core = core;
+        this.server = server;
+    }
+
+    /**
+     * Starts node {@code id} of {@code config}, with the library and epochs in {@code resources}.
+     *
+     * @throws NodeStartException with exit code 2 for configuration or port problems, 1 for the library's files
+     */
+    public static ShelfNode start(ClusterConfig config, int id, Path resources) throws NodeStartException {
+        NodeAddress address = config.node(id).orElseThrow(() -> new NodeStartException(2,
+                "node " + id + " is not in " + config.source() + " (configured ids: " + config.ids() + ")"));
+        System.setProperty("java.rmi.server.hostname", address.host());
+        LibraryStore store;
+        try {
+            store = FileLibraryStore.open(resources, Clock.systemUTC(), config.timings().loanDays(), "node " + id);
+        } catch (StoreException e) {
+            throw new NodeStartException(1, "node " + id + ": " + e.getMessage());
+        }
+        ExecutorScheduler scheduler = new ExecutorScheduler(id);
+        StoreWriter writer = new StoreWriter(store, id);
+        Transport.Inbox[] inbox = new Transport.Inbox[1];
+        RmiServer.usePeerTimeouts(config);
+        RmiTransport transport = new RmiTransport(id, config, new TimeoutClientSocketFactory(), new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) {
+                inbox[0].deliver(m);
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                inbox[0].unreachable(peer, m);
+            }
+        });
+        long firstRequestId = System.currentTimeMillis() * 1_000;
+        NodeCore core = new NodeCore(id, config, scheduler, transport, new FileEpochStore(resources, id), writer, firstRequestId);
+        inbox[0] = core;
+        RmiServer server;
+        try {
+            server = RmiServer.start(address, config, core, core, store);
+        } catch (NodeStartException e) {
+            transport.close();
+            scheduler.close();
+            writer.close();
+            store.close();
+            throw e;
+        }
+        core.start();
+        log.info("node {}: started at {} with peers {}", id, address, config.ids());
+        return new ShelfNode(address, store, scheduler, writer, transport, core, server);
+    }
+
+    public NodeCore core() {
+        return core;
+    }
+
+    public NodeAddress address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        log.info("node {}: stopping", address.id());
+        core.stop();
+        server.close();
+        transport.close();
+        scheduler.close();
+        writer.close();
+        store.close();
+    }
+}

@@ -1,0 +1,39 @@
+package shelf.rmi;
+
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+import java.util.List;
+import shelf.library.Book;
+import shelf.lock.LockTable;
+import shelf.node.NodeStatus;
+import shelf.node.UnavailableException;
+
+/**
+ * What operators call, from jshell ({@code shelf.admin.Admin.connect(4)}) or the admin CLI.
+ * Called on RMI threads; every method answers within the node's RPC timeout or throws.
+ */
+public interface AdminService extends Remote {
+    String NAME = "AdminService";
+
+    /** This node's role, coordinator, epoch, live peers, lock state and counters. */
+    NodeStatus status() throws RemoteException;
+
+    /**
+     * Pings another node from this one: a one-line answer with the round-trip time, or why it failed.
+     *
+     * @throws IllegalArgumentException for an id that is not configured, or this node's own id
+     */
+    String ping(int nodeId) throws RemoteException;
+
+    /** Starts a Bully election on this node now (does nothing if one is under way). */
+    String startElection() throws RemoteException;
+
+    /** Ends this node's process abruptly, like a crash (the seed's "disconnect"). Answers before it dies. */
+    String crash() throws RemoteException;
+
+    /** The library as this node reads it. */
+    List<Book> books() throws RemoteException, UnavailableException;
+
+    /** The lock server's table (meaningful on the coordinator). */
+    LockTable lockTable() throws RemoteException;
+}

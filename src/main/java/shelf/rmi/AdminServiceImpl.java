@@ -1,0 +1,108 @@
+package shelf.rmi;
+
+import java.rmi.registry.LocateRegistry;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.config.ClusterConfig;
+import shelf.config.NodeAddress;
+import shelf.library.Book;
+import shelf.library.LibraryStore;
+import shelf.library.StoreException;
+import shelf.lock.LockTable;
+import shelf.node.NodeCore;
+import shelf.node.NodeStatus;
+import shelf.node.UnavailableException;
+
+/** The operator's view of one node and the seed's admin operations. */
+final class AdminServiceImpl implements AdminService {
+    private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
+
+    private final NodeCore core;
+    private final LibraryStore store;
+    private final ClusterConfig config;
+    private final TimeoutClientSocketFactory sockets;
+    private final String me;
+
+    AdminServiceImpl(NodeCore core, LibraryStore store, ClusterConfig config, TimeoutClientSocketFactory sockets) {
+        this.core = core;
+        this.store = store;
+        this.config = config;
+        this.sockets = sockets;
+        this.me = "node " + core.id();
+    }
+
+    @Override
+    public NodeStatus status() {
+        try {
+            return core.status().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(me + " interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(me + " did not answer status in time: " + e);
+        }
+    }
+
+    @Override
+    public String ping(int nodeId) {
+        if (nodeId == core.id()) {
+            throw new IllegalArgumentException("node " + nodeId + " is this node; ping another id from " + config.ids());
+        }
+        NodeAddress target = config.node(nodeId).orElseThrow(() ->
+                new IllegalArgumentException("node " + nodeId + " is not in " + config.source() + " (ids " + config.ids() + ")"));
+        long started = System.nanoTime();
+        try {
+            NodeService peer = (NodeService) LocateRegistry.getRegistry(target.host(), target.port(), sockets)
+                    .lookup(NodeService.NAME);
+            peer.membership();
+            double ms = (System.nanoTime() - started) / 1e6;
+            String answer = String.format("node %d at %s answered %s in %.2f ms", nodeId, target, me, ms);
+            log.info("{}: admin ping: {}", me, answer);
+            return answer;
+        } catch (Exception e) {
+            String answer = String.format("node %d at %s did not answer %s: %s", nodeId, target, me, e.getClass().getSimpleName());
+            log.info("{}: admin ping: {}", me, answer);
+            return answer;
+        }
+    }
+
+    @Override
+    public String startElection() {
+        log.info("{}: admin asked for an election", me);
+        core.startElection("asked by admin");
+        return me + " started an election (or one was already under way)";
+    }
+
+    @Override
+    public String crash() {
+        log.warn("{}: admin asked for a crash; halting the process now", me);
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(137);
+        }, "crash");
+        halt.start();
+        return me + " is crashing";
+    }
+
+    @Override
+    public List<Book> books() throws UnavailableException {
+        try {
+            return store.books();
+        } catch (StoreException e) {
+            throw new UnavailableException(me + " cannot read the library: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public LockTable lockTable() {
+        return status().lock();
+    }
+}

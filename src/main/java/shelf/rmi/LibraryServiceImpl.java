@@ -1,0 +1,96 @@
+package shelf.rmi;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.library.Book;
+import shelf.library.Command;
+import shelf.library.HistoryRecord;
+import shelf.library.LibraryStore;
+import shelf.library.Outcome;
+import shelf.library.StoreException;
+import shelf.library.Usernames;
+import shelf.node.NodeCore;
+import shelf.node.UnavailableException;
+
+/** Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. */
+final class LibraryServiceImpl implements LibraryService {
+    private static final Logger log = LoggerFactory.getLogger(LibraryServiceImpl.class);
+    /** Extra wait beyond the node's own deadline, for a batch already handed to the writer to finish. */
+    private static final long WRITER_GRACE_MS = 5_000;
+
+    private final NodeCore core;
+    private final LibraryStore store;
+    private final long waitMs;
+    private final String me;
+
+    LibraryServiceImpl(NodeCore core, LibraryStore store, long requestTimeoutMs) {
+        this.core = core;
+        this.store = store;
+        this.waitMs = requestTimeoutMs + WRITER_GRACE_MS;
+        this.me = "node " + core.id();
+    }
+
+    @Override
+    public List<Book> list() throws UnavailableException {
+        log.info("{}: client request: list", me);
+        return read(store::books);
+    }
+
+    @Override
+    public Outcome execute(Command c) throws UnavailableException {
+        if (c == null || c.op() == null || c.requestId() == null || c.requestId().isEmpty() || c.requestId().length() > 100) {
+            throw new IllegalArgumentException("malformed command: " + c);
+        }
+        Usernames.check(c.user());
+        long started = System.nanoTime();
+        try {
+            Outcome outcome = core.submit(c).get(waitMs, TimeUnit.MILLISECONDS);
+            log.info("{}: client request {} {} book {} by {}: {} ({} ms)", me, c.requestId(), c.op(), c.bookId(), c.user(),
+                    outcome.ok() ? "ok" : "refused: " + outcome.message(), (System.nanoTime() - started) / 1_000_000);
+            return outcome;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            log.info("{}: client request {} {} book {} by {} failed: {}", me, c.requestId(), c.op(), c.bookId(), c.user(),
+                    cause.getMessage());
+            if (cause instanceof UnavailableException u) {
+                throw u;
+            }
+            throw new UnavailableException(me + " failed: " + cause);
+        } catch (TimeoutException e) {
+            throw new UnavailableException(me + " got no answer from the cluster within " + waitMs + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(me + " was interrupted");
+        }
+    }
+
+    @Override
+    public List<Book> loans(String user) throws UnavailableException {
+        Usernames.check(user);
+        log.info("{}: client request: loans of {}", me, user);
+        return read(() -> store.loansOf(user));
+    }
+
+    @Override
+    public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
+        log.info("{}: client request: history{}", me, bookId == null ? "" : " of book " + bookId);
+        return read(() -> store.history(bookId));
+    }
+
+    private interface Read<T> {
+        T get() throws StoreException;
+    }
+
+    private <T> T read(Read<T> r) throws UnavailableException {
+        try {
+            return r.get();
+        } catch (StoreException e) {
+            log.error("{}: cannot read the library: {}", me, e.getMessage());
+            throw new UnavailableException(me + " cannot read the library: " + e.getMessage());
+        }
+    }
+}

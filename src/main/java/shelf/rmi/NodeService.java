@@ -1,0 +1,39 @@
+package shelf.rmi;
+
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+import shelf.protocol.Message;
+
+/**
+ * The peer protocol, called by other nodes only. Every method is one-way: it hands the message to the
+ * node's protocol thread and returns at once, so two nodes calling each other can never deadlock.
+ * An answer, if any, is a call in the other direction.
+ */
+public interface NodeService extends Remote {
+    String NAME = "NodeService";
+
+    void election(Message.Election m) throws RemoteException;
+
+    void ok(Message.Ok m) throws RemoteException;
+
+    void coordinator(Message.Coordinator m) throws RemoteException;
+
+    void heartbeat(Message.Heartbeat m) throws RemoteException;
+
+    void heartbeatAck(Message.HeartbeatAck m) throws RemoteException;
+
+    void stale(Message.Stale m) throws RemoteException;
+
+    void requestLock(Message.LockRequest m) throws RemoteException;
+
+    void grantLock(Message.LockGrant m) throws RemoteException;
+
+    void releaseLock(Message.LockRelease m) throws RemoteException;
+
+    void queryLockState(Message.LockStateQuery m) throws RemoteException;
+
+    void reportLockState(Message.LockStateReport m) throws RemoteException;
+
+    /** The sender's configuration fingerprint, to warn about nodes started with different files. */
+    String membership() throws RemoteException;
+}

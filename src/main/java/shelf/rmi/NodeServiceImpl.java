@@ -1,0 +1,75 @@
+package shelf.rmi;
+
+import shelf.protocol.Message;
+import shelf.protocol.Transport;
+
+/** Hands every peer message to the node's protocol thread and returns at once. */
+final class NodeServiceImpl implements NodeService {
+    private final Transport.Inbox inbox;
+    private final String membership;
+
+    NodeServiceImpl(Transport.Inbox inbox, String membership) {
+        this.inbox = inbox;
+        this.membership = membership;
+    }
+
+    @Override
+    public void election(Message.Election m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void ok(Message.Ok m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void coordinator(Message.Coordinator m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void heartbeat(Message.Heartbeat m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void heartbeatAck(Message.HeartbeatAck m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void stale(Message.Stale m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void requestLock(Message.LockRequest m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void grantLock(Message.LockGrant m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void releaseLock(Message.LockRelease m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void queryLockState(Message.LockStateQuery m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void reportLockState(Message.LockStateReport m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public String membership() {
+        return membership;
+    }
+}

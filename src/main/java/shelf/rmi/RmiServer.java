@@ -1,0 +1,122 @@
+package shelf.rmi;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.rmi.NoSuchObjectException;
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.ExportException;
+import java.rmi.server.UnicastRemoteObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.config.ClusterConfig;
+import shelf.config.NodeAddress;
+import shelf.library.LibraryStore;
+import shelf.node.NodeCore;
+import shelf.node.NodeStartException;
+import shelf.protocol.Transport;
+
+/**
+ * A node's RMI face: its registry and the three services, all on the node's one configured port
+ * (equal server socket factories let them share it), bound under the interfaces' names.
+ */
+public final class RmiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RmiServer.class);
+
+    private final Registry registry;
+    private final List<Remote> exported = new ArrayList<>();
+    private final String me;
+
+    private RmiServer(Registry registry, String me) {
+        this.registry = registry;
+        this.me = me;
+    }
+
+    /** Beyond a node's request timeout, for a client call whose batch is being written when the deadline hits. */
+    public static final int CLIENT_READ_GRACE_MS = 7_000;
+
+    /** A node's outbound calls (to peers) are bounded by the RPC timeout. */
+    public static void usePeerTimeouts(ClusterConfig config) {
+        int rpc = (int) config.timings().rpcTimeoutMs();
+        TimeoutClientSocketFactory.setTimeouts(rpc, rpc);
+    }
+
+    /** A client's or operator's calls wait longer than any node's request timeout. */
+    public static void useClientTimeouts(ClusterConfig config) {
+        TimeoutClientSocketFactory.setTimeouts((int) Math.max(1000, config.timings().rpcTimeoutMs()),
+                (int) config.timings().requestTimeoutMs() + CLIENT_READ_GRACE_MS);
+    }
+
+    /** Creates the registry on the node's port and exports and binds the services. */
+    public static RmiServer start(NodeAddress address, ClusterConfig config, NodeCore core, Transport.Inbox inbox,
+                                  LibraryStore store) throws NodeStartException {
+        String me = "node " + address.id();
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(address.host());
+        } catch (UnknownHostException e) {
+            throw new NodeStartException(2, me + ": cannot resolve host '" + address.host() + "' from " + config.source());
+        }
+        var ssf = new BoundServerSocketFactory(bind);
+        var csf = new TimeoutClientSocketFactory();
+        Registry registry;
+        try {
+            registry = LocateRegistry.createRegistry(address.port(), csf, ssf);
+        } catch (ExportException e) {
+            throw new NodeStartException(2, me + ": port " + address.port() + " on " + address.host()
+                    + " is already in use (is node " + address.id() + " already running?)");
+        } catch (RemoteException e) {
+            throw new NodeStartException(2, me + ": cannot listen on " + address + ": " + rootMessage(e));
+        }
+        RmiServer server = new RmiServer(registry, me);
+        try {
+            server.export(NodeService.NAME, new NodeServiceImpl(inbox, config.membershipFingerprint()), address.port(), csf, ssf);
+            server.export(LibraryService.NAME, new LibraryServiceImpl(core, store, config.timings().requestTimeoutMs()),
+                    address.port(), csf, ssf);
+            server.export(AdminService.NAME, new AdminServiceImpl(core, store, config, csf), address.port(), csf, ssf);
+        } catch (RemoteException e) {
+            server.close();
+            throw new NodeStartException(2, me + ": cannot export services on " + address + ": " + rootMessage(e));
+        }
+        log.info("{}: registry and services {} listening on {}", me, List.of(NodeService.NAME, LibraryService.NAME,
+                AdminService.NAME), address);
+        return server;
+    }
+
+    private void export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
+            throws RemoteException {
+        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf);
+        exported.add(service);
+        registry.rebind(name, stub);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof IOException ? t.getMessage() : t.toString();
+    }
+
+    @Override
+    public void close() {
+        for (Remote r : exported) {
+            try {
+                UnicastRemoteObject.unexportObject(r, true);
+            } catch (NoSuchObjectException ignored) {
+                // already gone
+            }
+        }
+        try {
+            UnicastRemoteObject.unexportObject(registry, true);
+        } catch (NoSuchObjectException ignored) {
+            // already gone
+        }
+        log.info("{}: services unexported", me);
+    }
+}

@@ -1,0 +1,54 @@
+package shelf.rmi;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.rmi.server.RMIClientSocketFactory;
+
+/**
+ * Client sockets with a connect timeout and a read timeout, so that a call to a paused (SIGSTOP) peer
+ * fails after the timeout instead of hanging.
+ *
+ * <p>Shipped inside every stub a node exports, so callers use it without configuration. The timeouts
+ * are the <em>caller's</em>: each JVM sets them once with {@link #setTimeouts} (a node: its RPC timeout;
+ * a client: longer than a node's request timeout). The factory carries no state on the wire, so all
+ * instances are equal and the registry and every object share the node's one port and RMI's
+ * connection pool.
+ */
+public final class TimeoutClientSocketFactory implements RMIClientSocketFactory, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private static volatile int connectTimeoutMs = 1_000;
+    private static volatile int readTimeoutMs = 15_000;
+
+    /** Sets this JVM's timeouts for every outbound RMI call made through Shelf's stubs. */
+    public static void setTimeouts(int connectMs, int readMs) {
+        connectTimeoutMs = connectMs;
+        readTimeoutMs = readMs;
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+            socket.setSoTimeout(readTimeoutMs);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TimeoutClientSocketFactory;
+    }
+
+    @Override
+    public int hashCode() {
+        return TimeoutClientSocketFactory.class.hashCode();
+    }
+}
