@@ -40,10 +40,14 @@ public final class RmiServer implements AutoCloseable {
     /** Beyond a node's request timeout, for a client call whose batch is being written when the deadline hits. */
     public static final int CLIENT_READ_GRACE_MS = 7_000;
 
-    /** A node's outbound calls (to peers) are bounded by the RPC timeout. */
+    /**
+     * A node's outbound calls (to peers) are bounded by the RPC timeout. Each socket wait gets half of it:
+     * a call to a peer that stopped answering first spends one wait on RMI's liveness ping of the pooled
+     * connection, then another on a fresh connection's handshake.
+     */
     public static void usePeerTimeouts(ClusterConfig config) {
-        int rpc = (int) config.timings().rpcTimeoutMs();
-        TimeoutClientSocketFactory.setTimeouts(rpc, rpc);
+        int half = (int) Math.max(1, config.timings().rpcTimeoutMs() / 2);
+        TimeoutClientSocketFactory.setTimeouts(half, half);
     }
 
     /** A client's or operator's calls wait longer than any node's request timeout. */

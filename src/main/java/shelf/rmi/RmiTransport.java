@@ -20,6 +20,11 @@ import shelf.protocol.Transport;
  * The {@link Transport} over RMI: one sender thread per peer (so messages to a peer keep their order,
  * and a paused peer holds up only its own queue), each call bounded by the socket factory's timeouts.
  * A failed call drops the cached stub and reports the message as unreachable.
+ *
+ * <p>After a failed call the peer is <em>down</em> for one RPC timeout: messages to it (queued or new)
+ * are reported unreachable at once instead of each waiting out the timeout behind the others. The
+ * first message after that period probes the peer again. Without this, a paused peer's queue of
+ * heartbeats would delay an ELECTION to it by seconds.
  */
 public final class RmiTransport implements Transport, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RmiTransport.class);
@@ -30,12 +35,14 @@ public final class RmiTransport implements Transport, AutoCloseable {
     private final TimeoutClientSocketFactory sockets;
     private final Transport.Inbox inbox;
     private final Map<Integer, Peer> peers = new HashMap<>();
+    private final long downNanos;
 
     private final class Peer {
         final NodeAddress address;
         final ThreadPoolExecutor sender;
         NodeService stub;
         boolean checkedMembership;
+        volatile long downUntilNanos;
 
         Peer(NodeAddress address) {
             this.address = address;
@@ -47,11 +54,16 @@ public final class RmiTransport implements Transport, AutoCloseable {
         }
 
         void deliver(Message m) {
+            if (System.nanoTime() < downUntilNanos) {
+                inbox.unreachable(address.id(), m);
+                return;
+            }
             try {
                 NodeService node = stub();
                 call(node, m);
             } catch (RemoteException | NotBoundException | RuntimeException e) {
                 stub = null;
+                downUntilNanos = System.nanoTime() + downNanos;
                 if (log.isDebugEnabled()) {
                     log.debug("node {}: call to node {} at {} failed: {}", self, address.id(), address, e.toString());
                 }
@@ -81,6 +93,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
         this.config = config;
         this.sockets = sockets;
         this.inbox = inbox;
+        this.downNanos = TimeUnit.MILLISECONDS.toNanos(config.timings().rpcTimeoutMs());
         for (NodeAddress a : config.nodes().values()) {
             if (a.id() != self) {
                 peers.put(a.id(), new Peer(a));

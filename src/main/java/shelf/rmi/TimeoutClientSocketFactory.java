@@ -22,10 +22,16 @@ public final class TimeoutClientSocketFactory implements RMIClientSocketFactory,
     private static volatile int connectTimeoutMs = 1_000;
     private static volatile int readTimeoutMs = 15_000;
 
-    /** Sets this JVM's timeouts for every outbound RMI call made through Shelf's stubs. */
+    /**
+     * Sets this JVM's timeouts for every outbound RMI call made through Shelf's stubs. Call before the
+     * first RMI call: it also sets RMI's JRMP handshake timeout (read once, when RMI's TCP transport
+     * loads), because a stopped process's kernel still accepts connections and the handshake would
+     * otherwise wait 60 s for it.
+     */
     public static void setTimeouts(int connectMs, int readMs) {
         connectTimeoutMs = connectMs;
         readTimeoutMs = readMs;
+        System.setProperty("sun.rmi.transport.tcp.handshakeTimeout", String.valueOf(Math.max(connectMs, readMs)));
     }
 
     @Override

@@ -1,0 +1,271 @@
+package shelf.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import shelf.admin.Admin;
+import shelf.cli.InitCommand;
+import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
+import shelf.library.LibraryFiles;
+import shelf.node.NodeStatus;
+import shelf.rmi.AdminService;
+
+/**
+ * A cluster of real node processes on this machine, one JVM per node, all started from Shelf's jar in
+ * one working folder (its {@code nodes.properties}, {@code resources/} and {@code logs/}).
+ *
+ * <p>Used by the {@code cluster}, {@code demo} and {@code bench} commands and by the process tests.
+ * Can crash ({@code kill -9}), pause ({@code SIGSTOP}) and resume ({@code SIGCONT}) nodes. Not thread-safe.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final Path dir;
+    private final Path jar;
+    private final ClusterConfig config;
+    private final List<String> jvmOptions;
+    private final Map<Integer, Process> processes = new TreeMap<>();
+
+    private LocalCluster(Path dir, Path jar, ClusterConfig config, List<String> jvmOptions) {
+        this.dir = dir;
+        this.jar = jar;
+        this.config = config;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** A cluster of the configuration already in {@code dir/nodes.properties}. */
+    public static LocalCluster open(Path dir, Path config, Path jar, List<String> jvmOptions) throws ConfigException {
+        return new LocalCluster(dir, jar, ClusterConfig.load(config.toAbsolutePath()), jvmOptions);
+    }
+
+    /**
+     * Writes a fresh cluster into {@code dir}: {@code nodes.properties} with {@code nodes} free loopback
+     * ports plus {@code settings}, and a library of {@code books} books.
+     */
+    public static LocalCluster create(Path dir, int nodes, int books, Map<String, String> settings, Path jar,
+                                      List<String> jvmOptions) throws IOException, ConfigException {
+        Files.createDirectories(dir);
+        List<String> lines = new ArrayList<>();
+        List<Integer> ports = freePorts(nodes);
+        for (int id = 1; id <= nodes; id++) {
+            lines.add("node." + id + "=127.0.0.1:" + ports.get(id - 1));
+        }
+        settings.forEach((k, v) -> lines.add(k + "=" + v));
+        Path file = dir.resolve(ClusterConfig.DEFAULT_FILE);
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        new LibraryFiles(dir.resolve("resources")).create(InitCommand.catalog(books));
+        return open(dir, file, jar, jvmOptions);
+    }
+
+    /** Ports that were free on 127.0.0.1 a moment ago, all different. */
+    public static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket();
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                held.add(s);
+            }
+            return held.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    /** The jar this code runs from, or the {@code shelf.jar} system property (tests). */
+    public static Path currentJar() {
+        String property = System.getProperty("shelf.jar");
+        if (property != null) {
+            return Path.of(property).toAbsolutePath();
+        }
+        try {
+            Path location = Path.of(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(location)) {
+                return location;
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // fall through
+        }
+        Path built = Path.of("target", "shelf.jar").toAbsolutePath();
+        if (Files.isRegularFile(built)) {
+            return built;
+        }
+        throw new IllegalStateException("cannot find shelf.jar: run 'mvn package' first");
+    }
+
+    /** Starts node {@code id} as its own JVM; its stdout and stderr go to {@code logs/node-<id>.out}. */
+    public Process start(int id) throws IOException {
+        Process old = processes.get(id);
+        if (old != null && old.isAlive()) {
+            throw new IllegalStateException("node " + id + " is already running (pid " + old.pid() + ")");
+        }
+        Files.createDirectories(dir.resolve("logs"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", jar.toString(), "RmiNode", String.valueOf(id), "--config",
+                config.source()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs").resolve("node-" + id + ".out").toFile()));
+        Process p = builder.start();
+        processes.put(id, p);
+        return p;
+    }
+
+    public void startAll() throws IOException {
+        for (int id : config.ids()) {
+            start(id);
+        }
+    }
+
+    /** {@code kill -9}: the node's process ends at once, with no chance to clean up. */
+    public void kill(int id) throws InterruptedException {
+        Process p = process(id);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** {@code SIGSTOP}: the node freezes, sockets open, as in a long GC pause. */
+    public void pause(int id) throws IOException, InterruptedException {
+        signal(id, "STOP");
+    }
+
+    /** {@code SIGCONT}: a paused node resumes where it stopped. */
+    public void resume(int id) throws IOException, InterruptedException {
+        signal(id, "CONT");
+    }
+
+    private void signal(int id, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process(id).pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " of node " + id + " failed");
+        }
+    }
+
+    /** Stops a node cleanly (SIGTERM; its shutdown hook unexports and closes the library). */
+    public void stop(int id) throws InterruptedException {
+        Process p = processes.get(id);
+        if (p == null) {
+            return;
+        }
+        resumeQuietly(p);
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void resumeQuietly(Process p) {
+        try {
+            new ProcessBuilder("kill", "-CONT", String.valueOf(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // best effort: the node is being stopped anyway
+        }
+    }
+
+    public Process process(int id) {
+        Process p = processes.get(id);
+        if (p == null) {
+            throw new IllegalArgumentException("node " + id + " was not started");
+        }
+        return p;
+    }
+
+    public boolean isAlive(int id) {
+        Process p = processes.get(id);
+        return p != null && p.isAlive();
+    }
+
+    /** The node's admin service, or empty if it does not answer. */
+    public Optional<NodeStatus> status(int id) {
+        try {
+            return Optional.of(admin(id).status());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    public AdminService admin(int id) throws Exception {
+        return Admin.connect(config, id);
+    }
+
+    /**
+     * Waits until every node in {@code ids} answers and all follow one coordinator in one epoch.
+     *
+     * @return the coordinator's id
+     * @throws IllegalStateException naming each node's view when they do not agree in time
+     */
+    public int awaitAgreement(List<Integer> ids, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String views = "";
+        while (System.nanoTime() < deadline) {
+            List<NodeStatus> statuses = new ArrayList<>();
+            for (int id : ids) {
+                status(id).ifPresent(statuses::add);
+            }
+            if (statuses.size() == ids.size()) {
+                NodeStatus first = statuses.get(0);
+                boolean agree = first.coordinator() > 0 && statuses.stream().allMatch(s ->
+                        s.coordinator() == first.coordinator() && s.epoch() == first.epoch());
+                NodeStatus coordinator = statuses.stream().filter(s -> s.id() == first.coordinator()).findFirst().orElse(null);
+                if (agree && (coordinator == null || "SERVING".equals(coordinator.lock().phase()))) {
+                    return first.coordinator();
+                }
+            }
+            views = statuses.stream().map(s -> s.id() + "->" + s.coordinator() + "@" + s.epoch()).toList().toString();
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("nodes " + ids + " did not agree on a coordinator within " + timeout.toMillis()
+                + " ms; views (node->coordinator@epoch): " + views);
+    }
+
+    /** The live nodes started by this cluster, ascending. */
+    public List<Integer> liveIds() {
+        return processes.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey).toList();
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configFile() {
+        return Path.of(config.source());
+    }
+
+    /** Stops every node it started (SIGCONT first for paused ones), so no process is left behind. */
+    @Override
+    public void close() {
+        for (Process p : processes.values()) {
+            resumeQuietly(p);
+            p.destroy();
+        }
+        for (Process p : processes.values()) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
