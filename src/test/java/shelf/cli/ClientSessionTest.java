@@ -1,0 +1,169 @@
+package shelf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shelf.config.NodeAddress;
+import shelf.library.Book;
+import shelf.library.Command;
+import shelf.library.FencingToken;
+import shelf.library.FileLibraryStore;
+import shelf.library.HistoryRecord;
+import shelf.library.Json;
+import shelf.library.LibraryFiles;
+import shelf.library.Outcome;
+import shelf.node.UnavailableException;
+import shelf.rmi.LibraryService;
+
+/** The client's output formats and exit codes (DESIGN §1), against an in-process library with no network. */
+class ClientSessionTest {
+    @TempDir
+    java.nio.file.Path dir;
+    private FileLibraryStore store;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private boolean down;
+    private long token;
+
+    /** A library service straight on a store: every write gets the next token, as if granted. */
+    private final LibraryService library = new LibraryService() {
+        @Override
+        public List<Book> list() throws UnavailableException {
+            check();
+            return rethrow(() -> store.books());
+        }
+
+        @Override
+        public Outcome execute(Command c) throws UnavailableException {
+            check();
+            return rethrow(() -> store.apply(new FencingToken(1, ++token), 2, List.of(c)).get(0));
+        }
+
+        @Override
+        public List<Book> loans(String user) throws UnavailableException {
+            check();
+            return rethrow(() -> store.loansOf(user));
+        }
+
+        @Override
+        public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
+            check();
+            return rethrow(() -> store.history(bookId));
+        }
+
+        private void check() throws UnavailableException {
+            if (down) {
+                throw new UnavailableException("node 2 could not get the cluster lock within 8000 ms");
+            }
+        }
+    };
+
+    private interface Io<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T rethrow(Io<T> io) {
+        try {
+            return io.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeEach
+    void openLibrary() throws Exception {
+        new LibraryFiles(dir).create(InitCommand.catalog(10));
+        store = FileLibraryStore.open(dir, Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), 14, "test");
+    }
+
+    private int run(boolean json, String... words) {
+        out.reset();
+        err.reset();
+        ClientSession session = new ClientSession("alice", new NodeAddress(2, "127.0.0.1", 5002), List.of(1, 3), library, json,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return session.run(List.of(words));
+    }
+
+    private JsonNode json() throws Exception {
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, text.strip().lines().count(), "exactly one JSON document: " + text);
+        return Json.MAPPER.readTree(text);
+    }
+
+    @Test
+    void listAsJsonHasTheContractsFields() throws Exception {
+        assertEquals(0, run(true, "list"));
+        JsonNode books = json();
+        assertEquals(10, books.size());
+        List<String> fields = new ArrayList<>();
+        books.get(0).fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("id", "title", "author", "available", "borrower", "due"), fields);
+        assertTrue(books.get(0).get("borrower").isNull());
+    }
+
+    @Test
+    void borrowAsJson() throws Exception {
+        assertEquals(0, run(true, "borrow", "3"));
+        JsonNode doc = json();
+        assertTrue(doc.get("ok").asBoolean());
+        assertEquals("alice borrowed book 3, due 2026-12-08", doc.get("message").asText());
+        assertEquals("2026-12-08", doc.get("book").get("due").asText());
+        assertEquals("alice", doc.get("book").get("borrower").asText());
+        assertEquals(1, run(true, "borrow", "3"));
+        assertEquals(false, json().get("ok").asBoolean());
+    }
+
+    @Test
+    void historyAsJsonHasTheContractsFields() throws Exception {
+        run(false, "borrow", "4");
+        run(false, "return", "4");
+        assertEquals(0, run(true, "history", "4"));
+        JsonNode records = json();
+        assertEquals(2, records.size());
+        Map<String, Object> first = Json.MAPPER.convertValue(records.get(0), Map.class);
+        assertEquals(List.of("seq", "time", "op", "bookId", "user", "node", "token"), List.copyOf(first.keySet()));
+        assertEquals("RETURN", records.get(1).get("op").asText());
+        assertEquals("1:2", records.get(1).get("token").asText());
+    }
+
+    @Test
+    void exitCodesForScripts() {
+        assertEquals(0, run(false, "borrow", "1"));
+        assertEquals(1, run(false, "return", "2"));
+        assertEquals("refused: book 2 is not on loan\n", err.toString(StandardCharsets.UTF_8));
+        for (String id : new String[] {"0", "11", "-1", "99999999999"}) {
+            assertEquals(1, run(false, "borrow", id), id);
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("refused: unknown book " + id), err.toString());
+        }
+        assertEquals(2, run(false, "borrow", "abc"));
+        assertEquals("book id must be a whole number, got 'abc'\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run(false, "borrow"));
+        assertEquals(2, run(false, "fly"));
+        down = true;
+        assertEquals(3, run(false, "borrow", "5"));
+        assertEquals("node 2 could not get the cluster lock within 8000 ms; try another node, e.g. -n 1\n",
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void loansShowsOnlyThisUsersBooks() throws Exception {
+        run(false, "borrow", "6");
+        assertEquals(0, run(true, "loans"));
+        JsonNode loans = json();
+        assertEquals(1, loans.size());
+        assertEquals(6, loans.get(0).get("id").asInt());
+    }
+}

@@ -1,0 +1,73 @@
+package shelf.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ClusterConfigTest {
+
+    @Test
+    void parsesNodesAndTimings() throws ConfigException {
+        ClusterConfig c = ClusterConfig.parse(List.of(
+                "# comment", "node.2=127.0.0.1:5002", "", "node.1 = 127.0.0.1:5001",
+                "heartbeat.interval.ms=100", "failure.timeout.ms=700"), "test");
+        assertEquals(List.of(1, 2), c.ids());
+        assertEquals(5001, c.node(1).orElseThrow().port());
+        assertEquals("127.0.0.1", c.node(2).orElseThrow().host());
+        assertEquals(100, c.timings().heartbeatIntervalMs());
+        assertEquals(700, c.timings().failureTimeoutMs());
+        assertEquals(Timings.DEFAULTS.leaseMs(), c.timings().leaseMs());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "node.1=127.0.0.1:5001;node.1=127.0.0.1:5002 | test line 2: node 1 is listed twice",
+        "node.1=127.0.0.1:5001;node.2=127.0.0.1:5001 | test line 2: address 127.0.0.1:5001 is already node 1's",
+        "node.1=127.0.0.1:0                         | test line 1: node 1 has port 0, outside 1-65535",
+        "node.1=127.0.0.1:70000                     | test line 1: node 1 has port 70000, outside 1-65535",
+        "node.x=127.0.0.1:5001                      | test line 1: node id 'x' is not a positive integer",
+        "node.0=127.0.0.1:5001                      | test line 1: node id 0 is not a positive integer",
+        "node.1=127.0.0.1                           | test line 1: node 1 needs <host>:<port>, got '127.0.0.1'",
+        "node.1=127.0.0.1:abc                       | test line 1: node 1 has a port that is not a number: 'abc'",
+        "node.1=127.0.0.1:5001;this is not a setting | test line 2: expected node.<id>=<host>:<port> or <setting>=<value>, got 'this is not a setting'",
+        "node.1=127.0.0.1:5001;lease.ms=soon         | test line 2: lease.ms must be a whole number, got 'soon'",
+        "node.1=127.0.0.1:5001;colour=blue           | test line 2: unknown setting 'colour'",
+        "# nothing here                              | test: no nodes configured",
+    })
+    void rejectsMalformedLinesNamingTheLine(String lines, String expectedStart) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ClusterConfig.parse(List.of(lines.split(";")), "test"));
+        assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    }
+
+    @Test
+    void rejectsHeartbeatNotShorterThanFailureTimeout() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.parse(List.of(
+                "node.1=127.0.0.1:5001", "heartbeat.interval.ms=1000", "failure.timeout.ms=1000"), "test"));
+        assertTrue(e.getMessage().contains("must be shorter than failure.timeout.ms"), e.getMessage());
+    }
+
+    @Test
+    void missingAndEmptyFilesAreClearErrors(@TempDir Path dir) throws Exception {
+        ConfigException missing = assertThrows(ConfigException.class, () -> ClusterConfig.load(dir.resolve("nodes.properties")));
+        assertTrue(missing.getMessage().contains("configuration file not found"), missing.getMessage());
+        Path empty = Files.writeString(dir.resolve("empty.properties"), "");
+        ConfigException none = assertThrows(ConfigException.class, () -> ClusterConfig.load(empty));
+        assertTrue(none.getMessage().contains("no nodes configured"), none.getMessage());
+    }
+
+    @Test
+    void theShippedConfigurationIsValid() throws ConfigException {
+        ClusterConfig c = ClusterConfig.load(Path.of("nodes.properties"));
+        assertEquals(List.of(1, 2, 3, 4, 5), c.ids());
+        assertEquals(5005, c.node(5).orElseThrow().port());
+    }
+}

@@ -1,0 +1,118 @@
+package shelf.rmi;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shelf.cli.InitCommand;
+import shelf.cluster.LocalCluster;
+import shelf.config.ClusterConfig;
+import shelf.library.Command;
+import shelf.library.HistoryRecord;
+import shelf.library.LibraryFiles;
+import shelf.library.Op;
+import shelf.library.Outcome;
+import shelf.node.NodeStartException;
+import shelf.node.NodeStatus;
+import shelf.node.ShelfNode;
+
+/** One node in this JVM with a real RMI registry on a free loopback port, driven through its stubs. */
+class SingleNodeRmiTest {
+    @TempDir
+    Path dir;
+    private ClusterConfig config;
+    private ShelfNode node;
+    private int port;
+
+    @BeforeEach
+    void startNode() throws Exception {
+        port = LocalCluster.freePorts(1).get(0);
+        config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + port), "test.properties");
+        new LibraryFiles(dir).create(InitCommand.catalog(10));
+        node = ShelfNode.start(config, 1, dir);
+    }
+
+    @AfterEach
+    void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private Registry registry() throws Exception {
+        return LocateRegistry.getRegistry("127.0.0.1", port, new TimeoutClientSocketFactory());
+    }
+
+    private static Command command(Op op, int book, String user) {
+        return new Command(UUID.randomUUID().toString(), op, book, user);
+    }
+
+    @Test
+    void registryAndServicesShareTheNodesOnePort() throws Exception {
+        assertEquals(List.of(AdminService.NAME, LibraryService.NAME, NodeService.NAME),
+                List.of(registry().list()).stream().sorted().toList());
+        String stub = registry().lookup(LibraryService.NAME).toString();
+        assertTrue(stub.contains(":" + port + ","), stub);
+    }
+
+    @Test
+    void aOneNodeClusterServesWritesUnderItsOwnLock() throws Exception {
+        LibraryService library = (LibraryService) registry().lookup(LibraryService.NAME);
+        AdminService admin = (AdminService) registry().lookup(AdminService.NAME);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SERVING".equals(admin.status().lock().phase()));
+
+        Outcome borrowed = library.execute(command(Op.BORROW, 3, "alice"));
+        assertTrue(borrowed.ok(), borrowed.message());
+        Outcome refused = library.execute(command(Op.BORROW, 3, "bob"));
+        assertFalse(refused.ok());
+        assertEquals("book 3 is already on loan", refused.message());
+        assertTrue(library.execute(command(Op.RENEW, 3, "alice")).ok());
+        assertTrue(library.execute(command(Op.RETURN, 3, "alice")).ok());
+
+        List<HistoryRecord> history = library.history(3);
+        assertEquals(List.of(Op.BORROW, Op.RENEW, Op.RETURN), history.stream().map(HistoryRecord::op).toList());
+        NodeStatus status = admin.status();
+        assertEquals("COORDINATOR", status.role());
+        assertEquals(1, status.coordinator());
+        assertEquals(4, status.lock().grants(),
+                "every operation, refused ones too, was decided under the lock, the coordinator's own too");
+        assertTrue(history.stream().allMatch(r -> r.fencingToken().epoch() == status.epoch()));
+    }
+
+    @Test
+    void badUserNamesAreRefusedByTheNode() throws Exception {
+        LibraryService library = (LibraryService) registry().lookup(LibraryService.NAME);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> library.execute(command(Op.BORROW, 1, "../x")));
+        assertTrue(e.getMessage().startsWith("invalid user name '../x'"), e.getMessage());
+        assertEquals(10, library.list().size(), "the node keeps serving");
+    }
+
+    @Test
+    void aSecondNodeOnTheSamePortIsAClearError(@TempDir Path other) throws Exception {
+        new LibraryFiles(other).create(InitCommand.catalog(10));
+        NodeStartException e = assertThrows(NodeStartException.class, () -> ShelfNode.start(config, 1, other));
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().contains("port " + port + " on 127.0.0.1 is already in use"), e.getMessage());
+        assertEquals(10, ((LibraryService) registry().lookup(LibraryService.NAME)).list().size());
+    }
+
+    @Test
+    void anUnknownNodeIdIsAClearError() {
+        NodeStartException e = assertThrows(NodeStartException.class, () -> ShelfNode.start(config, 7, dir));
+        assertEquals(2, e.exitCode());
+        assertEquals("node 7 is not in test.properties (configured ids: [1])", e.getMessage());
+    }
+}
