@@ -31,6 +31,7 @@ public record FencingToken(long epoch, long counter) implements Comparable<Fenci
     }
 
     @Override
+    @com.fasterxml.jackson.annotation.JsonValue
     public String toString() {
         return epoch + ":" + counter;
     }

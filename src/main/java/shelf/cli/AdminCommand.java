@@ -1,0 +1,207 @@
+package shelf.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.rmi.NotBoundException;
+import java.rmi.RemoteException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import shelf.admin.Admin;
+import shelf.config.ClusterConfig;
+import shelf.config.NodeAddress;
+import shelf.library.Json;
+import shelf.node.NodeStatus;
+import shelf.node.UnavailableException;
+import shelf.rmi.AdminService;
+
+/** {@code shelf admin}: every {@link AdminService} operation, for one node or all, human or JSON. */
+@Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Operator commands against one node (-n ID) or every node (--all).",
+                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable."},
+        subcommands = {AdminCommand.Status.class, AdminCommand.Ping.class, AdminCommand.Elect.class,
+                AdminCommand.Crash.class, AdminCommand.Books.class, AdminCommand.Locks.class})
+public final class AdminCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-n", "--node"}, paramLabel = "ID", scope = ScopeType.INHERIT, description = "The node to ask.")
+    Integer node;
+
+    @Option(names = "--all", scope = ScopeType.INHERIT, description = "Ask every configured node.")
+    boolean all;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print one JSON document.")
+    boolean json;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = ClusterConfig.DEFAULT_FILE, scope = ScopeType.INHERIT,
+            description = "Cluster configuration (default: ${DEFAULT-VALUE} in the working directory).")
+    java.nio.file.Path config;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private List<NodeAddress> nodes(ClusterConfig cluster) {
+        if (all == (node != null)) {
+            throw new CliException(ExitCodes.USAGE, "choose one node with -n ID, or every node with --all");
+        }
+        if (all) {
+            return List.copyOf(cluster.nodes().values());
+        }
+        return List.of(cluster.node(node).orElseThrow(() -> new CliException(ExitCodes.USAGE,
+                "node " + node + " is not in " + cluster.source() + " (configured ids: " + cluster.ids() + ")")));
+    }
+
+    private ClusterConfig cluster() {
+        try {
+            return ClusterConfig.load(config);
+        } catch (shelf.config.ConfigException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    private interface Call {
+        Object on(AdminService admin) throws Exception;
+    }
+
+    /** Runs a call on each target node; prints one line (or JSON value) per node; exit 3 if any was unreachable. */
+    int forEach(Call call, java.util.function.Function<Object, String> human) {
+        ClusterConfig cluster = cluster();
+        Map<String, Object> results = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        for (NodeAddress target : nodes(cluster)) {
+            try {
+                Object result = call.on(Admin.connect(cluster, target.id()));
+                results.put(String.valueOf(target.id()), result);
+                if (!json) {
+                    System.out.println(human.apply(result));
+                }
+            } catch (RemoteException | NotBoundException e) {
+                String message = "node " + target.id() + " at " + target + " is not reachable (" + rootCause(e) + ")";
+                failures.add(message);
+                results.put(String.valueOf(target.id()), Map.of("error", message));
+                if (!json) {
+                    System.err.println(message);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            } catch (UnavailableException e) {
+                failures.add(e.getMessage());
+                results.put(String.valueOf(target.id()), Map.of("error", e.getMessage()));
+            } catch (Exception e) {
+                throw new CliException(ExitCodes.UNAVAILABLE, "node " + target.id() + ": " + e.getMessage());
+            }
+        }
+        if (json) {
+            Object doc = all ? results : results.values().iterator().next();
+            System.out.println(toJson(doc));
+        }
+        return failures.isEmpty() ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+    }
+
+    static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof java.net.ConnectException ? "connection refused: is it running?"
+                : t instanceof java.net.SocketTimeoutException ? "no answer in time: paused or overloaded?"
+                : t.getClass().getSimpleName();
+    }
+
+    static String toJson(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Role, coordinator, epoch, live peers, lock table, counters.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = "--counters", description = "Show every counter (human output).")
+        boolean counters;
+
+        @Override
+        public Integer call() {
+            if (admin.all && !admin.json) {
+                System.out.println(StatusTable.HEADER);
+            }
+            return admin.forEach(AdminService::status, s -> admin.all && !counters
+                    ? StatusTable.row((NodeStatus) s) : s.toString());
+        }
+    }
+
+    @Command(name = "ping", mixinStandardHelpOptions = true, description = "Ping node TARGET from the chosen node(s), with the round trip.")
+    static final class Ping implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Parameters(index = "0", paramLabel = "TARGET", description = "The node to ping.")
+        int target;
+
+        @Override
+        public Integer call() {
+            return admin.forEach(a -> a.ping(target), String::valueOf);
+        }
+    }
+
+    @Command(name = "elect", mixinStandardHelpOptions = true, description = "Start a Bully election on the chosen node(s).")
+    static final class Elect implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            return admin.forEach(AdminService::startElection, String::valueOf);
+        }
+    }
+
+    @Command(name = "crash", mixinStandardHelpOptions = true, description = "End the chosen node's process abruptly (the seed's disconnect).")
+    static final class Crash implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            return admin.forEach(AdminService::crash, String::valueOf);
+        }
+    }
+
+    @Command(name = "books", mixinStandardHelpOptions = true, description = "The library as the chosen node reads it.")
+    static final class Books implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            return admin.forEach(AdminService::books, books -> {
+                StringBuilder s = new StringBuilder();
+                ((List<?>) books).forEach(b -> s.append(b).append(System.lineSeparator()));
+                return s.toString().stripTrailing();
+            });
+        }
+    }
+
+    @Command(name = "locks", mixinStandardHelpOptions = true, description = "The lock server's table: holder, token, lease, queue, counters.")
+    static final class Locks implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            return admin.forEach(AdminService::lockTable, String::valueOf);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package shelf.cli;
+
+import shelf.node.NodeStatus;
+
+/** One line per node, for {@code admin status --all} and the jshell {@code status()} helper. */
+public final class StatusTable {
+    public static final String HEADER = String.format("%-4s %-11s %-5s %-6s %-16s %-8s %-12s %s",
+            "node", "role", "coord", "epoch", "peers alive", "holds", "lock holder", "queue");
+
+    private StatusTable() {
+    }
+
+    public static String row(NodeStatus s) {
+        String holder = s.lock().holder() < 0 ? "-" : s.lock().holder() + " (" + s.lock().token() + ")";
+        boolean coordinator = "COORDINATOR".equals(s.role());
+        return String.format("%-4d %-11s %-5s %-6d %-16s %-8s %-12s %s", s.id(), s.role(),
+                s.coordinator() < 0 ? "-" : String.valueOf(s.coordinator()), s.epoch(), s.peersAlive(),
+                s.heldToken() == null ? "-" : s.heldToken(), coordinator ? holder : "", coordinator ? s.lock().queue() : "");
+    }
+
+    /** The row for a node that did not answer. */
+    public static String down(int id, String why) {
+        return String.format("%-4d %-11s %s", id, "DOWN", why);
+    }
+}
