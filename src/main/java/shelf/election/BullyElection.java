@@ -34,7 +34,8 @@ import shelf.protocol.Transport;
  *       and when it hears COORDINATOR from a lower id.</li>
  *   <li>A candidate sends ELECTION to every higher id. An OK makes it wait for COORDINATOR; no OK
  *       in time (or every higher id unreachable) makes it coordinator.</li>
- *   <li>A coordinator takes an epoch above every epoch it has seen, persists it, and announces it.</li>
+ *   <li>A coordinator takes an epoch above every epoch it has seen and unique to it (see {@link #nextEpoch}),
+ *       persists it, and announces it.</li>
  *   <li>Messages of an older epoch are answered with STALE and otherwise ignored.</li>
  * </ul>
  */
@@ -51,6 +52,7 @@ public final class BullyElection {
     private final EpochStore epochs;
     private final ElectionListener listener;
     private final Supplier<FencingToken> heldToken;
+    private final int epochStride;
 
     private Role role = Role.CANDIDATE;
     private int coordinator = -1;
@@ -78,6 +80,11 @@ public final class BullyElection {
         this.listener = listener;
         this.heldToken = heldToken;
         this.maxEpochSeen = epochs.load();
+        int stride = 10;
+        while (stride <= allIds.stream().mapToInt(Integer::intValue).max().orElse(1)) {
+            stride *= 10;
+        }
+        this.epochStride = stride;
     }
 
     /** Starts the heartbeat timer and the first election. */
@@ -91,7 +98,7 @@ public final class BullyElection {
         stopped = true;
     }
 
-    /** Begins an election unless one is already under way. */
+    /** Begins an election unless one is already under way (a trigger from outside the election itself). */
     public void startElection(String reason) {
         if (stopped) {
             return;
@@ -100,17 +107,22 @@ public final class BullyElection {
             log.info("{}: election already under way (round {}); not starting another: {}", me, round, reason);
             return;
         }
+        beginRound(reason);
+    }
+
+    /** Starts a new election round, abandoning any earlier one (whose timers then do nothing). */
+    private void beginRound(String reason) {
         round++;
         long thisRound = round;
         electionStartedAt = scheduler.now();
         setRole(Role.CANDIDATE, -1);
         awaitingCoordinator = false;
+        unansweredHigher.clear();
         log.info("{}: starting election round {} ({}); asking {}", me, round, reason, higher.isEmpty() ? "nobody higher" : higher);
         if (higher.isEmpty()) {
             becomeCoordinator();
             return;
         }
-        unansweredHigher.clear();
         unansweredHigher.addAll(higher);
         for (int id : higher) {
             out.send(id, new Election(self, maxEpochSeen));
@@ -252,12 +264,21 @@ public final class BullyElection {
             return;
         }
         // Bully: an OK came but no COORDINATOR followed: the higher node died mid-election; start again.
-        awaitingCoordinator = false;
-        startElection("OK but no COORDINATOR within " + timings.failureTimeoutMs() + " ms");
+        beginRound("OK but no COORDINATOR within " + timings.failureTimeoutMs() + " ms");
+    }
+
+    /**
+     * The next epoch this node may claim: above every epoch it has seen, and ending in its own id
+     * (a ballot number, as in Paxos: term × 10^k + id). Two nodes can therefore never claim the same
+     * epoch, even when one wins without hearing of the other's term (Bully has no round trip that
+     * would tell it).
+     */
+    static long nextEpoch(long maxSeen, int self, int stride) {
+        return (maxSeen / stride + 1) * stride + self;
     }
 
     private void becomeCoordinator() {
-        epoch = maxEpochSeen + 1;
+        epoch = nextEpoch(maxEpochSeen, self, epochStride);
         maxEpochSeen = epoch;
         epochs.save(epoch);
         unansweredHigher.clear();
@@ -287,9 +308,9 @@ public final class BullyElection {
             }
         } else if (role == Role.COORDINATOR) {
             reannounceToSilentPeers(now);
-        } else if (role == Role.CANDIDATE && !awaitingCoordinator && unansweredHigher.isEmpty()
-                && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
-            startElection("election round " + round + " ended without a coordinator");
+        } else if (role == Role.CANDIDATE && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
+            // A safety net: no round may leave the node a candidate for good (lost messages, say).
+            beginRound("election round " + round + " ended without a coordinator");
         }
     }
 

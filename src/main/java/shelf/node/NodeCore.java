@@ -255,6 +255,11 @@ public final class NodeCore implements Transport.Inbox {
         return result;
     }
 
+    /** The status, for callers already on the protocol thread (the simulation runs every node on one thread). */
+    public NodeStatus statusNow() {
+        return snapshot();
+    }
+
     private NodeStatus snapshot() {
         FencingToken held = lockClient.held();
         var table = lockServer.table();
