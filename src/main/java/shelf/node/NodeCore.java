@@ -255,6 +255,15 @@ public final class NodeCore implements Transport.Inbox {
         return result;
     }
 
+    /** Who leads, as this node sees it; cheap, for checks after every simulated event. */
+    public record Term(Role role, int coordinator, long epoch, LockServer.Phase lockPhase) {
+    }
+
+    /** The current term, for callers on the protocol thread (the simulation runs every node on one thread). */
+    public Term termNow() {
+        return new Term(election.role(), election.coordinator(), election.epoch(), lockServer.phase());
+    }
+
     /** The status, for callers already on the protocol thread (the simulation runs every node on one thread). */
     public NodeStatus statusNow() {
         return snapshot();

@@ -12,6 +12,8 @@ import java.util.function.BiPredicate;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.election.EpochStore;
+import shelf.election.Role;
+import shelf.lock.LockServer;
 import shelf.library.Command;
 import shelf.library.Outcome;
 import shelf.node.LibraryWriter;
@@ -127,14 +129,12 @@ final class SimCluster {
         nodes.put(id, node);
         EpochStore epochStore = epochs.computeIfAbsent(id, i -> new EpochStore.InMemory());
         Transport transport = (to, m) -> send(id, to, m);
-        LibraryWriter writer = (token, batch, done) -> sim.at(writeDelayMicros, () -> {
-            if (node.state == State.CRASHED || !node.current()) {
-                return;
-            }
+        // The writer thread freezes with its process: a paused node's write happens only when it resumes.
+        LibraryWriter writer = (token, batch, done) -> sim.at(writeDelayMicros, () -> node.run(() -> {
             List<Outcome> outcomes = store.apply(token, id, batch);
             done.accept(outcomes == null ? new LibraryWriter.Result.Fenced("token " + token + " is stale")
                     : new LibraryWriter.Result.Applied(outcomes));
-        });
+        }));
         node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L);
         node.core.start();
         return node;
@@ -230,6 +230,10 @@ final class SimCluster {
         return nodes.values().stream().filter(n -> n.state == State.UP).map(n -> n.id).toList();
     }
 
+    NodeCore.Term term(int id) {
+        return nodes.get(id).core.termNow();
+    }
+
     NodeStatus status(int id) {
         return nodes.get(id).core.statusNow();
     }
@@ -241,23 +245,23 @@ final class SimCluster {
             return false;
         }
         int highest = up.get(up.size() - 1);
-        NodeStatus leader = status(highest);
-        if (!"COORDINATOR".equals(leader.role()) || !"SERVING".equals(leader.lock().phase())) {
+        NodeCore.Term leader = term(highest);
+        if (leader.role() != Role.COORDINATOR || leader.lockPhase() != LockServer.Phase.SERVING) {
             return false;
         }
-        return up.stream().map(this::status).allMatch(s -> s.coordinator() == highest && s.epoch() == leader.epoch());
+        return up.stream().map(this::term).allMatch(t -> t.coordinator() == highest && t.epoch() == leader.epoch());
     }
 
     /** Fails if two up nodes are coordinators of the same epoch right now. */
     void checkOneCoordinatorPerEpoch() {
         Map<Long, Integer> byEpoch = new HashMap<>();
         for (int id : upIds()) {
-            NodeStatus s = status(id);
-            if ("COORDINATOR".equals(s.role())) {
-                Integer other = byEpoch.put(s.epoch(), id);
+            NodeCore.Term t = term(id);
+            if (t.role() == Role.COORDINATOR) {
+                Integer other = byEpoch.put(t.epoch(), id);
                 if (other != null) {
                     throw new AssertionError("seed " + sim.seed() + ": nodes " + other + " and " + id
-                            + " are both coordinator of epoch " + s.epoch() + " at " + sim.nowMillis() + " ms");
+                            + " are both coordinator of epoch " + t.epoch() + " at " + sim.nowMillis() + " ms");
                 }
             }
         }
