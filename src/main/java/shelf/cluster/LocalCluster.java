@@ -204,7 +204,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every node in {@code ids} answers and all follow one coordinator in one epoch.
+     * Waits until every node in {@code ids} answers and all follow one coordinator among them, in one
+     * epoch, whose lock server is serving.
      *
      * @return the coordinator's id
      * @throws IllegalStateException naming each node's view when they do not agree in time
@@ -219,10 +220,10 @@ public final class LocalCluster implements AutoCloseable {
             }
             if (statuses.size() == ids.size()) {
                 NodeStatus first = statuses.get(0);
-                boolean agree = first.coordinator() > 0 && statuses.stream().allMatch(s ->
+                boolean agree = ids.contains(first.coordinator()) && statuses.stream().allMatch(s ->
                         s.coordinator() == first.coordinator() && s.epoch() == first.epoch());
-                NodeStatus coordinator = statuses.stream().filter(s -> s.id() == first.coordinator()).findFirst().orElse(null);
-                if (agree && (coordinator == null || "SERVING".equals(coordinator.lock().phase()))) {
+                if (agree && statuses.stream().anyMatch(s -> s.id() == first.coordinator()
+                        && "SERVING".equals(s.lock().phase()))) {
                     return first.coordinator();
                 }
             }

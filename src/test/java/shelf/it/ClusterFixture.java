@@ -1,0 +1,88 @@
+package shelf.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.rmi.registry.LocateRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import shelf.cluster.LocalCluster;
+import shelf.config.NodeAddress;
+import shelf.library.Book;
+import shelf.library.Command;
+import shelf.library.HistoryRecord;
+import shelf.library.Outcome;
+import shelf.rmi.LibraryService;
+import shelf.rmi.TimeoutClientSocketFactory;
+
+/** Real node processes for a test, with fast timings, and an RMI client of each node. */
+final class ClusterFixture implements AutoCloseable {
+    /** Fast protocol timings so crash tests finish quickly; the defaults are for humans watching. */
+    static final Map<String, String> FAST = new TreeMap<>(Map.of(
+            "heartbeat.interval.ms", "100", "failure.timeout.ms", "500", "lease.ms", "1000",
+            "rpc.timeout.ms", "300", "request.timeout.ms", "4000"));
+
+    final LocalCluster cluster;
+
+    ClusterFixture(Path dir, int nodes) throws Exception {
+        TimeoutClientSocketFactory.setTimeouts(1_000, 8_000);
+        cluster = LocalCluster.create(dir, nodes, 10, FAST, LocalCluster.currentJar(),
+                List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    LibraryService library(int id) throws Exception {
+        NodeAddress a = cluster.config().node(id).orElseThrow();
+        return (LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory())
+                .lookup(LibraryService.NAME);
+    }
+
+    Outcome execute(int node, Command c) throws Exception {
+        return library(node).execute(c);
+    }
+
+    List<HistoryRecord> history(int node) throws Exception {
+        return library(node).history(null);
+    }
+
+    List<Book> books(int node) throws Exception {
+        return library(node).list();
+    }
+
+    int awaitAgreement(List<Integer> ids) throws InterruptedException {
+        return cluster.awaitAgreement(ids, Duration.ofSeconds(20));
+    }
+
+    /** Runs a CLI entry point of the jar in the cluster's folder; returns exit code and output. */
+    Run run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", LocalCluster.currentJar().toString()));
+        command.addAll(List.of(args));
+        return exec(cluster.dir(), command);
+    }
+
+    static Run exec(Path dir, List<String> command) throws Exception {
+        Path out = Files.createTempFile("shelf-run", ".out");
+        Path err = Files.createTempFile("shelf-run", ".err");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        Run r = new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    @Override
+    public void close() {
+        cluster.close();
+    }
+}
