@@ -1,0 +1,77 @@
+package shelf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input through the real entry points: one line, the documented exit code, and nothing lost. */
+class CommandLineIT {
+
+    private static ClusterFixture.Run assertOneLine(ClusterFixture.Run r, int code, String expected) {
+        assertEquals(code, r.code(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+        return r;
+    }
+
+    @Test
+    void nodeStartupErrors(@TempDir Path dir) throws Exception {
+        try (ClusterFixture f = new ClusterFixture(dir, 2)) {
+            int port1 = f.cluster.config().node(1).orElseThrow().port();
+            assertOneLine(f.run("RmiNode", "7"), 2, "node 7 is not in");
+            assertOneLine(f.run("RmiNode", "1", String.valueOf(port1 + 1)), 2, "node 1 is configured on port " + port1);
+            try (ServerSocket taken = new ServerSocket()) {
+                taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port1));
+                assertOneLine(f.run("RmiNode", "-i", "1", "-p", String.valueOf(port1)), 2, "is already in use");
+            }
+            Files.writeString(dir.resolve("bad.properties"), "node.1=127.0.0.1:5001\nnode.1=127.0.0.1:5002\n");
+            assertOneLine(f.run("RmiNode", "1", "--config", "bad.properties"), 2, "bad.properties line 2: node 1 is listed twice");
+            assertOneLine(f.run("RmiNode", "1", "--config", "missing.properties"), 2, "configuration file not found");
+        }
+    }
+
+    @Test
+    void clientErrors(@TempDir Path dir) throws Exception {
+        try (ClusterFixture f = new ClusterFixture(dir, 2)) {
+            int port2 = f.cluster.config().node(2).orElseThrow().port();
+            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "9", "list"), 2, "node 9 is not in");
+            assertOneLine(f.run("RmiClient", "-u", "a b", "-n", "1", "list"), 2, "invalid user name 'a b'");
+            assertOneLine(f.run("RmiClient", "-u", "x".repeat(65), "-n", "1", "list"), 2, "invalid user name");
+            assertOneLine(f.run("RmiClient", "-u", "../x", "-n", "1", "list"), 2, "invalid user name '../x'");
+            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "2", "list"), 3,
+                    "node 2 at 127.0.0.1:" + port2 + " is not running (connection refused); try another node, e.g. -n 1");
+            f.cluster.start(1);
+            f.awaitAgreement(List.of(1));
+            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "abc"), 2, "book id must be a whole number");
+            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "-1"), 1, "unknown book -1");
+            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "99999999999"), 1, "unknown book 99999999999");
+            ClusterFixture.Run ok = f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "10");
+            assertEquals(0, ok.code(), ok.toString());
+        }
+    }
+
+    @Test
+    void createBooksRefusesToEraseLoans(@TempDir Path dir) throws Exception {
+        try (ClusterFixture f = new ClusterFixture(dir, 1)) {
+            f.cluster.startAll();
+            f.awaitAgreement(List.of(1));
+            assertEquals(0, f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "1").code());
+            f.cluster.stop(1);
+            assertOneLine(f.run("CreateBooks"), 1, "has 1 loan records; refusing to erase them (use --force to start over)");
+            assertOneLine(f.run("CreateBooks", "--count", "0"), 2, "--count must be between 1 and 1000000");
+            assertEquals(1, Files.readAllLines(dir.resolve("resources/history.log")).size(), "nothing was lost");
+            ClusterFixture.Run forced = f.run("CreateBooks", "--force", "--count", "25");
+            assertEquals(0, forced.code(), forced.toString());
+            assertEquals(0, Files.size(dir.resolve("resources/history.log")));
+        }
+    }
+}
