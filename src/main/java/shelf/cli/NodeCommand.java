@@ -51,7 +51,8 @@ public final class NodeCommand implements Callable<Integer> {
                     + cluster.source() + ", not " + port);
         }
         java.nio.file.Files.createDirectories(Path.of("logs"));
-        Logging.toFile(Path.of("logs", "node-" + id + ".log"), true, verbose);
+        // The console gets the log too when a person watches it; under the cluster command it would only duplicate the file.
+        Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, verbose);
         ShelfNode node = ShelfNode.start(cluster, id, resources);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

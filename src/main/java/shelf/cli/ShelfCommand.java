@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar shelf.jar}: every Shelf command as a subcommand. */
 @Command(name = "shelf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Shelf: a distributed lending library on Java RMI (Bully election, centralized lock server).",
-        subcommands = {InitCommand.class, NodeCommand.class, ClientCommand.class, AdminCommand.class})
+        subcommands = {InitCommand.class, NodeCommand.class, ClientCommand.class, AdminCommand.class,
+                ClusterCommand.class})
 public final class ShelfCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,182 @@
+package shelf.cli;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import shelf.cluster.LocalCluster;
+import shelf.config.ClusterConfig;
+import shelf.config.NodeAddress;
+import shelf.library.LibraryFiles;
+
+/**
+ * {@code shelf cluster}: the whole local cluster in one command. Starts every node of the configuration
+ * as its own JVM, waits until they agree on a coordinator, shows how to connect, then streams the
+ * nodes' logs merged until Ctrl-C, which stops every node.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Starts every node of nodes.properties as its own process, waits for a coordinator,",
+                "then streams their logs merged. Ctrl-C stops every node. Creates the library if there is none."})
+public final class ClusterCommand implements Callable<Integer> {
+    private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
+    private static final String RESET = "\u001b[0m";
+    private static final long POLL_MS = 100;
+
+    @Option(names = "--nodes", split = ",", paramLabel = "ID", description = "Start only these nodes, e.g. --nodes 1,2,3.")
+    List<Integer> only;
+
+    @Option(names = "--no-color", description = "Plain output even on a terminal.")
+    boolean noColour;
+
+    @Option(names = "--jvm", paramLabel = "OPTION", split = " ", defaultValue = "-Xmx128m -XX:+UseSerialGC",
+            description = "JVM options for each node (default: ${DEFAULT-VALUE}).")
+    List<String> jvmOptions;
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterConfig cluster = config.load();
+        List<Integer> ids = only == null ? cluster.ids() : only;
+        for (int id : ids) {
+            if (cluster.node(id).isEmpty()) {
+                throw new CliException(ExitCodes.USAGE, "node " + id + " is not in " + cluster.source() + " (ids " + cluster.ids() + ")");
+            }
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
+        if (!library.exists()) {
+            library.create(InitCommand.catalog(10));
+            System.out.println("Created a library of 10 books in resources/");
+        }
+        Files.createDirectories(dir.resolve("logs"));
+        Map<Integer, Long> logStart = new HashMap<>();
+        for (int id : ids) {
+            Path log = logFile(dir, id);
+            logStart.put(id, Files.exists(log) ? Files.size(log) : 0L);
+        }
+        LocalCluster nodes = LocalCluster.open(dir, config.file, LocalCluster.currentJar(), jvmOptions);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println(System.lineSeparator() + "Stopping nodes " + ids + " ...");
+            nodes.close();
+            System.out.println("All nodes stopped.");
+            stopped.countDown();
+        }, "cluster-stop"));
+        for (int id : ids) {
+            nodes.start(id);
+        }
+        long started = System.nanoTime();
+        try {
+            int coordinator = nodes.awaitAgreement(ids, Duration.ofSeconds(30));
+            System.out.printf("%d nodes agree on coordinator node %d after %d ms.%n", ids.size(), coordinator,
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (IllegalStateException e) {
+            System.out.println("Warning: " + e.getMessage() + " (see the logs below)");
+        }
+        for (int id : ids) {
+            NodeAddress a = cluster.node(id).orElseThrow();
+            System.out.printf("  node %d  %-21s pid %-8d log %s%n", id, a, nodes.isAlive(id) ? nodes.process(id).pid() : -1,
+                    dir.relativize(logFile(dir, id)));
+        }
+        int someNode = ids.get(0);
+        System.out.println();
+        System.out.println("Client:  java -cp target/shelf.jar RmiClient -u alice -n " + someNode + "     (or add: borrow 3)");
+        System.out.println("Admin:   java -jar target/shelf.jar admin --all status");
+        System.out.println("jshell:  jshell --class-path target/shelf.jar src/main/jshell/admin.jsh");
+        System.out.println("Crash the coordinator:  java -jar target/shelf.jar admin -n <id> crash");
+        System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
+        follow(dir, ids, logStart, nodes, stopped);
+        return ExitCodes.OK;
+    }
+
+    private static Path logFile(Path dir, int id) {
+        return dir.resolve("logs").resolve("node-" + id + ".log");
+    }
+
+    /** Prints new log lines of every node, prefixed and coloured by node, and reports nodes that exit. */
+    private void follow(Path dir, List<Integer> ids, Map<Integer, Long> positions, LocalCluster nodes, CountDownLatch stopped)
+            throws InterruptedException, IOException {
+        boolean colour = !noColour && System.console() != null && System.getenv("NO_COLOR") == null;
+        Set<Integer> reported = new HashSet<>();
+        Map<Integer, StringBuilder> partial = new HashMap<>();
+        while (stopped.getCount() > 0) {
+            List<String[]> batch = new ArrayList<>();
+            for (int id : ids) {
+                for (String line : newLines(logFile(dir, id), id, positions, partial)) {
+                    batch.add(new String[] {timeOf(line), String.valueOf(id), line});
+                }
+            }
+            // Merged in time order: each line ends with its time, "[HH:mm:ss.SSS LEVEL]".
+            batch.sort(java.util.Comparator.comparing(l -> l[0]));
+            for (String[] l : batch) {
+                int id = Integer.parseInt(l[1]);
+                String prefix = String.format("[%d] ", id);
+                System.out.println(colour ? COLOURS[(id - 1) % COLOURS.length] + prefix + l[2] + RESET : prefix + l[2]);
+            }
+            for (int id : ids) {
+                if (!nodes.isAlive(id) && reported.add(id)) {
+                    Path out = dir.resolve("logs").resolve("node-" + id + ".out");
+                    List<String> tail = Files.exists(out) ? Files.readAllLines(out) : List.of();
+                    System.out.printf("[%d] *** node %d exited with code %d%s; it is not restarted (start it: "
+                                    + "java -cp target/shelf.jar RmiNode %d)%n", id, id, nodes.process(id).exitValue(),
+                            tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), id);
+                }
+            }
+            if (reported.size() == ids.size()) {
+                System.out.println("Every node has exited.");
+                return;
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    private static String timeOf(String line) {
+        int open = line.lastIndexOf('[');
+        return open >= 0 && line.length() - open > 13 ? line.substring(open + 1, open + 13) : "";
+    }
+
+    private static List<String> newLines(Path file, int id, Map<Integer, Long> positions, Map<Integer, StringBuilder> partial)
+            throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        long position = positions.getOrDefault(id, 0L);
+        List<String> lines = new ArrayList<>();
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            if (length < position) {
+                position = 0;
+            }
+            if (length == position) {
+                return lines;
+            }
+            byte[] bytes = new byte[(int) Math.min(length - position, 1 << 20)];
+            in.seek(position);
+            in.readFully(bytes);
+            positions.put(id, position + bytes.length);
+            StringBuilder buffer = partial.computeIfAbsent(id, k -> new StringBuilder());
+            buffer.append(new String(bytes, StandardCharsets.UTF_8));
+            int nl;
+            while ((nl = buffer.indexOf("\n")) >= 0) {
+                lines.add(buffer.substring(0, nl));
+                buffer.delete(0, nl + 1);
+            }
+        }
+        return lines;
+    }
+}
