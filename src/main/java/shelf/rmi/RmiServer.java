@@ -94,7 +94,7 @@ public final class RmiServer implements AutoCloseable {
 
     private void export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
             throws RemoteException {
-        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf);
+        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, new SerialFilter(me));
         exported.add(service);
         registry.rebind(name, stub);
     }

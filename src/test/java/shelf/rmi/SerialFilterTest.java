@@ -1,0 +1,113 @@
+package shelf.rmi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Serializable;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.rmi.Remote;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.RemoteObjectInvocationHandler;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shelf.cli.InitCommand;
+import shelf.cluster.LocalCluster;
+import shelf.config.ClusterConfig;
+import shelf.library.LibraryFiles;
+import shelf.node.ShelfNode;
+import shelf.protocol.Message;
+
+/**
+ * JEP 290: a serialized object of a class outside the filter, sent to the registry and to each remote
+ * object as a call argument, is refused before it is instantiated, and the node keeps serving.
+ */
+class SerialFilterTest {
+    @TempDir
+    Path dir;
+    private ShelfNode node;
+    private Registry registry;
+
+    /** Stands for a deserialization gadget: any class the node has no business receiving. */
+    static final class Gadget implements InvocationHandler, Serializable {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            return null;
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        int port = LocalCluster.freePorts(1).get(0);
+        new LibraryFiles(dir).create(InitCommand.catalog(10));
+        node = ShelfNode.start(ClusterConfig.parse(List.of("node.1=127.0.0.1:" + port), "test"), 1, dir);
+        registry = LocateRegistry.getRegistry("127.0.0.1", port, new TimeoutClientSocketFactory());
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    /** Calls {@code method} on a stub with arbitrary argument objects, as a hostile client can. */
+    private static void rawCall(Remote stub, Method method, Object... args) throws Exception {
+        RemoteObjectInvocationHandler h = (RemoteObjectInvocationHandler) Proxy.getInvocationHandler(stub);
+        h.getRef().invoke(stub, method, args, methodHash(method));
+    }
+
+    /** The RMI method hash: the first 8 bytes, little-endian, of SHA-1 over writeUTF(name + descriptor). */
+    private static long methodHash(Method m) throws Exception {
+        StringBuilder descriptor = new StringBuilder(m.getName()).append('(');
+        for (Class<?> p : m.getParameterTypes()) {
+            descriptor.append(p.descriptorString());
+        }
+        descriptor.append(')').append(m.getReturnType().descriptorString());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        new java.io.DataOutputStream(bytes).writeUTF(descriptor.toString());
+        byte[] sha = MessageDigest.getInstance("SHA").digest(bytes.toByteArray());
+        long hash = 0;
+        for (int i = 0; i < 8; i++) {
+            hash += (long) (sha[i] & 0xFF) << (i * 8);
+        }
+        return hash;
+    }
+
+    private void assertRefused(Remote stub, Method method, Object gadget) {
+        Exception e = assertThrows(Exception.class, () -> rawCall(stub, method, gadget));
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertTrue(root instanceof java.io.InvalidClassException && root.getMessage().contains("REJECTED"),
+                method.getName() + ": " + e);
+    }
+
+    @Test
+    void gadgetsAreRefusedByEveryRemoteObjectAndTheRegistry() throws Exception {
+        PriorityQueue<Object> gadget = new PriorityQueue<>(List.of("a", "b"));
+        Remote library = registry.lookup(LibraryService.NAME);
+        Remote peers = registry.lookup(NodeService.NAME);
+        assertRefused(library, LibraryService.class.getMethod("history", Integer.class), gadget);
+        assertRefused(library, LibraryService.class.getMethod("execute", shelf.library.Command.class), gadget);
+        assertRefused(peers, NodeService.class.getMethod("election", Message.Election.class), gadget);
+        assertRefused(peers, NodeService.class.getMethod("grantLock", Message.LockGrant.class), new Gadget());
+        assertRefused(peers, NodeService.class.getMethod("heartbeat", Message.Heartbeat.class), new java.util.HashMap<>());
+        // AdminService's methods take no objects (ping's int is read as a primitive), so nothing there can carry one.
+
+        Remote proxy = (Remote) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Remote.class}, new Gadget());
+        Exception e = assertThrows(Exception.class, () -> registry.rebind("evil", proxy));
+        assertTrue(String.valueOf(e.getCause()).contains("REJECTED") || e.toString().contains("REJECTED"), e.toString());
+
+        assertEquals(10, ((LibraryService) registry.lookup(LibraryService.NAME)).list().size(), "the node keeps serving");
+        assertEquals(3, registry.list().length);
+    }
+}
