@@ -307,6 +307,8 @@ public final class BullyElection {
                 out.send(coordinator, new Heartbeat(self, epoch, heldToken.get()));
             }
         } else if (role == Role.COORDINATOR) {
+            // The coordinator's own lease, when it holds the lock for its own clients, is renewed like anyone's.
+            listener.heartbeatFrom(self, heldToken.get());
             reannounceToSilentPeers(now);
         } else if (role == Role.CANDIDATE && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
             // A safety net: no round may leave the node a candidate for good (lost messages, say).

@@ -154,6 +154,7 @@ public final class LockServer {
     public void heartbeat(int node, FencingToken held) {
         if (holder != null && holder.node == node && holder.token.equals(held)) {
             holder = new Holder(holder.node, holder.requestId, holder.token, scheduler.now() + timings.leaseMs());
+            log.info("{}: lease of node {} (token {}) renewed for {} ms", me, node, held, timings.leaseMs());
         }
     }
 

@@ -151,6 +151,17 @@ class LockSimTest {
     }
 
     @Test
+    void aHolderThatWritesLongerThanItsLeaseKeepsItByHeartbeatsTheCoordinatorToo() {
+        for (int node : new int[] {2, 5}) {
+            SimCluster c = agreedCluster(8, 5);
+            c.writeDelayMicros = c.config.timings().leaseMs() * 3 * 1000;
+            assertTrue(done(c, c.submit(node, command(Op.BORROW, 1, "alice"))).ok(), "node " + node);
+            assertEquals(0, c.status(5).lock().revocations(), "node " + node + "'s lease was renewed while it wrote");
+            assertEquals(0, c.store.fencedWrites());
+        }
+    }
+
+    @Test
     void aRetriedRequestIsAppliedOnce() {
         SimCluster c = agreedCluster(4, 3);
         Command borrow = command(Op.BORROW, 3, "alice");
