@@ -26,7 +26,8 @@ import shelf.rmi.AdminService;
         description = {"Operator commands against one node (-n ID) or every node (--all).",
                 "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable."},
         subcommands = {AdminCommand.Status.class, AdminCommand.Ping.class, AdminCommand.Elect.class,
-                AdminCommand.Crash.class, AdminCommand.Books.class, AdminCommand.Locks.class})
+                AdminCommand.Crash.class, AdminCommand.Books.class, AdminCommand.Locks.class,
+                AdminCommand.Hold.class})
 public final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -202,6 +203,21 @@ public final class AdminCommand implements Runnable {
         @Override
         public Integer call() {
             return admin.forEach(AdminService::lockTable, String::valueOf);
+        }
+    }
+
+    @Command(name = "hold", mixinStandardHelpOptions = true,
+            description = "Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).")
+    static final class Hold implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Parameters(index = "0", paramLabel = "MILLIS", description = "How long to hold the lock.")
+        long millis;
+
+        @Override
+        public Integer call() {
+            return admin.forEach(a -> a.holdLock(millis), String::valueOf);
         }
     }
 }

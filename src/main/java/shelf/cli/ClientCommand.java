@@ -60,7 +60,7 @@ public final class ClientCommand implements Callable<Integer> {
         NodeAddress node = cluster.node(nodeId).orElseThrow(() -> new CliException(ExitCodes.USAGE,
                 "node " + nodeId + " is not in " + cluster.source() + " (configured ids: " + cluster.ids() + ")"));
         Files.createDirectories(Path.of("logs"));
-        Logging.toFile(Path.of("logs", "client-" + user + ".log"), false, false);
+        Logging.toFile(Path.of("logs", "client-" + user + ".log"), false, Logging.Level.INFO);
         List<Integer> others = cluster.ids().stream().filter(id -> id != nodeId).toList();
         LibraryService library = connect(node, others, cluster);
         ClientSession session = new ClientSession(user, node, others, library, json, System.out, System.err);

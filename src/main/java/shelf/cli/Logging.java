@@ -1,7 +1,6 @@
 package shelf.cli;
 
 import ch.qos.logback.classic.AsyncAppender;
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -21,15 +20,26 @@ public final class Logging {
     /** Each line: the message (which starts with the node id or client name), then time and level. */
     static final String PATTERN = "%msg [%d{HH:mm:ss.SSS} %level]%n%ex{short}";
 
+    /** The levels an operator chooses between. */
+    public enum Level {
+        /** Heartbeats and RMI internals too. */
+        DEBUG,
+        /** One line per protocol event: the default. */
+        INFO,
+        /** Problems only (benchmarks that measure the protocol, not the log). */
+        WARN
+    }
+
     private Logging() {
     }
 
     /**
      * Sends logs to {@code file} (appending) and, if {@code console}, also to stdout.
      *
-     * @param verbose DEBUG instead of INFO (heartbeats and RMI internals)
+     * @param level DEBUG adds heartbeats and RMI internals; WARN keeps only problems
      */
-    public static void toFile(Path file, boolean console, boolean verbose) {
+    public static void toFile(Path file, boolean console, Level level) {
+        boolean verbose = level == Level.DEBUG;
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         LevelChangePropagator propagator = new LevelChangePropagator();
@@ -39,9 +49,10 @@ public final class Logging {
         ctx.addListener(propagator);
 
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(verbose ? Level.DEBUG : Level.INFO);
-        ctx.getLogger("sun.rmi").setLevel(verbose ? Level.DEBUG : Level.WARN);
-        ctx.getLogger("java.rmi").setLevel(verbose ? Level.DEBUG : Level.WARN);
+        root.setLevel(ch.qos.logback.classic.Level.toLevel(level.name()));
+        ch.qos.logback.classic.Level rmi = verbose ? ch.qos.logback.classic.Level.DEBUG : ch.qos.logback.classic.Level.WARN;
+        ctx.getLogger("sun.rmi").setLevel(rmi);
+        ctx.getLogger("java.rmi").setLevel(rmi);
 
         FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
         fileAppender.setContext(ctx);

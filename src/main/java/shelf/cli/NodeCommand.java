@@ -33,6 +33,10 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log heartbeats and RMI internals too (DEBUG).")
     boolean verbose;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "INFO (default: one line per protocol event), WARN (problems only), DEBUG (as -v).")
+    Logging.Level logLevel;
+
     @Mixin
     ConfigOption config;
 
@@ -52,7 +56,7 @@ public final class NodeCommand implements Callable<Integer> {
         }
         java.nio.file.Files.createDirectories(Path.of("logs"));
         // The console gets the log too when a person watches it; under the cluster command it would only duplicate the file.
-        Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, verbose);
+        Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, verbose ? Logging.Level.DEBUG : logLevel);
         ShelfNode node = ShelfNode.start(cluster, id, resources);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -72,6 +72,7 @@ public final class LockClient {
             log.info("{}: lock request {} waits for a coordinator", me, waitingRequestId);
             return;
         }
+        log.info("{}: asking coordinator {} for the lock (request {})", me, coordinator, waitingRequestId);
         out.send(coordinator, new LockRequest(self, epoch, waitingRequestId));
     }
 

@@ -126,6 +126,8 @@ public final class LockServer {
         }
         if (holder != null && holder.node == r.from() && holder.requestId == r.requestId()) {
             // A retried request that was already granted: the grant may have been lost, so send it again.
+            log.info("{}: lock request {} from node {} was granted already (token {}); granting again", me, r.requestId(),
+                    r.from(), holder.token);
             out.send(r.from(), new LockGrant(self, epoch, r.requestId(), holder.token, timings.leaseMs()));
             return;
         }
@@ -133,6 +135,8 @@ public final class LockServer {
         if (queue.stream().noneMatch(w -> w.node == r.from())) {
             queue.addLast(new Waiter(r.from(), r.requestId()));
             log.info("{}: lock request {} from node {} queued at position {}", me, r.requestId(), r.from(), queue.size());
+        } else {
+            log.info("{}: lock request {} from node {} is already queued (a re-send)", me, r.requestId(), r.from());
         }
         grantNext();
     }

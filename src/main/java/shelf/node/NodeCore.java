@@ -37,6 +37,10 @@ public final class NodeCore implements Transport.Inbox {
     private record PendingOp(Command command, CompletableFuture<Outcome> result, long deadline) {
     }
 
+    /** A wish to hold the lock without writing (the operator's holdLock, the lock benchmark's cycles). */
+    private record Hold(long millis, CompletableFuture<FencingToken> released) {
+    }
+
     private final int self;
     private final String me;
     private final ClusterConfig config;
@@ -49,6 +53,9 @@ public final class NodeCore implements Transport.Inbox {
     private final LockClient lockClient;
     private final Deque<PendingOp> pending = new ArrayDeque<>();
     private List<PendingOp> writing = List.of();
+    private final Deque<Hold> holds = new ArrayDeque<>();
+    /** The granted lock is in use: a batch is being written or a hold runs. */
+    private boolean busy;
     private volatile boolean stopped;
 
     public NodeCore(int self, ClusterConfig config, Scheduler scheduler, Transport network, EpochStore epochs,
@@ -140,8 +147,18 @@ public final class NodeCore implements Transport.Inbox {
         }
     }
 
+    /**
+     * One INFO line per message sent or received, except: heartbeats (DEBUG, five a second per node), and
+     * lock requests, grants and releases, whose handlers log them as the event they are ("lock request 17
+     * from node 1 queued at position 2", "lock granted to node 1, token 12:3", ...) so a lock cycle is not
+     * logged twice over.
+     */
     private void logMessage(String what, Message m) {
-        if (m instanceof Message.Heartbeat || m instanceof Message.HeartbeatAck) {
+        if (m instanceof Message.LockRequest || m instanceof Message.LockGrant || m instanceof Message.LockRelease) {
+            if (log.isDebugEnabled()) {
+                log.debug("{}: {} {}", me, what, m);
+            }
+        } else if (m instanceof Message.Heartbeat || m instanceof Message.HeartbeatAck) {
             if (log.isDebugEnabled()) {
                 log.debug("{}: {} {}", me, what, m);
             }
@@ -172,14 +189,42 @@ public final class NodeCore implements Transport.Inbox {
                 return;
             }
             pending.addLast(new PendingOp(command, result, scheduler.now() + config.timings().requestTimeoutMs()));
-            if (writing.isEmpty()) {
+            if (!busy) {
                 lockClient.acquire();
             }
         });
         return result;
     }
 
+    /**
+     * Takes the cluster lock like a write would, holds it for {@code millis} without writing, and releases
+     * it. The future completes, with the grant's token, on release. For operators (to watch the queue and
+     * leases) and the lock benchmark.
+     */
+    public CompletableFuture<FencingToken> holdLock(long millis) {
+        CompletableFuture<FencingToken> released = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            holds.addLast(new Hold(millis, released));
+            if (!busy) {
+                lockClient.acquire();
+            }
+        });
+        return released;
+    }
+
     private void granted(FencingToken token) {
+        if (!holds.isEmpty()) {
+            Hold hold = holds.pollFirst();
+            counters.add("lock.holds");
+            busy = true;
+            scheduler.schedule(hold.millis, () -> {
+                busy = false;
+                lockClient.release();
+                hold.released.complete(token);
+                acquireIfWanted();
+            });
+            return;
+        }
         if (pending.isEmpty()) {
             lockClient.release();
             return;
@@ -189,6 +234,7 @@ public final class NodeCore implements Transport.Inbox {
             batch.add(pending.pollFirst());
         }
         writing = batch;
+        busy = true;
         List<Command> commands = batch.stream().map(PendingOp::command).toList();
         writer.write(token, commands, result -> scheduler.execute(() -> written(token, result)));
     }
@@ -196,6 +242,7 @@ public final class NodeCore implements Transport.Inbox {
     private void written(FencingToken token, LibraryWriter.Result result) {
         List<PendingOp> batch = writing;
         writing = List.of();
+        busy = false;
         if (result instanceof LibraryWriter.Result.Applied applied) {
             counters.add("store.batches");
             for (int i = 0; i < batch.size(); i++) {
@@ -215,7 +262,11 @@ public final class NodeCore implements Transport.Inbox {
             fail(batch, me + " could not write the library: " + failed.reason());
             lockClient.release();
         }
-        if (!pending.isEmpty()) {
+        acquireIfWanted();
+    }
+
+    private void acquireIfWanted() {
+        if (!pending.isEmpty() || !holds.isEmpty()) {
             lockClient.acquire();
         }
     }

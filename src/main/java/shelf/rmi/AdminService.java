@@ -36,4 +36,18 @@ public interface AdminService extends Remote {
 
     /** The lock server's table (meaningful on the coordinator). */
     LockTable lockTable() throws RemoteException;
+
+    /**
+     * Takes the cluster lock from this node, holds it for {@code millis} without writing, releases it,
+     * and answers then, with the token. Lets an operator watch the queue, leases and revocations.
+     *
+     * @throws UnavailableException when no grant came within the node's request timeout (the wish stays queued)
+     */
+    String holdLock(long millis) throws RemoteException, UnavailableException;
+
+    /**
+     * Runs {@code cycles} acquire/release cycles of the cluster lock from this node, one after another,
+     * and returns each cycle's latency in nanoseconds, measured on this node. For {@code bench lock}.
+     */
+    long[] lockCycles(int cycles) throws RemoteException, UnavailableException;
 }

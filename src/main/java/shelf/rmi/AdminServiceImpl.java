@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.Book;
+import shelf.library.FencingToken;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
 import shelf.lock.LockTable;
@@ -104,5 +105,42 @@ final class AdminServiceImpl implements AdminService {
     @Override
     public LockTable lockTable() {
         return status().lock();
+    }
+
+    @Override
+    public String holdLock(long millis) throws UnavailableException {
+        if (millis < 0 || millis > 600_000) {
+            throw new IllegalArgumentException("hold between 0 and 600000 ms, not " + millis);
+        }
+        log.info("{}: admin asked to hold the cluster lock for {} ms", me, millis);
+        long started = System.nanoTime();
+        FencingToken token = await(core.holdLock(millis), config.timings().requestTimeoutMs() + millis);
+        return String.format("%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
+                (System.nanoTime() - started) / 1_000_000 - millis);
+    }
+
+    @Override
+    public long[] lockCycles(int cycles) throws UnavailableException {
+        if (cycles < 1 || cycles > 1_000_000) {
+            throw new IllegalArgumentException("between 1 and 1000000 cycles, not " + cycles);
+        }
+        long[] latencies = new long[cycles];
+        for (int i = 0; i < cycles; i++) {
+            long started = System.nanoTime();
+            await(core.holdLock(0), config.timings().requestTimeoutMs());
+            latencies[i] = System.nanoTime() - started;
+        }
+        return latencies;
+    }
+
+    private <T> T await(java.util.concurrent.CompletableFuture<T> future, long millis) throws UnavailableException {
+        try {
+            return future.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(me + " was interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new UnavailableException(me + " got no grant of the cluster lock within " + millis + " ms");
+        }
     }
 }
