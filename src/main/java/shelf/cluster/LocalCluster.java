@@ -36,6 +36,7 @@ public final class LocalCluster implements AutoCloseable {
     private final ClusterConfig config;
     private final List<String> jvmOptions;
     private final Map<Integer, Process> processes = new TreeMap<>();
+    private List<String> nodeArgs = List.of();
 
     private LocalCluster(Path dir, Path jar, ClusterConfig config, List<String> jvmOptions) {
         this.dir = dir;
@@ -106,6 +107,12 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalStateException("cannot find shelf.jar: run 'mvn package' first");
     }
 
+    /** Extra arguments for every node started from now on, e.g. {@code --log-level WARN}. */
+    public LocalCluster withNodeArgs(List<String> args) {
+        this.nodeArgs = List.copyOf(args);
+        return this;
+    }
+
     /** Starts node {@code id} as its own JVM; its stdout and stderr go to {@code logs/node-<id>.out}. */
     public Process start(int id) throws IOException {
         Process old = processes.get(id);
@@ -118,6 +125,7 @@ public final class LocalCluster implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", jar.toString(), "RmiNode", String.valueOf(id), "--config",
                 config.source()));
+        command.addAll(nodeArgs);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs").resolve("node-" + id + ".out").toFile()));
         Process p = builder.start();

@@ -39,7 +39,9 @@ final class AdminServiceImpl implements AdminService {
     @Override
     public NodeStatus status() {
         try {
-            return core.status().get(5, TimeUnit.SECONDS);
+            NodeStatus s = core.status().get(5, TimeUnit.SECONDS);
+            s.counters().putAll(JvmMemory.counters());
+            return s;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(me + " interrupted");

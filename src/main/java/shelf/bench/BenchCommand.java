@@ -1,0 +1,78 @@
+package shelf.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import shelf.cli.VersionProvider;
+import shelf.library.Json;
+
+/** {@code shelf bench}: reproducible figures for the lock, the library, failover and elections. */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Benchmarks against real node processes (and, for elections, an in-memory cluster).",
+                "Each prints the machine and the settings with its figures; --json for one JSON document."},
+        subcommands = {LockBench.class, LibraryBench.class, FailoverBench.class, ElectionBench.class})
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Options every benchmark takes. */
+    public static final class Common {
+        @Option(names = "--json", description = "Print one JSON document.")
+        boolean json;
+
+        @Option(names = "--node-log-level", defaultValue = "INFO", paramLabel = "LEVEL",
+                description = "Log level of the node processes: INFO (default, as in production) or WARN.")
+        String nodeLogLevel;
+
+        @Option(names = "--jvm", split = " ", paramLabel = "OPTIONS",
+                defaultValue = "-Xmx64m -XX:+UseSerialGC", description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
+        List<String> jvm;
+
+        /** Prints the report: human lines, or one JSON document with machine, settings and results. */
+        void report(String name, Map<String, Object> settings, Map<String, Object> results) {
+            Machine machine = Machine.current();
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("benchmark", name);
+                doc.put("machine", machine);
+                doc.put("settings", settings);
+                doc.put("results", results);
+                try {
+                    System.out.println(Json.MAPPER.writeValueAsString(doc));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                return;
+            }
+            System.out.println("bench " + name);
+            System.out.println("  machine:  " + machine);
+            System.out.println("  settings: " + settings);
+            results.forEach((k, v) -> System.out.printf("  %-34s %s%n", k, v));
+        }
+
+        /** A progress line on stderr (human mode only), so stdout stays the report. */
+        void progress(String line) {
+            if (!json) {
+                System.err.println("  ... " + line);
+            }
+        }
+
+        Map<String, Object> settings(Object... keyValues) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            for (int i = 0; i < keyValues.length; i += 2) {
+                s.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
+            }
+            s.put("node JVM", String.join(" ", jvm));
+            s.put("node log level", nodeLogLevel);
+            return s;
+        }
+    }
+}

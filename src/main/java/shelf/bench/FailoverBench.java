@@ -1,0 +1,103 @@
+package shelf.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import shelf.config.Timings;
+import shelf.library.Op;
+import shelf.rmi.AdminService;
+
+/** {@code bench failover}: from the coordinator's crash (kill -9) or pause (SIGSTOP) to the next grant. */
+@Command(name = "failover", mixinStandardHelpOptions = true,
+        description = {"Kills (kill -9) or pauses (SIGSTOP) the coordinator K times and measures the time from the",
+                "signal to the first lock granted by the new coordinator, and how long a client operation in flight",
+                "was delayed. Uses the default timings of nodes.properties."})
+final class FailoverBench implements Callable<Integer> {
+    @Mixin
+    BenchCommand.Common common;
+
+    @Option(names = "--times", defaultValue = "10", description = "Failovers of each kind (default ${DEFAULT-VALUE}).")
+    int times;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> results = new LinkedHashMap<>();
+        try (BenchCluster b = new BenchCluster(5, 10, Map.of(), common)) {
+            results.putAll(measure(b, true));
+            results.putAll(measure(b, false));
+        }
+        Timings t = Timings.DEFAULTS;
+        common.report("failover", common.settings("times", times, "nodes", 5, "heartbeat.interval.ms", t.heartbeatIntervalMs(),
+                "failure.timeout.ms", t.failureTimeoutMs(), "rpc.timeout.ms", t.rpcTimeoutMs()), results);
+        return 0;
+    }
+
+    private Map<String, Object> measure(BenchCluster b, boolean kill) throws Exception {
+        List<Long> grant = new ArrayList<>();
+        List<Long> client = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            AdminService probe = b.cluster.admin(1);
+            shelf.rmi.LibraryService clientNode = b.library(2);
+            shelf.library.Command op = new shelf.library.Command(UUID.randomUUID().toString(),
+                    i % 2 == 0 ? Op.BORROW : Op.RETURN, 1, "bench");
+            long start = System.nanoTime();
+            if (kill) {
+                b.cluster.process(5).destroyForcibly();
+            } else {
+                b.cluster.pause(5);
+            }
+            // A client's borrow (or return) sent at the signal, retried with the same request id until answered.
+            CompletableFuture<Long> inFlight = CompletableFuture.supplyAsync(() -> untilDone(() ->
+                    clientNode.execute(op), start));
+            grant.add(untilDone(() -> probe.holdLock(0), start));
+            client.add(inFlight.join());
+            common.progress((kill ? "kill -9" : "SIGSTOP") + " #" + (i + 1) + ": first grant after " + grant.get(i) + " ms");
+            if (kill) {
+                b.cluster.kill(5);
+                b.cluster.start(5);
+            } else {
+                b.cluster.resume(5);
+            }
+            b.cluster.awaitAgreement(b.cluster.config().ids(), Duration.ofSeconds(30));
+            Thread.sleep(300);
+        }
+        String kind = kill ? "kill -9" : "SIGSTOP";
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put(kind + ": to first grant p50 (ms)", median(grant));
+        r.put(kind + ": to first grant max (ms)", grant.stream().mapToLong(Long::longValue).max().orElse(0));
+        r.put(kind + ": in-flight op delay p50 (ms)", median(client));
+        r.put(kind + ": in-flight op delay max (ms)", client.stream().mapToLong(Long::longValue).max().orElse(0));
+        return r;
+    }
+
+    private interface Attempt {
+        Object run() throws Exception;
+    }
+
+    /** Retries until the attempt succeeds; returns milliseconds since {@code start}. */
+    private static long untilDone(Attempt attempt, long start) {
+        while (true) {
+            try {
+                attempt.run();
+                return (System.nanoTime() - start) / 1_000_000;
+            } catch (Exception e) {
+                if (System.nanoTime() - start > 60_000_000_000L) {
+                    throw new IllegalStateException("no grant within 60 s", e);
+                }
+            }
+        }
+    }
+
+    private static long median(List<Long> values) {
+        long[] v = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return v.length == 0 ? 0 : v[v.length / 2];
+    }
+}
