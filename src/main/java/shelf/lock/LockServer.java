@@ -91,6 +91,7 @@ public final class LockServer {
             out.send(id, new LockStateQuery(self, epoch));
         }
         long armed = epoch;
+        scheduler.schedule(timings.heartbeatIntervalMs(), () -> askAgain(armed));
         scheduler.schedule(timings.failureTimeoutMs(), () -> recoveryTimedOut(armed));
         scheduler.schedule(timings.heartbeatIntervalMs(), () -> checkLease(armed));
     }
@@ -178,6 +179,17 @@ public final class LockServer {
         }
         reports.put(r.from(), r);
         maybeFinishRecovery();
+    }
+
+    /** A query or report may be lost: nodes that have not reported are asked again, every heartbeat interval. */
+    private void askAgain(long armedEpoch) {
+        if (phase != Phase.RECOVERING || armedEpoch != epoch) {
+            return;
+        }
+        for (int id : awaitingReports) {
+            out.send(id, new LockStateQuery(self, epoch));
+        }
+        scheduler.schedule(timings.heartbeatIntervalMs(), () -> askAgain(armedEpoch));
     }
 
     private void recoveryTimedOut(long armedEpoch) {

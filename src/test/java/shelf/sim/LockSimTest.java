@@ -162,6 +162,25 @@ class LockSimTest {
     }
 
     @Test
+    void aLostLockStateReportIsAskedForAgainRatherThanAwaitedForTheWholeFailureTimeout() {
+        SimCluster c = new SimCluster(9, 4, "failure.timeout.ms=60000", "lease.ms=60000");
+        c.startAll();
+        assertTrue(c.sim.runUntil(c::agreed, 3_000));
+        boolean[] dropped = {false};
+        c.dropFilter = (to, m) -> {
+            if (m instanceof Message.LockStateReport && !dropped[0]) {
+                dropped[0] = true;
+                return true;
+            }
+            return false;
+        };
+        c.crash(4);
+        c.node(3).core.startElection("test");
+        assertTrue(c.sim.runUntil(c::agreed, 2_000), "recovered within a few heartbeats, not the 60 s failure timeout");
+        assertTrue(dropped[0]);
+    }
+
+    @Test
     void aRetriedRequestIsAppliedOnce() {
         SimCluster c = agreedCluster(4, 3);
         Command borrow = command(Op.BORROW, 3, "alice");
