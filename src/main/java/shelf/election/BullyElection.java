@@ -310,7 +310,13 @@ public final class BullyElection {
             // The coordinator's own lease, when it holds the lock for its own clients, is renewed like anyone's.
             listener.heartbeatFrom(self, heldToken.get());
             reannounceToSilentPeers(now);
-        } else if (role == Role.CANDIDATE && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
+        } else if (role == Role.CANDIDATE && awaitingCoordinator) {
+            // A COORDINATOR may have been lost: ask the higher nodes again; a sitting coordinator answers with one.
+            for (int id : higher) {
+                out.send(id, new Election(self, maxEpochSeen));
+            }
+        }
+        if (role == Role.CANDIDATE && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
             // A safety net: no round may leave the node a candidate for good (lost messages, say).
             beginRound("election round " + round + " ended without a coordinator");
         }

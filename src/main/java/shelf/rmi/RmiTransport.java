@@ -21,8 +21,9 @@ import shelf.protocol.Transport;
  * and a paused peer holds up only its own queue), each call bounded by the socket factory's timeouts.
  * A failed call drops the cached stub and reports the message as unreachable.
  *
- * <p>After a failed call the peer is <em>down</em> for one RPC timeout: messages to it (queued or new)
- * are reported unreachable at once instead of each waiting out the timeout behind the others. The
+ * <p>After a call that timed out the peer is <em>down</em> for one RPC timeout: messages to it (queued or
+ * new) are reported unreachable at once instead of each waiting out the timeout behind the others. A
+ * refused connection (a dead peer, or one not started yet) fails fast by itself and opens no such window. The
  * first message after that period probes the peer again. Without this, a paused peer's queue of
  * heartbeats would delay an ELECTION to it by seconds.
  */
@@ -63,7 +64,9 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 call(node, m);
             } catch (RemoteException | NotBoundException | RuntimeException e) {
                 stub = null;
-                downUntilNanos = System.nanoTime() + downNanos;
+                if (timedOut(e)) {
+                    downUntilNanos = System.nanoTime() + downNanos;
+                }
                 if (log.isDebugEnabled()) {
                     log.debug("node {}: call to node {} at {} failed: {}", self, address.id(), address, e.toString());
                 }
@@ -113,6 +116,16 @@ public final class RmiTransport implements Transport, AutoCloseable {
         } catch (RejectedExecutionException e) {
             inbox.unreachable(to, message);
         }
+    }
+
+    /** True when the call failed by waiting out a timeout (a paused or overloaded peer), not by a refusal. */
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void call(NodeService n, Message m) throws RemoteException {

@@ -176,6 +176,25 @@ class ElectionSimTest {
     }
 
     @Test
+    void aLostCoordinatorAnnouncementIsAskedForAgainNotAwaitedForTheWholeFailureTimeout() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SimCluster c = new SimCluster(seed, 5, "failure.timeout.ms=60000", "lease.ms=60000");
+            c.sim.afterEachEvent(c::checkOneCoordinatorPerEpoch);
+            boolean[] dropped = {false};
+            c.dropFilter = (to, m) -> {
+                if (to == 2 && m instanceof Message.Coordinator && !dropped[0]) {
+                    dropped[0] = true;
+                    return true;
+                }
+                return false;
+            };
+            c.startAll();
+            awaitAgreement(c, 3_000);
+            assertTrue(dropped[0], "seed " + seed);
+        }
+    }
+
+    @Test
     void aRestartedNodeNeverReusesAnEpoch() {
         SimCluster c = cluster(7, 3);
         c.startAll();
