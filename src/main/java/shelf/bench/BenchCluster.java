@@ -21,8 +21,13 @@ final class BenchCluster implements AutoCloseable {
         dir = Files.createTempDirectory("shelf-bench");
         cluster = LocalCluster.create(dir, nodes, books, settings, LocalCluster.currentJar(), common.jvm)
                 .withNodeArgs(List.of("--log-level", common.nodeLogLevel));
-        cluster.startAll();
-        cluster.awaitAgreement(cluster.config().ids(), Duration.ofSeconds(60));
+        try {
+            cluster.startAll();
+            cluster.awaitAgreement(cluster.config().ids(), Duration.ofSeconds(60));
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
     }
 
     /** A client stub of node {@code id}, with a client's timeouts. */

@@ -43,6 +43,8 @@ public final class LocalCluster implements AutoCloseable {
         this.jar = jar;
         this.config = config;
         this.jvmOptions = List.copyOf(jvmOptions);
+        // Whatever way the program that started the nodes ends, it leaves no node process behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-cluster-stop"));
     }
 
     /** A cluster of the configuration already in {@code dir/nodes.properties}. */
@@ -261,7 +263,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Stops every node it started (SIGCONT first for paused ones), so no process is left behind. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (Process p : processes.values()) {
             resumeQuietly(p);
             p.destroy();
