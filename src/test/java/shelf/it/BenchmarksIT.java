@@ -1,0 +1,65 @@
+package shelf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shelf.cluster.LocalCluster;
+import shelf.library.Json;
+
+/** Short runs of every benchmark: sane figures (positive, ordered percentiles, counts that add up), never a speed. */
+class BenchmarksIT {
+
+    private static JsonNode bench(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", LocalCluster.currentJar().toString(), "bench"));
+        command.addAll(List.of(args));
+        command.add("--json");
+        ClusterFixture.Run r = ClusterFixture.exec(dir, command);
+        assertEquals(0, r.code(), r.toString());
+        JsonNode doc = Json.MAPPER.readTree(r.out());
+        assertEquals(Runtime.getRuntime().availableProcessors(), doc.get("machine").get("cores").asInt());
+        assertTrue(doc.get("settings").size() > 0);
+        return doc.get("results");
+    }
+
+    private static void assertSane(JsonNode stats, int count) {
+        assertEquals(count, stats.get("count").asInt(), stats.toString());
+        assertTrue(stats.get("perSecond").asDouble() > 0, stats.toString());
+        assertTrue(stats.get("p50").asDouble() > 0, stats.toString());
+        assertTrue(stats.get("p50").asDouble() <= stats.get("p99").asDouble(), stats.toString());
+        assertTrue(stats.get("p99").asDouble() <= stats.get("max").asDouble(), stats.toString());
+    }
+
+    @Test
+    void lockAndLibrary(@TempDir Path dir) throws Exception {
+        JsonNode lock = bench(dir, "lock", "--cycles", "200", "--runs", "1");
+        assertSane(lock.get("one node (follower 1)"), 200);
+        assertSane(lock.get("all five nodes at once"), 1000);
+        assertTrue(lock.get("grants on the coordinator").asLong() >= 200 + 200 + 1000, lock.toString());
+
+        JsonNode library = bench(dir, "library", "--clients", "1,5", "--seconds", "1");
+        JsonNode five = library.get("5 clients");
+        assertTrue(five.get("stats").get("count").asInt() > 0, five.toString());
+        assertSane(five.get("stats"), five.get("stats").get("count").asInt());
+        assertTrue(five.get("ops per grant (fsync)").asDouble() >= 1.0, five.toString());
+        assertTrue(library.get("largest node peak heap (MiB)").asDouble() > 0);
+    }
+
+    @Test
+    void failoverAndElection(@TempDir Path dir) throws Exception {
+        JsonNode failover = bench(dir, "failover", "--times", "1");
+        assertTrue(failover.get("kill -9: to first grant p50 (ms)").asLong() > 0, failover.toString());
+        assertTrue(failover.get("SIGSTOP: to first grant p50 (ms)").asLong() > 0, failover.toString());
+        JsonNode election = bench(dir, "election", "--sizes", "5", "--rmi-sizes", "5");
+        JsonNode worst = election.get("in memory, 5 nodes, lowest starts");
+        JsonNode best = election.get("in memory, 5 nodes, second highest starts");
+        assertTrue(worst.get("messages").asLong() >= best.get("messages").asLong(), election.toString());
+        assertTrue(election.get("RMI processes, 5 nodes, lowest starts").get("millis").asLong() >= 0);
+    }
+}
