@@ -84,8 +84,8 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     private int interactive(ClientSession session, NodeAddress node) throws IOException {
+        // Errors are reported line by line; leaving the prompt normally is success.
         String prompt = user + "@node" + node.id() + "> ";
-        int last = ExitCodes.OK;
         if (System.console() == null) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -94,9 +94,9 @@ public final class ClientCommand implements Callable<Integer> {
                 System.out.flush();
                 line = in.readLine();
                 if (line == null || isQuit(line)) {
-                    return last;
+                    return ExitCodes.OK;
                 }
-                last = session.run(split(line));
+                session.run(split(line));
             }
         }
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
@@ -111,12 +111,12 @@ public final class ClientCommand implements Callable<Integer> {
                 } catch (UserInterruptException e) {
                     continue;
                 } catch (EndOfFileException e) {
-                    return last;
+                    return ExitCodes.OK;
                 }
                 if (isQuit(line)) {
-                    return last;
+                    return ExitCodes.OK;
                 }
-                last = session.run(split(line));
+                session.run(split(line));
             }
         }
     }
