@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,10 +22,7 @@ import shelf.rmi.AdminService;
 /** {@code shelf admin}: every {@link AdminService} operation, for one node or all, human or JSON. */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Operator commands against one node (-n ID) or every node (--all).",
-                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable."},
-        subcommands = {AdminCommand.Status.class, AdminCommand.Ping.class, AdminCommand.Elect.class,
-                AdminCommand.Crash.class, AdminCommand.Books.class, AdminCommand.Locks.class,
-                AdminCommand.Hold.class})
+                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable."})
 public final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -126,98 +121,45 @@ public final class AdminCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Role, coordinator, epoch, live peers, lock table, counters.")
-    static final class Status implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Option(names = "--counters", description = "Show every counter (human output).")
-        boolean counters;
-
-        @Override
-        public Integer call() {
-            if (admin.all && !admin.json) {
-                System.out.println(StatusTable.HEADER);
-            }
-            return admin.forEach(AdminService::status, s -> admin.all && !counters
-                    ? StatusTable.row((NodeStatus) s) : s.toString());
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Role, coordinator, epoch, live peers, lock table, counters.")
+    int status(@Option(names = "--counters", description = "Every counter, also with --all.") boolean counters) {
+        if (all && !json && !counters) {
+            System.out.println(StatusTable.HEADER);
+            return forEach(AdminService::status, s -> StatusTable.row((NodeStatus) s));
         }
+        return forEach(AdminService::status, String::valueOf);
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true, description = "Ping node TARGET from the chosen node(s), with the round trip.")
-    static final class Ping implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Parameters(index = "0", paramLabel = "TARGET", description = "The node to ping.")
-        int target;
-
-        @Override
-        public Integer call() {
-            return admin.forEach(a -> a.ping(target), String::valueOf);
-        }
+    int ping(@Parameters(paramLabel = "TARGET", description = "The node to ping.") int target) {
+        return forEach(a -> a.ping(target), String::valueOf);
     }
 
     @Command(name = "elect", mixinStandardHelpOptions = true, description = "Start a Bully election on the chosen node(s).")
-    static final class Elect implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Override
-        public Integer call() {
-            return admin.forEach(AdminService::startElection, String::valueOf);
-        }
+    int elect() {
+        return forEach(AdminService::startElection, String::valueOf);
     }
 
     @Command(name = "crash", mixinStandardHelpOptions = true, description = "End the chosen node's process abruptly (the seed's disconnect).")
-    static final class Crash implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Override
-        public Integer call() {
-            return admin.forEach(AdminService::crash, String::valueOf);
-        }
+    int crash() {
+        return forEach(AdminService::crash, String::valueOf);
     }
 
     @Command(name = "books", mixinStandardHelpOptions = true, description = "The library as the chosen node reads it.")
-    static final class Books implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Override
-        public Integer call() {
-            return admin.forEach(AdminService::books, books -> {
-                StringBuilder s = new StringBuilder();
-                ((List<?>) books).forEach(b -> s.append(b).append(System.lineSeparator()));
-                return s.toString().stripTrailing();
-            });
-        }
+    int books() {
+        return forEach(AdminService::books, books -> String.join(System.lineSeparator(),
+                ((List<?>) books).stream().map(String::valueOf).toList()));
     }
 
     @Command(name = "locks", mixinStandardHelpOptions = true, description = "The lock server's table: holder, token, lease, queue, counters.")
-    static final class Locks implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Override
-        public Integer call() {
-            return admin.forEach(AdminService::lockTable, String::valueOf);
-        }
+    int locks() {
+        return forEach(AdminService::lockTable, String::valueOf);
     }
 
     @Command(name = "hold", mixinStandardHelpOptions = true,
             description = "Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).")
-    static final class Hold implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Parameters(index = "0", paramLabel = "MILLIS", description = "How long to hold the lock.")
-        long millis;
-
-        @Override
-        public Integer call() {
-            return admin.forEach(a -> a.holdLock(millis), String::valueOf);
-        }
+    int hold(@Parameters(paramLabel = "MILLIS", description = "How long to hold the lock.") long millis) {
+        return forEach(a -> a.holdLock(millis), String::valueOf);
     }
 }
