@@ -40,6 +40,29 @@ class CommandLineIT {
     }
 
     @Test
+    void aNodeStartedWithADifferentNodeListIsNamedInAWarning(@TempDir Path dir) throws Exception {
+        try (ClusterFixture f = new ClusterFixture(dir, 2)) {
+            int extra = shelf.cluster.LocalCluster.freePorts(1).get(0);
+            Path other = dir.resolve("other.properties");
+            Files.write(other, List.of("node.1=127.0.0.1:" + f.cluster.config().node(1).orElseThrow().port(),
+                    "node.2=127.0.0.1:" + f.cluster.config().node(2).orElseThrow().port(), "node.3=127.0.0.1:" + extra));
+            f.cluster.start(1);
+            Process two = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    shelf.cluster.LocalCluster.currentJar().toString(), "RmiNode", "2", "--config", other.toString())
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("two.out").toFile()).start();
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                        Files.exists(dir.resolve("logs/node-1.log")) && Files.readString(dir.resolve("logs/node-1.log"))
+                                .contains("node 1: node 2 at 127.0.0.1:"));
+                String log = Files.readString(dir.resolve("logs/node-1.log"));
+                assertTrue(log.contains("runs with a different node list than"), log);
+            } finally {
+                two.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
     void clientErrors(@TempDir Path dir) throws Exception {
         try (ClusterFixture f = new ClusterFixture(dir, 2)) {
             int port2 = f.cluster.config().node(2).orElseThrow().port();
