@@ -33,6 +33,10 @@ final class LibraryBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Seconds per client count (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warm-up", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Seconds of load with the most clients before measuring, not reported (default ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
+
     @Override
     public Integer call() throws Exception {
         int maxClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -44,7 +48,8 @@ final class LibraryBench implements Callable<Integer> {
                 nodes.add((LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory())
                         .lookup(LibraryService.NAME));
             }
-            run(nodes, Math.min(maxClients, 5), 1);
+            Stats warm = run(nodes, maxClients, warmUpSeconds); // until the nodes' JIT has compiled the write path
+            common.progress("warmed up: " + maxClients + " clients for " + warmUpSeconds + " s, " + warm);
             for (int clients : clientCounts) {
                 long batchesBefore = batches(b);
                 Stats stats = run(nodes, clients, seconds);
@@ -65,7 +70,7 @@ final class LibraryBench implements Callable<Integer> {
             results.put("largest node peak heap (MiB)", Math.round(peakHeap / 1048576.0 * 10) / 10.0);
             results.put("largest node peak resident (MiB)", Math.round(peakRss / 1048576.0 * 10) / 10.0);
         }
-        common.report("library", common.settings("clients", clientCounts, "seconds each", seconds, "nodes", 5,
+        common.report("library", common.settings("clients", clientCounts, "seconds each", seconds, "warm-up seconds", warmUpSeconds, "nodes", 5,
                 "operation", "borrow then return of the client's own book"), results);
         return 0;
     }

@@ -212,6 +212,36 @@ public final class NodeCore implements Transport.Inbox {
         return released;
     }
 
+    /**
+     * Takes and releases the lock {@code cycles} times back to back, each cycle asked for by the protocol
+     * thread the moment the previous one ended (as the node's own writes are); the lock benchmark's load.
+     *
+     * @return each cycle's time from asking to releasing, in nanoseconds
+     */
+    public CompletableFuture<long[]> lockCycles(int cycles) {
+        long[] latencies = new long[cycles];
+        CompletableFuture<long[]> done = new CompletableFuture<>();
+        scheduler.execute(() -> nextCycle(latencies, 0, done));
+        return done;
+    }
+
+    private void nextCycle(long[] latencies, int i, CompletableFuture<long[]> done) {
+        if (i == latencies.length) {
+            done.complete(latencies);
+            return;
+        }
+        long started = System.nanoTime();
+        CompletableFuture<FencingToken> released = new CompletableFuture<>();
+        released.whenComplete((token, failed) -> {
+            latencies[i] = System.nanoTime() - started;
+            nextCycle(latencies, i + 1, done); // on the protocol thread, which completes the hold
+        });
+        holds.addLast(new Hold(0, released));
+        if (!busy) {
+            lockClient.acquire();
+        }
+    }
+
     private void granted(FencingToken token) {
         if (!holds.isEmpty()) {
             Hold hold = holds.pollFirst();
@@ -245,10 +275,10 @@ public final class NodeCore implements Transport.Inbox {
         busy = false;
         if (result instanceof LibraryWriter.Result.Applied applied) {
             counters.add("store.batches");
+            lockClient.release(); // first: the next holder is waiting for it, the clients' answers can follow
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result.complete(applied.outcomes().get(i));
             }
-            lockClient.release();
         } else if (result instanceof LibraryWriter.Result.Fenced fenced) {
             counters.add("store.fenced");
             log.warn("{}: write with token {} refused by the store: {}; {} operations not applied", me, token,

@@ -15,9 +15,22 @@ public sealed interface Message extends Serializable {
 
     long epoch();
 
-    /** The name logs and counters use. */
+    /** The name logs and counters use: LOCK_GRANT for {@link LockGrant}. */
     default String type() {
-        return getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+        return Types.NAMES.get(getClass());
+    }
+
+    /** Message type names, worked out once per class (they are used for every message sent and received). */
+    final class Types {
+        private static final ClassValue<String> NAMES = new ClassValue<>() {
+            @Override
+            protected String computeValue(Class<?> type) {
+                return type.getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+            }
+        };
+
+        private Types() {
+        }
     }
 
     /** Candidate to every higher id: "I am starting an election; are you alive?" */

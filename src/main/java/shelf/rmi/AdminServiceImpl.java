@@ -123,16 +123,10 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public long[] lockCycles(int cycles) throws UnavailableException {
-        if (cycles < 1 || cycles > 1_000_000) {
-            throw new IllegalArgumentException("between 1 and 1000000 cycles, not " + cycles);
+        if (cycles < 1 || cycles > MAX_CYCLES) {
+            throw new IllegalArgumentException("between 1 and " + MAX_CYCLES + " cycles, not " + cycles);
         }
-        long[] latencies = new long[cycles];
-        for (int i = 0; i < cycles; i++) {
-            long started = System.nanoTime();
-            await(core.holdLock(0), config.timings().requestTimeoutMs());
-            latencies[i] = System.nanoTime() - started;
-        }
-        return latencies;
+        return await(core.lockCycles(cycles), config.timings().requestTimeoutMs());
     }
 
     private <T> T await(java.util.concurrent.CompletableFuture<T> future, long millis) throws UnavailableException {
@@ -142,7 +136,7 @@ final class AdminServiceImpl implements AdminService {
             Thread.currentThread().interrupt();
             throw new UnavailableException(me + " was interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            throw new UnavailableException(me + " got no grant of the cluster lock within " + millis + " ms");
+            throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms");
         }
     }
 }

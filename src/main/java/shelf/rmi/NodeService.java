@@ -34,6 +34,9 @@ public interface NodeService extends Remote {
 
     void reportLockState(Message.LockStateReport m) throws RemoteException;
 
+    /** Several messages in the order they were sent, as if by the calls above one after another. */
+    void deliver(Message[] batch) throws RemoteException;
+
     /** The sender's configuration fingerprint, to warn about nodes started with different files. */
     String membership() throws RemoteException;
 }

@@ -69,6 +69,13 @@ final class NodeServiceImpl implements NodeService {
     }
 
     @Override
+    public void deliver(Message[] batch) {
+        for (Message m : batch) {
+            inbox.deliver(m);
+        }
+    }
+
+    @Override
     public String membership() {
         return membership;
     }

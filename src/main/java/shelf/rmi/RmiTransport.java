@@ -3,11 +3,12 @@ package shelf.rmi;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,10 @@ import shelf.protocol.Transport;
 /**
  * The {@link Transport} over RMI: one sender thread per peer (so messages to a peer keep their order,
  * and a paused peer holds up only its own queue), each call bounded by the socket factory's timeouts.
- * A failed call drops the cached stub and reports the message as unreachable.
+ * Messages that queued up while a call was in flight (or while the sender woke up) go together in the
+ * next call, {@link NodeService#deliver}: under load a lock release and the same node's next request,
+ * or a grant and a heartbeat, cost one call instead of two. A failed call drops the cached stub and
+ * reports each of its messages as unreachable.
  *
  * <p>After a call that timed out the peer is <em>down</em> for one RPC timeout: messages to it (queued or
  * new) are reported unreachable at once instead of each waiting out the timeout behind the others. A
@@ -30,6 +34,8 @@ import shelf.protocol.Transport;
 public final class RmiTransport implements Transport, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RmiTransport.class);
     private static final int QUEUE_PER_PEER = 4096;
+    /** At most this many queued messages go in one call (well inside the serialization filter's limits). */
+    private static final int MAX_BATCH = 64;
 
     private final int self;
     private final ClusterConfig config;
@@ -37,31 +43,50 @@ public final class RmiTransport implements Transport, AutoCloseable {
     private final Transport.Inbox inbox;
     private final Map<Integer, Peer> peers = new HashMap<>();
     private final long downNanos;
+    private volatile boolean closed;
 
-    private final class Peer {
+    private final class Peer implements Runnable {
         final NodeAddress address;
-        final ThreadPoolExecutor sender;
+        final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_PER_PEER);
+        final Thread sender;
         NodeService stub;
         boolean checkedMembership;
         volatile long downUntilNanos;
 
         Peer(NodeAddress address) {
             this.address = address;
-            this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_PER_PEER), r -> {
-                Thread t = new Thread(r, "node-" + self + "-to-" + address.id());
-                t.setDaemon(true);
-                return t;
-            });
+            this.sender = new Thread(this, "node-" + self + "-to-" + address.id());
+            this.sender.setDaemon(true);
         }
 
-        void deliver(Message m) {
+        /** The sender loop: waits for a message, then sends it with everything queued behind it in one call. */
+        @Override
+        public void run() {
+            List<Message> batch = new ArrayList<>(MAX_BATCH);
+            try {
+                while (!closed) {
+                    batch.add(queue.take());
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    deliver(batch);
+                    batch.clear();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void deliver(List<Message> batch) {
             if (System.nanoTime() < downUntilNanos) {
-                inbox.unreachable(address.id(), m);
+                batch.forEach(m -> inbox.unreachable(address.id(), m));
                 return;
             }
             try {
                 NodeService node = stub();
-                call(node, m);
+                if (batch.size() == 1) {
+                    call(node, batch.get(0));
+                } else {
+                    node.deliver(batch.toArray(Message[]::new));
+                }
             } catch (RemoteException | NotBoundException | RuntimeException e) {
                 stub = null;
                 if (timedOut(e)) {
@@ -70,7 +95,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 if (log.isDebugEnabled()) {
                     log.debug("node {}: call to node {} at {} failed: {}", self, address.id(), address, e.toString());
                 }
-                inbox.unreachable(address.id(), m);
+                batch.forEach(m -> inbox.unreachable(address.id(), m));
             }
         }
 
@@ -102,6 +127,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 peers.put(a.id(), new Peer(a));
             }
         }
+        peers.values().forEach(p -> p.sender.start());
     }
 
     @Override
@@ -111,9 +137,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
             inbox.unreachable(to, message);
             return;
         }
-        try {
-            peer.sender.execute(() -> peer.deliver(message));
-        } catch (RejectedExecutionException e) {
+        if (closed || !peer.queue.offer(message)) {
             inbox.unreachable(to, message);
         }
     }
@@ -156,6 +180,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
 
     @Override
     public void close() {
-        peers.values().forEach(p -> p.sender.shutdownNow());
+        closed = true;
+        peers.values().forEach(p -> p.sender.interrupt());
     }
 }
