@@ -82,7 +82,7 @@ final class ElectionBench implements Callable<Integer> {
         LibraryWriter noWrites = (token, batch, done) -> done.accept(new LibraryWriter.Result.Applied(List.<Outcome>of()));
         for (int id = 1; id <= n; id++) {
             int self = id;
-            ExecutorScheduler scheduler = new ExecutorScheduler(id, ExecutorScheduler.Mode.OWN_THREAD);
+            ExecutorScheduler scheduler = new ExecutorScheduler(id);
             threads.add(scheduler);
             Transport transport = new Transport() {
                 @Override

@@ -1,10 +1,9 @@
 package shelf.protocol;
 
 /**
- * A node's protocol thread and its clock. Real nodes use a serial executor and the system clock; the
- * simulation uses virtual time. Everything submitted runs one task at a time, in order, each task
- * seeing what the earlier ones did (the "protocol thread", whichever thread it borrows), so protocol
- * state needs no locks.
+ * A node's protocol thread and its clock. Real nodes use one single-threaded executor and the system
+ * clock; the simulation uses virtual time. Everything submitted runs on the same thread, one task at
+ * a time, so protocol state needs no locks.
  */
 public interface Scheduler {
     /** Milliseconds on this node's clock (monotonic in the real implementation). */

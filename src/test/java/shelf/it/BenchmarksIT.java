@@ -43,7 +43,7 @@ class BenchmarksIT {
         assertSane(lock.get("all five nodes at once"), 1000);
         assertTrue(lock.get("grants on the coordinator").asLong() >= 200 + 200 + 1000, lock.toString());
 
-        JsonNode library = bench(dir, "library", "--clients", "1,5", "--seconds", "1");
+        JsonNode library = bench(dir, "library", "--clients", "1,5", "--seconds", "1", "--warm-up", "1");
         JsonNode five = library.get("5 clients");
         assertTrue(five.get("stats").get("count").asInt() > 0, five.toString());
         assertSane(five.get("stats"), five.get("stats").get("count").asInt());

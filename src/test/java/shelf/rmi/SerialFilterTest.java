@@ -110,4 +110,17 @@ class SerialFilterTest {
         assertEquals(10, ((LibraryService) registry.lookup(LibraryService.NAME)).list().size(), "the node keeps serving");
         assertEquals(3, registry.list().length);
     }
+
+    @Test
+    void aBatchOfMessagesIsDeliveredAndABatchCarryingAGadgetIsRefused() throws Exception {
+        NodeService peers = (NodeService) registry.lookup(NodeService.NAME);
+        AdminService admin = (AdminService) registry.lookup(AdminService.NAME);
+        long before = admin.status().counters().getOrDefault("received.HEARTBEAT", 0L);
+        peers.deliver(new Message[] {new Message.Heartbeat(1, 0, null), new Message.Heartbeat(1, 0, null)});
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(
+                () -> admin.status().counters().getOrDefault("received.HEARTBEAT", 0L) == before + 2);
+
+        assertRefused(peers, NodeService.class.getMethod("deliver", Message[].class), (Object) new Object[] {new Gadget()});
+        assertEquals(10, ((LibraryService) registry.lookup(LibraryService.NAME)).list().size(), "the node keeps serving");
+    }
 }
