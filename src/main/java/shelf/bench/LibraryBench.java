@@ -33,7 +33,7 @@ final class LibraryBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Seconds per client count (default ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warm-up", defaultValue = "15", paramLabel = "SECONDS",
+    @Option(names = "--warm-up", defaultValue = "60", paramLabel = "SECONDS",
             description = "Seconds of load with the most clients before measuring, not reported (default ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
