@@ -68,8 +68,12 @@ public final class AdminCommand implements Runnable {
         Object on(AdminService admin) throws Exception;
     }
 
-    /** Runs a call on each target node; prints one line (or JSON value) per node; exit 3 if any was unreachable. */
     int forEach(Call call, java.util.function.Function<Object, String> human) {
+        return forEach(call, (id, result) -> human.apply(result));
+    }
+
+    /** Runs a call on each target node; prints one line (or JSON value) per node; exit 3 if any was unreachable. */
+    int forEach(Call call, java.util.function.BiFunction<Integer, Object, String> human) {
         ClusterConfig cluster = cluster();
         Map<String, Object> results = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
@@ -78,7 +82,7 @@ public final class AdminCommand implements Runnable {
                 Object result = call.on(Admin.connect(cluster, target.id()));
                 results.put(String.valueOf(target.id()), result);
                 if (!json) {
-                    System.out.println(human.apply(result));
+                    System.out.println(human.apply(target.id(), result));
                 }
             } catch (RemoteException | NotBoundException e) {
                 String message = "node " + target.id() + " at " + target + " is not reachable (" + rootCause(e) + ")";
@@ -161,5 +165,16 @@ public final class AdminCommand implements Runnable {
             description = "Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).")
     int hold(@Parameters(paramLabel = "MILLIS", description = "How long to hold the lock.") long millis) {
         return forEach(a -> a.holdLock(millis), String::valueOf);
+    }
+
+    @Command(name = "cycles", mixinStandardHelpOptions = true,
+            description = {"Take and release the cluster lock COUNT times back to back from the chosen node(s),",
+                    "and print the rate and latency percentiles (what bench lock measures, on a running cluster)."})
+    int cycles(@Parameters(paramLabel = "COUNT", description = "How many cycles, 1 to " + AdminService.MAX_CYCLES + ".") int count) {
+        return forEach(a -> {
+            long started = System.nanoTime();
+            long[] latencies = a.lockCycles(count);
+            return shelf.bench.Stats.of(latencies, (System.nanoTime() - started) / 1e9);
+        }, (id, stats) -> "node " + id + ": " + count + " lock cycles, " + stats.toString().strip());
     }
 }

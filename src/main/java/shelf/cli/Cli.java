@@ -15,6 +15,13 @@ public final class Cli {
         CommandLine cl = new CommandLine(command);
         // "borrow -1" is a book id, not an unknown option.
         cl.setUnmatchedOptionsArePositionalParams(true);
+        // A mistake on the command line: one line naming it, and where to read more; not the whole usage text.
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine line = e.getCommandLine();
+            line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+                    + " (see: " + line.getCommandSpec().qualifiedName() + " --help)");
+            return ExitCodes.USAGE;
+        });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println(line.getCommandName() + ": " + message(e));
             return exitCode(e);

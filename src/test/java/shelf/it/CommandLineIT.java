@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shelf.library.Json;
 
 /** Bad input through the real entry points: one line, the documented exit code, and nothing lost. */
 class CommandLineIT {
@@ -95,6 +96,50 @@ class CommandLineIT {
             ClusterFixture.Run forced = f.run("CreateBooks", "--force", "--count", "25");
             assertEquals(0, forced.code(), forced.toString());
             assertEquals(0, Files.size(dir.resolve("resources/history.log")));
+        }
+    }
+
+    /** Every admin subcommand against a running two-node cluster, human and JSON, and its mistakes. */
+    @Test
+    void adminCommands(@TempDir Path dir) throws Exception {
+        try (ClusterFixture f = new ClusterFixture(dir, 2)) {
+            f.cluster.startAll();
+            f.awaitAgreement(List.of(1, 2));
+            String main = "shelf.cli.ShelfCommand";
+
+            ClusterFixture.Run table = f.run(main, "admin", "--all", "status");
+            assertEquals(0, table.code(), table.toString());
+            assertTrue(table.out().contains("COORDINATOR") && table.out().contains("FOLLOWER"), table.out());
+            ClusterFixture.Run status = f.run(main, "admin", "-n", "1", "status", "--json");
+            assertEquals(2, Json.MAPPER.readTree(status.out()).get("coordinator").asInt(), status.out());
+
+            ClusterFixture.Run ping = f.run(main, "admin", "-n", "1", "ping", "2");
+            assertEquals(0, ping.code(), ping.toString());
+            assertTrue(ping.out().contains("answered node 1 in"), ping.out());
+            ClusterFixture.Run books = f.run(main, "admin", "-n", "2", "books");
+            assertEquals(10, books.out().strip().lines().count(), books.out());
+            ClusterFixture.Run hold = f.run(main, "admin", "-n", "1", "hold", "50");
+            assertTrue(hold.code() == 0 && hold.out().contains("held the cluster lock for 50 ms"), hold.toString());
+
+            ClusterFixture.Run cycles = f.run(main, "admin", "--all", "cycles", "100");
+            assertEquals(0, cycles.code(), cycles.toString());
+            assertTrue(cycles.out().contains("node 1: 100 lock cycles") && cycles.out().contains("node 2: 100 lock cycles"),
+                    cycles.out());
+            ClusterFixture.Run cyclesJson = f.run(main, "admin", "-n", "1", "cycles", "50", "--json");
+            assertEquals(50, Json.MAPPER.readTree(cyclesJson.out()).get("count").asInt(), cyclesJson.out());
+            ClusterFixture.Run locks = f.run(main, "admin", "-n", "2", "locks", "--json");
+            assertTrue(Json.MAPPER.readTree(locks.out()).get("grants").asLong() >= 251, locks.out());
+
+            assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "0"), 2, "between 1 and 10000 cycles, not 0");
+            assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "abc"), 2, "'abc' is not an int");
+            assertOneLine(f.run(main, "admin", "-n", "9", "status"), 2, "node 9 is not in");
+            assertOneLine(f.run(main, "admin", "-n", "1", "ping", "1"), 2, "is this node");
+            assertOneLine(f.run(main, "admin", "status"), 2, "choose one node with -n ID, or every node with --all");
+
+            f.cluster.kill(2);
+            ClusterFixture.Run down = f.run(main, "admin", "-n", "2", "status");
+            assertEquals(3, down.code(), down.toString());
+            assertTrue(down.err().contains("node 2 at 127.0.0.1:") && down.err().contains("not reachable"), down.err());
         }
     }
 }
