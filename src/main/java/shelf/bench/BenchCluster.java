@@ -23,9 +23,10 @@ final class BenchCluster implements AutoCloseable {
                 .withNodeArgs(List.of("--log-level", common.nodeLogLevel));
         try {
             cluster.startAll();
-            cluster.awaitAgreement(cluster.config().ids(), Duration.ofSeconds(60));
+            cluster.awaitAgreement(cluster.config().ids(), Duration.ofSeconds(30));
         } catch (IOException | RuntimeException | InterruptedException e) {
-            close();
+            cluster.close();
+            System.err.println("bench: the cluster did not start; its folder, with the nodes' logs, is kept at " + dir);
             throw e;
         }
     }

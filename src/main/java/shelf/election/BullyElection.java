@@ -315,6 +315,12 @@ public final class BullyElection {
             for (int id : higher) {
                 out.send(id, new Election(self, maxEpochSeen));
             }
+        } else if (role == Role.CANDIDATE) {
+            // An OK may have been lost on its way here (the higher node is alive but its answer was not
+            // delivered): ask those that have not answered again rather than wait out the whole OK timeout.
+            for (int id : List.copyOf(unansweredHigher)) {
+                out.send(id, new Election(self, maxEpochSeen));
+            }
         }
         if (role == Role.CANDIDATE && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
             // A safety net: no round may leave the node a candidate for good (lost messages, say).

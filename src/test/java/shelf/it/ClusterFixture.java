@@ -69,13 +69,28 @@ final class ClusterFixture implements AutoCloseable {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
+            String threads = p.pid() > 0 ? jstack(p.pid()) : "";
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("timed out: " + command + "\nstderr:\n" + Files.readString(err) + "\nstdout:\n"
+                    + Files.readString(out) + "\nthreads:\n" + threads);
         }
         Run r = new Run(p.exitValue(), Files.readString(out), Files.readString(err));
         Files.delete(out);
         Files.delete(err);
         return r;
+    }
+
+    /** The thread dump of a process that hangs, for the failure message. */
+    private static String jstack(long pid) {
+        try {
+            Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    String.valueOf(pid)).redirectErrorStream(true).start();
+            String dump = new String(j.getInputStream().readAllBytes());
+            j.waitFor(10, TimeUnit.SECONDS);
+            return dump;
+        } catch (Exception e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     record Run(int code, String out, String err) {

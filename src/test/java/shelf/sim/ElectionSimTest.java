@@ -196,6 +196,27 @@ class ElectionSimTest {
     }
 
     @Test
+    void aLostOkIsAskedForAgainNotAwaitedForTheWholeOkTimeout() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SimCluster c = new SimCluster(seed, 5, "failure.timeout.ms=60000", "lease.ms=60000");
+            c.sim.afterEachEvent(c::checkOneCoordinatorPerEpoch);
+            // Node 4 asks node 5, which is alive, but 5's answers to it are lost while the cluster starts
+            // (over RMI: a call that timed out while node 4's JVM was still starting marks it down briefly).
+            boolean[] dropped = {false};
+            c.dropFilter = (to, m) -> {
+                if (to == 4 && (m instanceof Message.Ok || m instanceof Message.Coordinator) && c.sim.nowMillis() < 200) {
+                    dropped[0] = true;
+                    return true;
+                }
+                return false;
+            };
+            c.startAll();
+            awaitAgreement(c, 3_000);
+            assertTrue(dropped[0], "seed " + seed);
+        }
+    }
+
+    @Test
     void aRestartedNodeNeverReusesAnEpoch() {
         SimCluster c = cluster(7, 3);
         c.startAll();
