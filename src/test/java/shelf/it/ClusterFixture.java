@@ -70,6 +70,7 @@ final class ClusterFixture implements AutoCloseable {
                 .redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             String threads = p.pid() > 0 ? jstack(p.pid()) : "";
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // node processes a benchmark started
             p.destroyForcibly().waitFor();
             throw new AssertionError("timed out: " + command + "\nstderr:\n" + Files.readString(err) + "\nstdout:\n"
                     + Files.readString(out) + "\nthreads:\n" + threads);
