@@ -36,9 +36,9 @@ final class LockBench implements Callable<Integer> {
                 all.add(b.cluster.admin(id));
             }
             warmUp(all, follower);
-            results.put("one node (follower 1)", median(() -> timed(follower)));
-            results.put("the coordinator itself (node 5)", median(() -> timed(coordinator)));
-            results.put("all five nodes at once", median(() -> allAtOnce(all)));
+            results.put("one node (follower 1)", median(() -> timed(follower, cycles)));
+            results.put("the coordinator itself (node 5)", median(() -> timed(coordinator, cycles)));
+            results.put("all five nodes at once", median(() -> allAtOnce(all, cycles)));
             results.put("grants on the coordinator", b.cluster.status(5).orElseThrow().lock().grants());
         }
         common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "nodes", 5), results);
@@ -50,15 +50,10 @@ final class LockBench implements Callable<Integer> {
      * times slower): {@value #WARM_UP_CYCLES} cycles from every node at once, then from the follower alone.
      */
     private void warmUp(List<AdminService> all, AdminService follower) throws Exception {
-        int saved = cycles;
-        cycles = Math.min(saved, WARM_UP_CYCLES);
-        try {
-            allAtOnce(all);
-            timed(follower);
-        } finally {
-            cycles = saved;
-        }
-        common.progress("warmed up: " + Math.min(saved, WARM_UP_CYCLES) + " cycles from all five nodes, then from node 1");
+        int count = Math.min(cycles, WARM_UP_CYCLES);
+        allAtOnce(all, count);
+        timed(follower, count);
+        common.progress("warmed up: " + count + " cycles from all five nodes, then from node 1");
     }
 
     private interface Run {
@@ -78,27 +73,27 @@ final class LockBench implements Callable<Integer> {
     private static final int CYCLES_PER_CALL = 200;
     private static final int WARM_UP_CYCLES = 10_000;
 
-    private long[] cycles(AdminService node) throws Exception {
-        long[] all = new long[cycles];
-        for (int done = 0; done < cycles; ) {
-            long[] some = node.lockCycles(Math.min(CYCLES_PER_CALL, cycles - done));
+    private static long[] cycles(AdminService node, int count) throws Exception {
+        long[] all = new long[count];
+        for (int done = 0; done < count; ) {
+            long[] some = node.lockCycles(Math.min(CYCLES_PER_CALL, count - done));
             System.arraycopy(some, 0, all, done, some.length);
             done += some.length;
         }
         return all;
     }
 
-    private Stats timed(AdminService node) throws Exception {
+    private static Stats timed(AdminService node, int count) throws Exception {
         long start = System.nanoTime();
-        long[] latencies = cycles(node);
+        long[] latencies = cycles(node, count);
         return Stats.of(latencies, (System.nanoTime() - start) / 1e9);
     }
 
-    private Stats allAtOnce(List<AdminService> nodes) {
+    private static Stats allAtOnce(List<AdminService> nodes, int count) {
         long start = System.nanoTime();
         List<CompletableFuture<long[]>> runs = nodes.stream().map(n -> CompletableFuture.supplyAsync(() -> {
             try {
-                return cycles(n);
+                return cycles(n, count);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

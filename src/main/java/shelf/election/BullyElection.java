@@ -318,7 +318,7 @@ public final class BullyElection {
         } else if (role == Role.CANDIDATE) {
             // An OK may have been lost on its way here (the higher node is alive but its answer was not
             // delivered): ask those that have not answered again rather than wait out the whole OK timeout.
-            for (int id : List.copyOf(unansweredHigher)) {
+            for (int id : unansweredHigher) { // undeliverable ones are reported later, as events
                 out.send(id, new Election(self, maxEpochSeen));
             }
         }

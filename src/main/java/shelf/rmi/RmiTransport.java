@@ -67,7 +67,12 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 while (!closed) {
                     batch.add(queue.take());
                     queue.drainTo(batch, MAX_BATCH - 1);
-                    deliver(batch);
+                    try {
+                        deliver(batch);
+                    } catch (Error e) { // keep the peer's only sender alive, as an executor would replace it
+                        log.error("node {}: sending to node {} failed", self, address.id(), e);
+                        batch.forEach(m -> inbox.unreachable(address.id(), m));
+                    }
                     batch.clear();
                 }
             } catch (InterruptedException e) {

@@ -16,9 +16,9 @@ final class SerialFilter implements ObjectInputFilter {
     private static final Logger log = LoggerFactory.getLogger(SerialFilter.class);
 
     /**
-     * Exactly the types remote calls carry: the protocol's messages (one, or an array of them), fencing tokens, client commands and
-     * their enum; strings and boxed numbers; small, shallow graphs. Everything else, Shelf's other classes
-     * included, is refused.
+     * Exactly the types remote calls carry: the protocol's messages (one, or an array of them), fencing
+     * tokens, client commands and their enum; strings and boxed numbers; small, shallow graphs. Everything
+     * else, Shelf's other classes included, is refused.
      */
     static final String PATTERN = "shelf.protocol.Message;shelf.protocol.Message$*;shelf.library.FencingToken;shelf.library.Command;"
             + "shelf.library.Op;java.lang.String;java.lang.Integer;java.lang.Long;java.lang.Number;java.lang.Enum;"
