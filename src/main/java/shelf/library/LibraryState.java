@@ -3,7 +3,6 @@ package shelf.library;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -22,12 +21,7 @@ public final class LibraryState {
 
     private final SortedMap<Integer, CatalogEntry> catalog;
     private final Map<Integer, Loan> loans = new HashMap<>();
-    private final Map<String, HistoryRecord> recentRequests = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, HistoryRecord> eldest) {
-            return size() > REMEMBERED_REQUESTS;
-        }
-    };
+    private final RecentRequests recentRequests = new RecentRequests(REMEMBERED_REQUESTS);
     private long lastSeq;
     private FencingToken highestToken = FencingToken.NONE;
     private int highestTokenNode;
@@ -55,9 +49,10 @@ public final class LibraryState {
 
     /** The library's rules (DESIGN §1), for a command on {@code today} with loans of {@code loanDays}. */
     public Decision decide(Command c, LocalDate today, int loanDays) {
-        HistoryRecord earlier = recentRequests.get(c.requestId());
+        RecentRequests.Change earlier = recentRequests.find(c.requestId());
         if (earlier != null) {
-            return new Decision.Answer(new Outcome(true, describe(earlier) + " (request already applied)", book(earlier.bookId())));
+            return new Decision.Answer(new Outcome(true, describe(earlier.op(), earlier.bookId(), earlier.user(), earlier.due())
+                    + " (request already applied)", book(earlier.bookId())));
         }
         CatalogEntry entry = catalog.get(c.bookId());
         if (entry == null) {
@@ -128,7 +123,7 @@ public final class LibraryState {
         highestTokenNode = r.node();
         lastSeq = r.seq();
         if (r.requestId() != null) {
-            recentRequests.put(r.requestId(), r);
+            recentRequests.remember(r.requestId(), r.op(), r.bookId(), r.user(), r.due());
         }
     }
 
@@ -141,10 +136,14 @@ public final class LibraryState {
 
     /** A one-sentence description of a change, for the client. */
     public static String describe(HistoryRecord r) {
-        return switch (r.op()) {
-            case BORROW -> r.user() + " borrowed book " + r.bookId() + ", due " + r.due();
-            case RETURN -> r.user() + " returned book " + r.bookId();
-            case RENEW -> r.user() + " renewed book " + r.bookId() + ", now due " + r.due();
+        return describe(r.op(), r.bookId(), r.user(), r.due());
+    }
+
+    private static String describe(Op op, int bookId, String user, LocalDate due) {
+        return switch (op) {
+            case BORROW -> user + " borrowed book " + bookId + ", due " + due;
+            case RETURN -> user + " returned book " + bookId;
+            case RENEW -> user + " renewed book " + bookId + ", now due " + due;
         };
     }
 
