@@ -100,6 +100,21 @@ class FileLibraryStoreTest {
     }
 
     @Test
+    void aRetryIsRecognisedByANodeThatReplayedTheHistoryAfterARestart() throws Exception {
+        Command borrow = cmd(Op.BORROW, 5, "alice");
+        Command renew = new Command("client-chosen id 7", Op.RENEW, 5, "alice");
+        try (FileLibraryStore store = open()) {
+            store.apply(T1, 1, List.of(borrow, renew));
+        }
+        try (FileLibraryStore restarted = open()) {
+            List<Outcome> again = restarted.apply(new FencingToken(2, 1), 2, List.of(renew, borrow));
+            assertEquals("alice renewed book 5, now due 2026-12-22 (request already applied)", again.get(0).message());
+            assertEquals("alice borrowed book 5, due 2026-12-08 (request already applied)", again.get(1).message());
+            assertEquals(2, restarted.history(null).size());
+        }
+    }
+
+    @Test
     void aTornLastRecordIsSkippedAndCutOff() throws Exception {
         try (FileLibraryStore store = open()) {
             store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice")));
