@@ -35,6 +35,7 @@ public final class LockClient {
     private long nextRequestId;
     private long waitingRequestId;
     private long requestedAt;
+    private long sentAt;
     private FencingToken held;
     private long heldRequestId;
     private long heldFrom;
@@ -63,11 +64,10 @@ public final class LockClient {
         waitingRequestId = ++nextRequestId;
         requestedAt = scheduler.now();
         sendRequest();
-        long armed = waitingRequestId;
-        scheduler.schedule(resendAfterMs, () -> resend(armed));
     }
 
     private void sendRequest() {
+        sentAt = scheduler.now();
         if (coordinator < 0) {
             log.info("{}: lock request {} waits for a coordinator", me, waitingRequestId);
             return;
@@ -76,13 +76,15 @@ public final class LockClient {
         out.send(coordinator, new LockRequest(self, epoch, waitingRequestId));
     }
 
-    /** Requests are re-sent while unanswered, in case the request or its grant was lost; the server de-duplicates. */
-    private void resend(long armed) {
-        if (waitingRequestId != armed) {
-            return;
+    /**
+     * Re-sends the request if it has been unanswered for the resend interval, in case it or its grant was
+     * lost (the server de-duplicates). Called by the node's periodic tick rather than by a timer per
+     * request: a timer per request meant a wake-up of the protocol thread per grant, to do nothing.
+     */
+    public void tick() {
+        if (waitingRequestId != 0 && scheduler.now() - sentAt >= resendAfterMs) {
+            sendRequest();
         }
-        sendRequest();
-        scheduler.schedule(resendAfterMs, () -> resend(armed));
     }
 
     /** Gives the mutex back. Does nothing if it is not held. */

@@ -88,7 +88,7 @@ public final class NodeCore implements Transport.Inbox {
     public void start() {
         scheduler.execute(() -> {
             election.start();
-            scheduler.schedule(config.timings().heartbeatIntervalMs(), this::expireOperations);
+            scheduler.schedule(config.timings().heartbeatIntervalMs(), this::tick);
         });
     }
 
@@ -307,12 +307,16 @@ public final class NodeCore implements Transport.Inbox {
         }
     }
 
-    /** Fails operations that waited past the request timeout without being handed to the writer. */
-    private void expireOperations() {
+    /**
+     * Every heartbeat interval: re-sends an unanswered lock request when it is due, and fails operations
+     * that waited past the request timeout without being handed to the writer.
+     */
+    private void tick() {
         if (stopped) {
             return;
         }
-        scheduler.schedule(config.timings().heartbeatIntervalMs(), this::expireOperations);
+        scheduler.schedule(config.timings().heartbeatIntervalMs(), this::tick);
+        lockClient.tick();
         long now = scheduler.now();
         while (!pending.isEmpty() && pending.peekFirst().deadline <= now) {
             PendingOp op = pending.pollFirst();

@@ -181,6 +181,23 @@ class LockSimTest {
     }
 
     @Test
+    void aLostLockRequestIsSentAgainAfterTheResendInterval() {
+        for (long seed = 1; seed <= 5; seed++) {
+            SimCluster c = agreedCluster(seed, 3);
+            int[] dropped = {0};
+            c.dropFilter = (to, m) -> m instanceof Message.LockRequest r && r.from() == 1 && dropped[0]++ == 0;
+            long asked = c.sim.nowMillis();
+            Outcome o = done(c, c.submit(1, command(Op.BORROW, 1, "alice")));
+            long took = c.sim.nowMillis() - asked;
+            assertTrue(o.ok(), o.message());
+            assertTrue(dropped[0] >= 2, "seed " + seed + ": the request was sent once only");
+            long resend = 2 * c.config.timings().failureTimeoutMs();
+            long heartbeat = c.config.timings().heartbeatIntervalMs();
+            assertTrue(took >= resend && took <= resend + 2 * heartbeat, "seed " + seed + ": granted after " + took + " ms");
+        }
+    }
+
+    @Test
     void aRetriedRequestIsAppliedOnce() {
         SimCluster c = agreedCluster(4, 3);
         Command borrow = command(Op.BORROW, 3, "alice");
