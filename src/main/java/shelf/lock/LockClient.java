@@ -87,6 +87,17 @@ public final class LockClient {
         }
     }
 
+    /**
+     * The transport could not deliver {@code m}. An unanswered request that was lost that way is sent again at
+     * the next tick rather than after the whole resend interval (a coordinator's RMI calls can time out while
+     * a restarted peer's JVM hogs the cores).
+     */
+    public void unreachable(Message m) {
+        if (m instanceof LockRequest r && r.requestId() == waitingRequestId) {
+            sentAt = scheduler.now() - resendAfterMs;
+        }
+    }
+
     /** Gives the mutex back. Does nothing if it is not held. */
     public void release() {
         if (held == null) {

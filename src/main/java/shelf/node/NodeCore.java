@@ -115,6 +115,7 @@ public final class NodeCore implements Transport.Inbox {
             logMessage("could not deliver to node " + peer + ":", m);
             election.unreachable(peer, m);
             lockServer.unreachable(peer, m);
+            lockClient.unreachable(m);
         });
     }
 

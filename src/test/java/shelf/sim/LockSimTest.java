@@ -198,6 +198,22 @@ class LockSimTest {
     }
 
     @Test
+    void aLockRequestReportedUndeliverableIsSentAgainAtTheNextTick() {
+        for (long seed = 1; seed <= 5; seed++) {
+            SimCluster c = agreedCluster(seed, 3);
+            int[] failed = {0};
+            c.failFilter = (to, m) -> m instanceof Message.LockRequest r && r.from() == 1 && failed[0]++ == 0;
+            long asked = c.sim.nowMillis();
+            Outcome o = done(c, c.submit(1, command(Op.BORROW, 1, "alice")));
+            long took = c.sim.nowMillis() - asked;
+            assertTrue(o.ok(), o.message());
+            long rpc = c.config.timings().rpcTimeoutMs();
+            long heartbeat = c.config.timings().heartbeatIntervalMs();
+            assertTrue(took <= rpc + 2 * heartbeat, "seed " + seed + ": granted after " + took + " ms, not at the next tick");
+        }
+    }
+
+    @Test
     void aRetriedRequestIsAppliedOnce() {
         SimCluster c = agreedCluster(4, 3);
         Command borrow = command(Op.BORROW, 3, "alice");

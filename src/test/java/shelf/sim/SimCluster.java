@@ -49,6 +49,8 @@ final class SimCluster {
     long writeDelayMicros = 300;
     /** Messages matching this are dropped silently (for targeted scenarios). */
     BiPredicate<Integer, Message> dropFilter = (to, m) -> false;
+    /** Messages matching this are reported undeliverable to their sender after the RPC timeout. */
+    BiPredicate<Integer, Message> failFilter = (to, m) -> false;
     /** Called for every message a node sends, before it travels (for scenarios that crash a node mid-step). */
     BiPredicate<Integer, Message> onSend = (to, m) -> false;
 
@@ -157,7 +159,7 @@ final class SimCluster {
             sim.at(200, () -> sender.core.unreachable(to, m));
             return;
         }
-        if (blocked.contains(link(from, to))) {
+        if (blocked.contains(link(from, to)) || failFilter.test(to, m)) {
             sim.at(rpcMicros, () -> sender.core.unreachable(to, m));
             return;
         }
