@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +95,7 @@ final class LibraryBench implements Callable<Integer> {
     /** Each client borrows and returns its own book through node (k mod 5) + 1 until time is up. */
     private static Stats run(List<LibraryService> nodes, int clients, int seconds) {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        java.util.concurrent.ConcurrentMap<String, Long> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        ConcurrentMap<String, Long> failures = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         List<CompletableFuture<long[]>> all = new ArrayList<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
