@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import shelf.config.ClusterConfig;
 import shelf.election.EpochStore;
 import shelf.library.Outcome;
-import shelf.node.ExecutorScheduler;
+import shelf.node.SerialScheduler;
 import shelf.node.LibraryWriter;
 import shelf.node.NodeCore;
 import shelf.node.NodeStatus;
@@ -78,11 +78,11 @@ final class ElectionBench implements Callable<Integer> {
     private static Result inMemory(int n, int starter) throws Exception {
         ClusterConfig config = config(n);
         Map<Integer, NodeCore> cores = new HashMap<>();
-        List<ExecutorScheduler> threads = new ArrayList<>();
+        List<SerialScheduler> threads = new ArrayList<>();
         LibraryWriter noWrites = (token, batch, done) -> done.accept(new LibraryWriter.Result.Applied(List.<Outcome>of()));
         for (int id = 1; id <= n; id++) {
             int self = id;
-            ExecutorScheduler scheduler = new ExecutorScheduler(id);
+            SerialScheduler scheduler = new SerialScheduler(id);
             threads.add(scheduler);
             Transport transport = new Transport() {
                 @Override
@@ -109,7 +109,7 @@ final class ElectionBench implements Callable<Integer> {
             long millis = (System.nanoTime() - start) / 1_000_000;
             return new Result(millis, electionMessages(cores) - before);
         } finally {
-            threads.forEach(ExecutorScheduler::close);
+            threads.forEach(SerialScheduler::close);
         }
     }
 

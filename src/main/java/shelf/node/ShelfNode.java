@@ -21,13 +21,13 @@ public final class ShelfNode implements AutoCloseable {
 
     private final NodeAddress address;
     private final LibraryStore store;
-    private final ExecutorScheduler scheduler;
+    private final SerialScheduler scheduler;
     private final StoreWriter writer;
     private final RmiTransport transport;
     private final NodeCore core;
     private final RmiServer server;
 
-    private ShelfNode(NodeAddress address, LibraryStore store, ExecutorScheduler scheduler, StoreWriter writer,
+    private ShelfNode(NodeAddress address, LibraryStore store, SerialScheduler scheduler, StoreWriter writer,
                       RmiTransport transport, NodeCore core, RmiServer server) {
         this.address = address;
         this.store = store;
@@ -53,7 +53,7 @@ public final class ShelfNode implements AutoCloseable {
         } catch (StoreException e) {
             throw new NodeStartException(1, "node " + id + ": " + e.getMessage());
         }
-        ExecutorScheduler scheduler = new ExecutorScheduler(id);
+        SerialScheduler scheduler = new SerialScheduler(id);
         StoreWriter writer = new StoreWriter(store, id);
         Transport.Inbox[] inbox = new Transport.Inbox[1];
         RmiServer.usePeerTimeouts(config);

@@ -1,17 +1,18 @@
 package shelf.protocol;
 
 /**
- * A node's protocol thread and its clock. Real nodes use one single-threaded executor and the system
- * clock; the simulation uses virtual time. Everything submitted runs on the same thread, one task at
- * a time, so protocol state needs no locks.
+ * A node's protocol "thread" and its clock. Everything submitted runs one task at a time, in the order
+ * submitted, each task seeing everything the earlier ones did, so protocol state needs no locks. Real
+ * nodes run the tasks on whichever thread submits them while the protocol is idle ({@code SerialScheduler});
+ * the simulation runs every node on one thread in virtual time.
  */
 public interface Scheduler {
     /** Milliseconds on this node's clock (monotonic in the real implementation). */
     long now();
 
-    /** Runs a task on the protocol thread, after those already queued. */
+    /** Runs a task after those already queued: now, on the calling thread, if none is running. */
     void execute(Runnable task);
 
-    /** Runs a task on the protocol thread after a delay. Tasks re-check state when they fire; there is no cancel. */
+    /** Runs a task after a delay. Tasks re-check state when they fire; there is no cancel. */
     void schedule(long delayMs, Runnable task);
 }
