@@ -36,7 +36,7 @@ public final class TimeoutClientSocketFactory implements RMIClientSocketFactory,
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        Socket socket = new Socket();
+        Socket socket = new PingAnsweringSocket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
