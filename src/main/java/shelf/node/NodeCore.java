@@ -25,9 +25,10 @@ import shelf.protocol.Transport;
  * One node's protocol: the Bully election, the lock server (when coordinator), the lock client, and
  * the queue of client operations that are applied in batches under the cluster mutex.
  *
- * <p>Every method that touches state runs on the {@link Scheduler}'s thread. The public entry points
- * ({@link #deliver}, {@link #unreachable}, {@link #submit}, {@link #status}) may be called from any thread:
- * they only hand work to it.
+ * <p>Every method that touches state runs as a task of the {@link Scheduler}, one task at a time (called "the
+ * protocol thread" below, though a real node runs tasks on whichever thread submits them while it is idle).
+ * The public entry points ({@link #deliver}, {@link #unreachable}, {@link #submit}, {@link #status}) may be
+ * called from any thread: they only hand work to it.
  */
 public final class NodeCore implements Transport.Inbox {
     private static final Logger log = LoggerFactory.getLogger(NodeCore.class);

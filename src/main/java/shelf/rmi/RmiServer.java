@@ -42,8 +42,8 @@ public final class RmiServer implements AutoCloseable {
 
     /**
      * A node's outbound calls (to peers) are bounded by the RPC timeout. Each socket wait gets half of it:
-     * a call to a peer that stopped answering first spends one wait on RMI's liveness ping of the pooled
-     * connection, then another on a fresh connection's handshake.
+     * a call to a peer that stopped answering may first spend one wait on RMI's liveness ping of an idle
+     * pooled connection (see {@link PingAnsweringSocket}), then another on a fresh connection's handshake.
      */
     public static void usePeerTimeouts(ClusterConfig config) {
         int half = (int) Math.max(1, config.timings().rpcTimeoutMs() / 2);
