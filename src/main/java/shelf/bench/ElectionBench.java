@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,17 +16,17 @@ import picocli.CommandLine.Option;
 import shelf.config.ClusterConfig;
 import shelf.election.EpochStore;
 import shelf.library.Outcome;
-import shelf.node.SerialScheduler;
 import shelf.node.LibraryWriter;
 import shelf.node.NodeCore;
 import shelf.node.NodeStatus;
+import shelf.node.SerialScheduler;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 
 /**
  * {@code bench election}: time to agree and messages sent after the coordinator dies, with the lowest id
  * electing (Bully's worst case) and the second highest (its best case): in memory (each node a real protocol
- * thread, messages handed between threads) and with real node processes over RMI.
+ * scheduler and a receiving thread, messages handed between threads) and with real node processes over RMI.
  */
 @Command(name = "election", mixinStandardHelpOptions = true,
         description = {"Time to agree and messages sent after the coordinator dies, with the lowest id starting the",
@@ -79,11 +81,18 @@ final class ElectionBench implements Callable<Integer> {
         ClusterConfig config = config(n);
         Map<Integer, NodeCore> cores = new HashMap<>();
         List<SerialScheduler> threads = new ArrayList<>();
+        // Each node's receiving thread, as its RMI threads are: a message is never handled on its sender's thread.
+        Map<Integer, ExecutorService> receivers = new HashMap<>();
         LibraryWriter noWrites = (token, batch, done) -> done.accept(new LibraryWriter.Result.Applied(List.<Outcome>of()));
         for (int id = 1; id <= n; id++) {
             int self = id;
             SerialScheduler scheduler = new SerialScheduler(id);
             threads.add(scheduler);
+            receivers.put(id, Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "node-" + self + "-receiver");
+                t.setDaemon(true);
+                return t;
+            }));
             Transport transport = new Transport() {
                 @Override
                 public void send(int to, Message m) {
@@ -91,7 +100,7 @@ final class ElectionBench implements Callable<Integer> {
                     if (target == null) {
                         cores.get(self).unreachable(to, m);
                     } else {
-                        target.deliver(m);
+                        receivers.get(to).execute(() -> target.deliver(m));
                     }
                 }
             };
@@ -110,6 +119,7 @@ final class ElectionBench implements Callable<Integer> {
             return new Result(millis, electionMessages(cores) - before);
         } finally {
             threads.forEach(SerialScheduler::close);
+            receivers.values().forEach(ExecutorService::shutdownNow);
         }
     }
 
