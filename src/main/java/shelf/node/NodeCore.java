@@ -249,17 +249,12 @@ public final class NodeCore implements Transport.Inbox {
             Hold hold = holds.pollFirst();
             counters.add("lock.holds");
             busy = true;
-            Runnable end = () -> {
+            scheduler.schedule(hold.millis, () -> {
                 busy = false;
                 lockClient.release();
                 hold.released.complete(token);
                 acquireIfWanted();
-            };
-            if (hold.millis == 0) {
-                scheduler.execute(end); // a benchmark cycle: no timer's wake-up between grant and release
-            } else {
-                scheduler.schedule(hold.millis, end);
-            }
+            });
             return;
         }
         if (pending.isEmpty()) {

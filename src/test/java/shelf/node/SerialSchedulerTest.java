@@ -81,6 +81,21 @@ class SerialSchedulerTest {
     }
 
     @Test
+    void aTaskDueNowIsQueuedBehindTheRunningOneWithoutTheTimer() throws Exception {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(1);
+        scheduler.execute(() -> {
+            scheduler.schedule(0, () -> {
+                events.add("due now, on " + Thread.currentThread().getName());
+                done.countDown();
+            });
+            events.add("first task ends");
+        });
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("first task ends", "due now, on " + Thread.currentThread().getName()), events);
+    }
+
+    @Test
     void aTaskThatThrowsDoesNotStopTheOnesAfterIt() throws Exception {
         CountDownLatch after = new CountDownLatch(1);
         scheduler.execute(() -> {
