@@ -2,7 +2,9 @@ package shelf.bench;
 
 import java.rmi.registry.LocateRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,12 +12,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import shelf.config.NodeAddress;
+import shelf.library.Command;
 import shelf.library.Op;
-import shelf.node.NodeStatus;
+import shelf.library.Outcome;
+import shelf.rmi.JvmCounters;
 import shelf.rmi.LibraryService;
 import shelf.rmi.RmiServer;
 import shelf.rmi.TimeoutClientSocketFactory;
@@ -23,23 +31,38 @@ import shelf.rmi.TimeoutClientSocketFactory;
 /** {@code bench library}: durable borrow/return through RMI clients against a five-node cluster. */
 @picocli.CommandLine.Command(name = "library", mixinStandardHelpOptions = true,
         description = {"Durable borrow/return operations (fsynced before the answer) from N concurrent clients spread",
-                "over five nodes. Clients are threads of this JVM, each calling LibraryService over RMI as RmiClient does."})
+                "over five nodes. Clients are threads of this JVM, each calling LibraryService over RMI as RmiClient does.",
+                "Measures after the JVMs are warm: load with the most clients runs in windows of "
+                        + LibraryBench.WINDOW_SECONDS + " s until no JVM's JIT",
+                "compiler was busy for over " + LibraryBench.QUIET_PERCENT + " % of a window (or --warm-up seconds pass)."})
 final class LibraryBench implements Callable<Integer> {
+    static final int WINDOW_SECONDS = 10;
+    /** A window in which every JVM compiled for at most this share of its wall time counts as warm. */
+    static final int QUIET_PERCENT = 2;
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     BenchCommand.Common common;
 
     @Option(names = "--clients", split = ",", defaultValue = "1,5,20,50", description = "Client counts (default ${DEFAULT-VALUE}).")
     List<Integer> clientCounts;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "Seconds per client count (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "5", description = "Seconds per run (default ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warm-up", defaultValue = "60", paramLabel = "SECONDS",
-            description = "Seconds of load with the most clients before measuring, not reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "3", description = "Runs per client count; the median is reported (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warm-up", defaultValue = "300", paramLabel = "SECONDS",
+            description = {"At most this many seconds of warm-up load, not reported; it ends earlier, at the first "
+                    + WINDOW_SECONDS + " s window", "in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none)."})
     int warmUpSeconds;
 
     @Override
     public Integer call() throws Exception {
+        validate();
         int maxClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> results = new LinkedHashMap<>();
         try (BenchCluster b = new BenchCluster(5, maxClients, Map.of(), common)) {
@@ -49,39 +72,101 @@ final class LibraryBench implements Callable<Integer> {
                 nodes.add((LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory())
                         .lookup(LibraryService.NAME));
             }
-            Stats warm = run(nodes, maxClients, warmUpSeconds); // until the nodes' JIT has compiled the write path
-            common.progress("warmed up: " + maxClients + " clients for " + warmUpSeconds + " s, " + warm);
+            results.put("warm-up", warmUp(b, nodes, maxClients));
             for (int clients : clientCounts) {
-                long batchesBefore = batches(b);
-                Stats stats = run(nodes, clients, seconds);
-                long batches = batches(b) - batchesBefore;
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("stats", stats);
-                r.put("ops per grant (fsync)", batches == 0 ? 0 : Math.round(10.0 * stats.count() / batches) / 10.0);
-                results.put(clients + " clients", r);
-                common.progress(clients + " clients: " + stats);
+                results.put(clients + " clients", measure(b, nodes, clients));
             }
             long peakHeap = 0;
             long peakRss = 0;
             for (int id : b.cluster.config().ids()) {
-                NodeStatus s = b.cluster.status(id).orElseThrow();
-                peakHeap = Math.max(peakHeap, s.counters().getOrDefault("jvm.heap.peak-bytes", 0L));
+                peakHeap = Math.max(peakHeap, NodeCounters.of(b, id).get("jvm.heap.peak-bytes"));
                 peakRss = Math.max(peakRss, Machine.peakResidentBytes(b.cluster.process(id).pid()));
             }
             results.put("largest node peak heap (MiB)", Math.round(peakHeap / 1048576.0 * 10) / 10.0);
             results.put("largest node peak resident (MiB)", Math.round(peakRss / 1048576.0 * 10) / 10.0);
         }
-        common.report("library", common.settings("clients", clientCounts, "seconds each", seconds, "warm-up seconds", warmUpSeconds, "nodes", 5,
-                "operation", "borrow then return of the client's own book"), results);
+        common.report("library", common.settings("clients", clientCounts, "seconds per run", seconds, "runs", runs,
+                "warm-up at most (s)", warmUpSeconds, "nodes", 5, "operation", "borrow then return of the client's own book"),
+                results);
         return 0;
     }
 
-    private static long batches(BenchCluster b) {
-        long sum = 0;
-        for (int id : b.cluster.config().ids()) {
-            sum += b.cluster.status(id).orElseThrow().counters().getOrDefault("store.batches", 0L);
+    private void validate() {
+        if (clientCounts.stream().anyMatch(c -> c < 1)) {
+            throw new ParameterException(spec.commandLine(), "--clients: each count must be at least 1, got " + clientCounts);
         }
-        return sum;
+        if (new LinkedHashSet<>(clientCounts).size() != clientCounts.size()) {
+            throw new ParameterException(spec.commandLine(), "--clients: " + clientCounts
+                    + " names a count twice; use --runs to repeat one");
+        }
+        if (seconds < 1 || runs < 1 || warmUpSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--seconds and --runs must be at least 1, --warm-up at least 0");
+        }
+    }
+
+    /**
+     * Load with the most clients, in windows, until a window in which no JVM (the five nodes and this one, which
+     * runs the clients) spent over {@value #QUIET_PERCENT} % of it compiling. On two cores the five nodes' C2
+     * compilers take about two minutes of the machine to compile the write path; figures taken earlier measure
+     * the compilers, not Shelf.
+     */
+    private Map<String, Object> warmUp(BenchCluster b, List<LibraryService> nodes, int clients) throws Exception {
+        List<Long> perSecond = new ArrayList<>();
+        long started = System.nanoTime();
+        boolean quiet = false;
+        int elapsed = 0;
+        while (!quiet && elapsed < warmUpSeconds) {
+            int window = Math.min(WINDOW_SECONDS, warmUpSeconds - elapsed);
+            long[] compiledBefore = compileMillis(b);
+            Stats s = run(nodes, clients, window);
+            long[] compiled = compileMillis(b);
+            long busiest = 0;
+            for (int i = 0; i < compiled.length; i++) {
+                busiest = Math.max(busiest, compiled[i] - compiledBefore[i]);
+            }
+            quiet = busiest * 100 <= QUIET_PERCENT * window * 1000L;
+            elapsed += window;
+            perSecond.add(Math.round(s.perSecond()));
+            common.progress("warm-up window " + perSecond.size() + ": " + s + ", busiest JIT compiler " + busiest + " ms");
+        }
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+        w.put("JIT quiet at the end", quiet || warmUpSeconds == 0);
+        w.put("ops/s per window", perSecond);
+        return w;
+    }
+
+    /** JIT milliseconds so far: each node's, then this JVM's. */
+    private static long[] compileMillis(BenchCluster b) {
+        List<Integer> ids = b.cluster.config().ids();
+        long[] ms = new long[ids.size() + 1];
+        for (int i = 0; i < ids.size(); i++) {
+            ms[i] = NodeCounters.of(b, ids.get(i)).get("jvm.jit.compile-ms");
+        }
+        ms[ids.size()] = JvmCounters.compileMillis();
+        return ms;
+    }
+
+    /** {@link #runs} runs with {@code clients} clients: the median run, each run's rate, and what the nodes did meanwhile. */
+    private Map<String, Object> measure(BenchCluster b, List<LibraryService> nodes, int clients) {
+        NodeCounters before = NodeCounters.sum(b);
+        List<Stats> each = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            each.add(run(nodes, clients, seconds));
+            common.progress(clients + " clients, run " + (i + 1) + ": " + each.get(i));
+        }
+        NodeCounters during = NodeCounters.sum(b).minus(before);
+        double wall = each.stream().mapToDouble(Stats::seconds).sum();
+        long ops = each.stream().mapToLong(Stats::count).sum();
+        long batches = during.get("store.batches");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("stats", Stats.median(each));
+        r.put("ops/s per run", each.stream().map(s -> Math.round(s.perSecond())).toList());
+        r.put("ops per grant (fsync)", batches == 0 ? 0 : Math.round(10.0 * ops / batches) / 10.0);
+        r.put("node GC pauses per s", Math.round(10.0 * during.get("jvm.gc.collections") / wall) / 10.0);
+        r.put("node GC ms per s", Math.round(10.0 * during.get("jvm.gc.ms") / wall) / 10.0);
+        r.put("node JIT ms per s", Math.round(10.0 * during.get("jvm.jit.compile-ms") / wall) / 10.0);
+        return r;
     }
 
     private static boolean holds(LibraryService node, String user, int book) {
@@ -98,7 +183,7 @@ final class LibraryBench implements Callable<Integer> {
         ConcurrentMap<String, Long> failures = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         List<CompletableFuture<long[]>> all = new ArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int k = 0; k < clients; k++) {
             int client = k;
             all.add(CompletableFuture.supplyAsync(() -> {
@@ -108,28 +193,53 @@ final class LibraryBench implements Callable<Integer> {
                 String user = "bench" + client;
                 int first = holds(node, user, client + 1) ? 1 : 0; // the last run may have ended with the book borrowed
                 for (int i = first; System.nanoTime() < end; i++) {
-                    shelf.library.Command c = new shelf.library.Command(UUID.randomUUID().toString(), i % 2 == 0 ? Op.BORROW : Op.RETURN, client + 1,
-                            user);
+                    Command c = new Command(UUID.randomUUID().toString(), i % 2 == 0 ? Op.BORROW : Op.RETURN, client + 1, user);
                     long t = System.nanoTime();
                     try {
-                        shelf.library.Outcome o = node.execute(c);
+                        Outcome o = node.execute(c);
                         if (!o.ok()) {
                             failures.merge("refused: " + o.message().replaceAll("\\d+", "N"), 1L, Long::sum);
                         }
                     } catch (Exception e) {
-                        failures.merge(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\d+", "N"), 1L, Long::sum);
+                        failures.merge(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\d+", "N"),
+                                1L, Long::sum);
                     }
                     if (n == lat.length) {
-                        lat = java.util.Arrays.copyOf(lat, n * 2);
+                        lat = Arrays.copyOf(lat, n * 2);
                     }
                     lat[n++] = System.nanoTime() - t;
                 }
-                return java.util.Arrays.copyOf(lat, n);
+                return Arrays.copyOf(lat, n);
             }, pool));
         }
-        long[] merged = all.stream().map(CompletableFuture::join).flatMapToLong(java.util.Arrays::stream).toArray();
+        long[] merged = all.stream().map(CompletableFuture::join).flatMapToLong(Arrays::stream).toArray();
         pool.shutdown();
         failures.forEach((why, n) -> System.err.println("  ... " + n + " operations: " + why));
         return Stats.of(merged, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Counters of the nodes' status (protocol and JVM), one node's or summed over all. */
+    private record NodeCounters(Map<String, Long> values) {
+        static NodeCounters of(BenchCluster b, int id) {
+            return new NodeCounters(b.cluster.status(id).orElseThrow().counters());
+        }
+
+        static NodeCounters sum(BenchCluster b) {
+            Map<String, Long> total = new LinkedHashMap<>();
+            for (int id : b.cluster.config().ids()) {
+                of(b, id).values.forEach((k, v) -> total.merge(k, v, Long::sum));
+            }
+            return new NodeCounters(total);
+        }
+
+        long get(String name) {
+            return values.getOrDefault(name, 0L);
+        }
+
+        NodeCounters minus(NodeCounters earlier) {
+            Map<String, Long> d = new LinkedHashMap<>(values);
+            earlier.values.forEach((k, v) -> d.merge(k, -v, Long::sum));
+            return new NodeCounters(d);
+        }
     }
 }

@@ -40,7 +40,7 @@ final class AdminServiceImpl implements AdminService {
     public NodeStatus status() {
         try {
             NodeStatus s = core.status().get(5, TimeUnit.SECONDS);
-            s.counters().putAll(JvmMemory.counters());
+            s.counters().putAll(JvmCounters.counters());
             return s;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
