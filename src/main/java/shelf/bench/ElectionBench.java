@@ -83,7 +83,10 @@ final class ElectionBench implements Callable<Integer> {
         List<SerialScheduler> threads = new ArrayList<>();
         // Each node's receiving thread, as its RMI threads are: a message is never handled on its sender's thread.
         Map<Integer, ExecutorService> receivers = new HashMap<>();
-        LibraryWriter noWrites = (token, batch, done) -> done.accept(new LibraryWriter.Result.Applied(List.<Outcome>of()));
+        LibraryWriter noWrites = (token, batch, listener) -> {
+            listener.appended(new LibraryWriter.Result.Applied(List.<Outcome>of()));
+            listener.durable();
+        };
         for (int id = 1; id <= n; id++) {
             int self = id;
             SerialScheduler scheduler = new SerialScheduler(id);

@@ -46,13 +46,15 @@ final class LibraryBench implements Callable<Integer> {
     @Mixin
     BenchCommand.Common common;
 
-    @Option(names = "--clients", split = ",", defaultValue = "1,5,20,50", description = "Client counts (default ${DEFAULT-VALUE}).")
+    @Option(names = "--clients", split = ",", defaultValue = "1,5,20,50",
+            description = "Client counts (default ${DEFAULT-VALUE}).")
     List<Integer> clientCounts;
 
     @Option(names = "--seconds", defaultValue = "5", description = "Seconds per run (default ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Runs per client count; the median is reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Runs per client count; the median is reported (default ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--warm-up", defaultValue = "300", paramLabel = "SECONDS",
@@ -201,8 +203,8 @@ final class LibraryBench implements Callable<Integer> {
                             failures.merge("refused: " + o.message().replaceAll("\\d+", "N"), 1L, Long::sum);
                         }
                     } catch (Exception e) {
-                        failures.merge(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\d+", "N"),
-                                1L, Long::sum);
+                        String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+                        failures.merge(why.replaceAll("\\d+", "N"), 1L, Long::sum);
                     }
                     if (n == lat.length) {
                         lat = Arrays.copyOf(lat, n * 2);

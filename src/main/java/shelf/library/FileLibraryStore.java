@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each node holds its own instance and follows the log incrementally: before every read or
  * write it applies only the bytes appended since it last looked, so an operation costs O(1) in the
  * length of the history. Writers serialize on an OS file lock; under it the store re-reads the tail,
- * checks the fencing token against the highest one in the log, appends, and fsyncs before returning.
+ * checks the fencing token against the highest one in the log and appends. The fsync comes after the lock
+ * is let go ({@link #sync}), so the next holder's append overlaps this one's fsync; an fsync flushes the
+ * whole file, so it also covers every earlier holder's records that a later answer may rest on.
  *
  * <p>Line format: {@code <crc32 of the JSON, 8 hex digits> <JSON>\n}. A last line that is cut short
  * or fails its checksum is a write interrupted by a crash, never acknowledged: it is skipped with a
@@ -100,7 +102,7 @@ public final class FileLibraryStore implements LibraryStore {
     }
 
     @Override
-    public List<Outcome> apply(FencingToken token, int node, List<Command> commands) throws StaleTokenException, StoreException {
+    public List<Outcome> append(FencingToken token, int node, List<Command> commands) throws StaleTokenException, StoreException {
         return underFileLock(() -> {
             catchUp(true);
             // Fencing: a token below the highest accepted, or the same token from another node, is a lapsed lease.
@@ -108,11 +110,20 @@ public final class FileLibraryStore implements LibraryStore {
             if (token.isBelow(highest) || token.equals(highest) && state.highestTokenNode() != node) {
                 throw new StaleTokenException(token, highest);
             }
-            return appendDurably(token, node, commands);
+            return appendRecords(token, node, commands);
         });
     }
 
-    private List<Outcome> appendDurably(FencingToken token, int node, List<Command> commands) throws StoreException {
+    @Override
+    public void sync() throws StoreException {
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new StoreException(historyPath + ": fsync failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Outcome> appendRecords(FencingToken token, int node, List<Command> commands) throws StoreException {
         LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
         Instant now = clock.instant();
         List<Outcome> outcomes = new ArrayList<>(commands.size());
@@ -138,7 +149,6 @@ public final class FileLibraryStore implements LibraryStore {
                 while (buf.hasRemaining()) {
                     pos += channel.write(buf, pos);
                 }
-                channel.force(false);
                 offset = pos;
                 lines += written;
             } catch (IOException e) {

@@ -6,19 +6,38 @@ import java.util.List;
  * The shared library: state, rules and durable history. The seam for other stores (a database for
  * nodes without a shared folder).
  *
- * <p>Thread-safe. Every method may block on disk I/O, so the node calls {@link #apply} from its
- * writer thread, never from its protocol thread. Reads see every write acknowledged before they began.
+ * <p>Thread-safe. Every method may block on disk I/O, so the node calls {@link #append} and {@link #sync}
+ * from its writer thread, never from its protocol thread. Reads see every write acknowledged before they
+ * began, and may see a change a moment before it is durable (appended by its holder, its fsync not yet
+ * returned); a writer's answers wait for {@link #sync}.
  */
 public interface LibraryStore extends AutoCloseable {
 
     /**
-     * Applies commands in order under one fencing token, with one fsync, and returns one outcome per
-     * command. Returns only after every change is durable.
+     * Appends commands in order under one fencing token and returns one outcome per command. The changes are
+     * at once visible to every node's store (the cluster lock can go to the next holder), but durable only
+     * once {@link #sync} returns: nobody may hear an outcome before that, a refusal included (it may rest on
+     * another holder's change that is not durable yet).
      *
      * @throws StaleTokenException when a write with a higher token has been accepted; nothing is applied
-     * @throws StoreException      when the files cannot be written; nothing is acknowledged
+     * @throws StoreException      when the files cannot be written; nothing is applied
      */
-    List<Outcome> apply(FencingToken token, int node, List<Command> commands) throws StaleTokenException, StoreException;
+    List<Outcome> append(FencingToken token, int node, List<Command> commands) throws StaleTokenException, StoreException;
+
+    /**
+     * Makes every change appended so far durable, whoever appended it (one fsync of the shared history covers
+     * them all). Does not take the writers' lock: the next holder may append meanwhile.
+     *
+     * @throws StoreException when the fsync fails; the changes may or may not survive a power loss
+     */
+    void sync() throws StoreException;
+
+    /** {@link #append} then {@link #sync}: returns only after every change is durable. */
+    default List<Outcome> apply(FencingToken token, int node, List<Command> commands) throws StaleTokenException, StoreException {
+        List<Outcome> outcomes = append(token, node, commands);
+        sync();
+        return outcomes;
+    }
 
     List<Book> books() throws StoreException;
 

@@ -1,21 +1,33 @@
 package shelf.node;
 
 import java.util.List;
-import java.util.function.Consumer;
 import shelf.library.Command;
 import shelf.library.FencingToken;
 import shelf.library.Outcome;
 
 /**
- * Applies a batch of commands to the library under a fencing token, off the protocol thread.
- * Called on the protocol thread; must not block; {@code done} may run on any thread.
+ * Applies a batch of commands to the library under a fencing token, off the protocol thread, in two steps: the
+ * append (under the store's writers' lock; then the cluster lock can go to the next holder) and the fsync that
+ * makes it durable (then the clients can hear their outcomes). Called on the protocol thread; must not block.
  */
 public interface LibraryWriter {
-    void write(FencingToken token, List<Command> batch, Consumer<Result> done);
+    void write(FencingToken token, List<Command> batch, Listener listener);
 
-    /** What became of a batch. */
+    /** What became of a batch; called on any thread, in this order, each at most once. */
+    interface Listener {
+        /** The batch is in the history (Applied: visible to every node, not durable yet), or was not written. */
+        void appended(Result result);
+
+        /** Only after Applied: an fsync that covers the batch returned. */
+        void durable();
+
+        /** Only after Applied: the fsync failed; the batch may or may not survive a power loss. */
+        void notDurable(String reason);
+    }
+
+    /** What became of a batch's append. */
     sealed interface Result {
-        /** Applied (durably): one outcome per command. */
+        /** In the history, one outcome per command; durable once {@link Listener#durable} is called. */
         record Applied(List<Outcome> outcomes) implements Result {
         }
 
@@ -23,7 +35,7 @@ public interface LibraryWriter {
         record Fenced(String reason) implements Result {
         }
 
-        /** The store could not be written. Nothing was acknowledged. */
+        /** The store could not be written. Nothing was applied. */
         record Failed(String reason) implements Result {
         }
     }

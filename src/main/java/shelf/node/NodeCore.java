@@ -23,7 +23,7 @@ import shelf.protocol.Transport;
 
 /**
  * One node's protocol: the Bully election, the lock server (when coordinator), the lock client, and
- * the queue of client operations that are applied in batches under the cluster mutex.
+ * the queue of client operations that are appended in batches under the cluster mutex and answered once durable.
  *
  * <p>Every method that touches state runs as a task of the {@link Scheduler}, one task at a time (called "the
  * protocol thread" below, though a real node runs tasks on whichever thread submits them while it is idle).
@@ -54,6 +54,8 @@ public final class NodeCore implements Transport.Inbox {
     private final LockClient lockClient;
     private final Deque<PendingOp> pending = new ArrayDeque<>();
     private List<PendingOp> writing = List.of();
+    /** Operations appended and released with the lock, waiting for their fsync before they are answered. */
+    private int syncingOps;
     private final Deque<Hold> holds = new ArrayDeque<>();
     /** The granted lock is in use: a batch is being written or a hold runs. */
     private boolean busy;
@@ -268,30 +270,70 @@ public final class NodeCore implements Transport.Inbox {
         writing = batch;
         busy = true;
         List<Command> commands = batch.stream().map(PendingOp::command).toList();
-        writer.write(token, commands, result -> scheduler.execute(() -> written(token, result)));
+        writer.write(token, commands, new BatchWrite(token, batch));
     }
 
-    private void written(FencingToken token, LibraryWriter.Result result) {
-        List<PendingOp> batch = writing;
+    /**
+     * One batch through the writer: the lock is released as soon as the batch is appended (the next holder's
+     * append overlaps this batch's fsync), and the clients hear their outcomes only once it is durable.
+     * The writer's callbacks come from its thread; each is handled as a protocol task, in order.
+     */
+    private final class BatchWrite implements LibraryWriter.Listener {
+        private final FencingToken token;
+        private final List<PendingOp> batch;
+        private List<Outcome> outcomes = List.of();
+
+        BatchWrite(FencingToken token, List<PendingOp> batch) {
+            this.token = token;
+            this.batch = batch;
+        }
+
+        @Override
+        public void appended(LibraryWriter.Result result) {
+            scheduler.execute(() -> onAppended(this, result));
+        }
+
+        @Override
+        public void durable() {
+            scheduler.execute(() -> {
+                syncingOps -= batch.size();
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).result.complete(outcomes.get(i));
+                }
+            });
+        }
+
+        @Override
+        public void notDurable(String reason) {
+            scheduler.execute(() -> {
+                syncingOps -= batch.size();
+                counters.add("store.sync-failures");
+                log.error("{}: fsync of the library failed after token {}'s batch: {}", me, token, reason);
+                fail(batch, me + " appended the operation but could not make it durable (" + reason + "); it may or may not"
+                        + " have been applied: retry it with the same request id, which never applies twice");
+            });
+        }
+    }
+
+    private void onAppended(BatchWrite write, LibraryWriter.Result result) {
         writing = List.of();
         busy = false;
         if (result instanceof LibraryWriter.Result.Applied applied) {
             counters.add("store.batches");
-            lockClient.release(); // first: the next holder is waiting for it, the clients' answers can follow
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result.complete(applied.outcomes().get(i));
-            }
+            write.outcomes = applied.outcomes();
+            syncingOps += write.batch.size();
+            lockClient.release(); // the next holder may append while this batch is fsynced
         } else if (result instanceof LibraryWriter.Result.Fenced fenced) {
             counters.add("store.fenced");
-            log.warn("{}: write with token {} refused by the store: {}; {} operations not applied", me, token,
-                    fenced.reason(), batch.size());
-            fail(batch, me + "'s lease on the cluster lock lapsed before it could write (" + fenced.reason()
+            log.warn("{}: write with token {} refused by the store: {}; {} operations not applied", me, write.token,
+                    fenced.reason(), write.batch.size());
+            fail(write.batch, me + "'s lease on the cluster lock lapsed before it could write (" + fenced.reason()
                     + "); nothing was applied");
             lockClient.abandon("fenced off by the store");
         } else if (result instanceof LibraryWriter.Result.Failed failed) {
             counters.add("store.failures");
             log.error("{}: library write failed: {}", me, failed.reason());
-            fail(batch, me + " could not write the library: " + failed.reason());
+            fail(write.batch, me + " could not write the library: " + failed.reason());
             lockClient.release();
         }
         acquireIfWanted();
@@ -364,7 +406,8 @@ public final class NodeCore implements Transport.Inbox {
         all.put("lock.revocations", table.revocations());
         all.put("lock.stale-releases", table.staleReleases());
         return new NodeStatus(self, election.role().name(), election.coordinator(), election.epoch(),
-                election.peersAlive(), held == null ? null : held.toString(), pending.size() + writing.size(), table, all);
+                election.peersAlive(), held == null ? null : held.toString(), pending.size() + writing.size() + syncingOps, table,
+                all);
     }
 
     /** Starts an election now (admin). */

@@ -12,7 +12,7 @@ import shelf.lock.LockTable;
  * @param epoch       the term this node is in
  * @param peersAlive  peers heard from within the failure timeout
  * @param heldToken   the fencing token of the mutex this node holds, or null
- * @param waitingOps  client operations queued here for the mutex
+ * @param waitingOps  client operations queued here for the mutex, being appended, or waiting for their fsync
  * @param lock        the lock server's table (meaningful on the coordinator)
  * @param counters    messages sent and received by type ({@code sent.ELECTION}, {@code received.OK}, ...) and
  *                    events ({@code lock.grants}, {@code store.fenced}, ...)

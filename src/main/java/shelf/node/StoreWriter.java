@@ -3,14 +3,16 @@ package shelf.node;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 import shelf.library.Command;
 import shelf.library.FencingToken;
 import shelf.library.LibraryStore;
 import shelf.library.StaleTokenException;
 import shelf.library.StoreException;
 
-/** Applies batches to a {@link LibraryStore} on the node's own writer thread, one batch at a time. */
+/**
+ * Applies batches to a {@link LibraryStore} on the node's own writer thread, one batch at a time: appends,
+ * tells the listener (which lets the cluster lock go), then fsyncs and tells it again (which answers the clients).
+ */
 public final class StoreWriter implements LibraryWriter, AutoCloseable {
     private final LibraryStore store;
     private final int nodeId;
@@ -27,17 +29,25 @@ public final class StoreWriter implements LibraryWriter, AutoCloseable {
     }
 
     @Override
-    public void write(FencingToken token, List<Command> batch, Consumer<Result> done) {
+    public void write(FencingToken token, List<Command> batch, Listener listener) {
         thread.execute(() -> {
             Result result;
             try {
-                result = new Result.Applied(store.apply(token, nodeId, batch));
+                result = new Result.Applied(store.append(token, nodeId, batch));
             } catch (StaleTokenException e) {
                 result = new Result.Fenced(e.getMessage());
             } catch (StoreException | RuntimeException e) {
                 result = new Result.Failed(e.getMessage());
             }
-            done.accept(result);
+            listener.appended(result);
+            if (result instanceof Result.Applied) {
+                try {
+                    store.sync(); // also when every command was refused: a refusal may rest on another holder's append
+                    listener.durable();
+                } catch (StoreException | RuntimeException e) {
+                    listener.notDurable(e.getMessage());
+                }
+            }
         });
     }
 

@@ -151,6 +151,36 @@ class LockSimTest {
     }
 
     @Test
+    void theLockPassesOnOnceABatchIsAppendedAndItsClientsHearOnlyOnceItIsDurable() {
+        for (long seed = 1; seed <= 5; seed++) {
+            SimCluster c = agreedCluster(seed, 5);
+            c.syncDelayMicros = 50_000;
+            CompletableFuture<Outcome> first = c.submit(2, command(Op.BORROW, 1, "alice"));
+            CompletableFuture<Outcome> second = c.submit(3, command(Op.BORROW, 2, "bob"));
+            assertTrue(c.sim.runUntil(() -> c.store.history().size() == 2, 1_000), "seed " + seed + ": both appended");
+            assertFalse(first.isDone() || second.isDone(),
+                    "seed " + seed + ": the second holder appended while the first batch's fsync ran; nobody answered yet");
+            assertTrue(done(c, first).ok() && done(c, second).ok(), "seed " + seed);
+            assertEquals(2, c.status(5).lock().grants(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void aHolderThatCrashesBeforeItsFsyncReturnsAnswersNobodyAndARetryElsewhereGetsTheFirstOutcome() {
+        SimCluster c = agreedCluster(4, 5);
+        c.syncDelayMicros = 50_000;
+        Command borrow = command(Op.BORROW, 1, "alice");
+        CompletableFuture<Outcome> first = c.submit(2, borrow);
+        assertTrue(c.sim.runUntil(() -> c.store.history().size() == 1, 1_000), "appended");
+        c.crash(2);
+        Outcome retried = done(c, c.submit(3, borrow));
+        assertTrue(retried.ok(), retried.message());
+        assertFalse(first.isDone(), "the crashed node never answered");
+        assertEquals(1, c.store.history().size(), "the retry did not apply again");
+        assertEquals(List.of(), violations(c, List.of(borrow.requestId())));
+    }
+
+    @Test
     void aHolderThatWritesLongerThanItsLeaseKeepsItByHeartbeatsTheCoordinatorToo() {
         for (int node : new int[] {2, 5}) {
             SimCluster c = agreedCluster(8, 5);

@@ -46,7 +46,10 @@ final class SimCluster {
     double lossRate;
     double duplicateRate;
     long maxDelayMicros = 2_000;
+    /** From a grant to the batch's append (the lock can go then). */
     long writeDelayMicros = 300;
+    /** From the append to its fsync's return (the clients are answered then). */
+    long syncDelayMicros = 300;
     /** Messages matching this are dropped silently (for targeted scenarios). */
     BiPredicate<Integer, Message> dropFilter = (to, m) -> false;
     /** Messages matching this are reported undeliverable to their sender after the RPC timeout. */
@@ -131,11 +134,16 @@ final class SimCluster {
         nodes.put(id, node);
         EpochStore epochStore = epochs.computeIfAbsent(id, i -> new EpochStore.InMemory());
         Transport transport = (to, m) -> send(id, to, m);
-        // The writer thread freezes with its process: a paused node's write happens only when it resumes.
-        LibraryWriter writer = (token, batch, done) -> sim.at(writeDelayMicros, () -> node.run(() -> {
+        // The writer thread freezes with its process: a paused node's write happens only when it resumes. A crashed
+        // node's appended batch stays in the store (the page cache survives a process), unanswered.
+        LibraryWriter writer = (token, batch, listener) -> sim.at(writeDelayMicros, () -> node.run(() -> {
             List<Outcome> outcomes = store.apply(token, id, batch);
-            done.accept(outcomes == null ? new LibraryWriter.Result.Fenced("token " + token + " is stale")
-                    : new LibraryWriter.Result.Applied(outcomes));
+            if (outcomes == null) {
+                listener.appended(new LibraryWriter.Result.Fenced("token " + token + " is stale"));
+                return;
+            }
+            listener.appended(new LibraryWriter.Result.Applied(outcomes));
+            sim.at(syncDelayMicros, () -> node.run(listener::durable));
         }));
         node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L);
         node.core.start();
