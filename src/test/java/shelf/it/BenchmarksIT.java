@@ -15,12 +15,17 @@ import shelf.library.Json;
 /** Short runs of every benchmark: sane figures (positive, ordered percentiles, counts that add up), never a speed. */
 class BenchmarksIT {
 
-    private static JsonNode bench(Path dir, String... args) throws Exception {
+    private static ClusterFixture.Run exec(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", LocalCluster.currentJar().toString(), "bench"));
         command.addAll(List.of(args));
-        command.add("--json");
-        ClusterFixture.Run r = ClusterFixture.exec(dir, command);
+        return ClusterFixture.exec(dir, command);
+    }
+
+    private static JsonNode bench(Path dir, String... args) throws Exception {
+        List<String> withJson = new ArrayList<>(List.of(args));
+        withJson.add("--json");
+        ClusterFixture.Run r = exec(dir, withJson.toArray(String[]::new));
         assertEquals(0, r.code(), r.toString());
         JsonNode doc = Json.MAPPER.readTree(r.out());
         assertEquals(Runtime.getRuntime().availableProcessors(), doc.get("machine").get("cores").asInt());
@@ -43,12 +48,23 @@ class BenchmarksIT {
         assertSane(lock.get("all five nodes at once"), 1000);
         assertTrue(lock.get("grants on the coordinator").asLong() >= 200 + 200 + 1000, lock.toString());
 
-        JsonNode library = bench(dir, "library", "--clients", "1,5", "--seconds", "1", "--warm-up", "1");
+        JsonNode library = bench(dir, "library", "--clients", "1,5", "--seconds", "1", "--runs", "2", "--warm-up", "1");
+        assertEquals(1, library.get("warm-up").get("ops/s per window").size(), library.toString());
         JsonNode five = library.get("5 clients");
         assertTrue(five.get("stats").get("count").asInt() > 0, five.toString());
         assertSane(five.get("stats"), five.get("stats").get("count").asInt());
+        assertEquals(2, five.get("ops/s per run").size(), five.toString());
         assertTrue(five.get("ops per grant (fsync)").asDouble() >= 1.0, five.toString());
+        assertTrue(five.get("node GC ms per s").asDouble() >= 0 && five.get("node JIT ms per s").asDouble() >= 0, five.toString());
         assertTrue(library.get("largest node peak heap (MiB)").asDouble() > 0);
+    }
+
+    @Test
+    void aClientCountNamedTwiceIsAUsageErrorOfOneLine(@TempDir Path dir) throws Exception {
+        ClusterFixture.Run r = exec(dir, "library", "--clients", "20,5,20");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--clients: [20, 5, 20] names a count twice; use --runs to repeat one"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
     @Test
