@@ -23,7 +23,6 @@ import shelf.config.NodeAddress;
 import shelf.library.Command;
 import shelf.library.Op;
 import shelf.library.Outcome;
-import shelf.rmi.JvmCounters;
 import shelf.rmi.LibraryService;
 import shelf.rmi.RmiServer;
 import shelf.rmi.TimeoutClientSocketFactory;
@@ -32,13 +31,11 @@ import shelf.rmi.TimeoutClientSocketFactory;
 @picocli.CommandLine.Command(name = "library", mixinStandardHelpOptions = true,
         description = {"Durable borrow/return operations (fsynced before the answer) from N concurrent clients spread",
                 "over five nodes. Clients are threads of this JVM, each calling LibraryService over RMI as RmiClient does.",
-                "Measures after the JVMs are warm: load with the most clients runs in windows of "
+                "Measures after the JVMs are warm: load with the most clients runs in rounds of "
                         + LibraryBench.WINDOW_SECONDS + " s until no JVM's JIT",
-                "compiler was busy for over " + LibraryBench.QUIET_PERCENT + " % of a window (or --warm-up seconds pass)."})
+                "compiler was busy for over " + WarmUp.QUIET_PERCENT + " % of a round (or --warm-up seconds pass)."})
 final class LibraryBench implements Callable<Integer> {
     static final int WINDOW_SECONDS = 10;
-    /** A window in which every JVM compiled for at most this share of its wall time counts as warm. */
-    static final int QUIET_PERCENT = 2;
 
     @Spec
     CommandSpec spec;
@@ -58,8 +55,8 @@ final class LibraryBench implements Callable<Integer> {
     int runs;
 
     @Option(names = "--warm-up", defaultValue = "300", paramLabel = "SECONDS",
-            description = {"At most this many seconds of warm-up load, not reported; it ends earlier, at the first "
-                    + WINDOW_SECONDS + " s window", "in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none)."})
+            description = {"At most this many seconds of warm-up load, not reported; it ends earlier, after the first "
+                    + WINDOW_SECONDS + " s round", "in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none)."})
     int warmUpSeconds;
 
     @Override
@@ -74,7 +71,8 @@ final class LibraryBench implements Callable<Integer> {
                 nodes.add((LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory())
                         .lookup(LibraryService.NAME));
             }
-            results.put("warm-up", warmUp(b, nodes, maxClients));
+            results.put("warm-up", WarmUp.run(b, common, WINDOW_SECONDS, warmUpSeconds,
+                    window -> run(nodes, maxClients, window).perSecond()));
             for (int clients : clientCounts) {
                 results.put(clients + " clients", measure(b, nodes, clients));
             }
@@ -104,49 +102,6 @@ final class LibraryBench implements Callable<Integer> {
         if (seconds < 1 || runs < 1 || warmUpSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--seconds and --runs must be at least 1, --warm-up at least 0");
         }
-    }
-
-    /**
-     * Load with the most clients, in windows, until a window in which no JVM (the five nodes and this one, which
-     * runs the clients) spent over {@value #QUIET_PERCENT} % of it compiling. On two cores the five nodes' C2
-     * compilers take about two minutes of the machine to compile the write path; figures taken earlier measure
-     * the compilers, not Shelf.
-     */
-    private Map<String, Object> warmUp(BenchCluster b, List<LibraryService> nodes, int clients) throws Exception {
-        List<Long> perSecond = new ArrayList<>();
-        long started = System.nanoTime();
-        boolean quiet = false;
-        int elapsed = 0;
-        while (!quiet && elapsed < warmUpSeconds) {
-            int window = Math.min(WINDOW_SECONDS, warmUpSeconds - elapsed);
-            long[] compiledBefore = compileMillis(b);
-            Stats s = run(nodes, clients, window);
-            long[] compiled = compileMillis(b);
-            long busiest = 0;
-            for (int i = 0; i < compiled.length; i++) {
-                busiest = Math.max(busiest, compiled[i] - compiledBefore[i]);
-            }
-            quiet = busiest * 100 <= QUIET_PERCENT * window * 1000L;
-            elapsed += window;
-            perSecond.add(Math.round(s.perSecond()));
-            common.progress("warm-up window " + perSecond.size() + ": " + s + ", busiest JIT compiler " + busiest + " ms");
-        }
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-        w.put("JIT quiet at the end", quiet || warmUpSeconds == 0);
-        w.put("ops/s per window", perSecond);
-        return w;
-    }
-
-    /** JIT milliseconds so far: each node's, then this JVM's. */
-    private static long[] compileMillis(BenchCluster b) {
-        List<Integer> ids = b.cluster.config().ids();
-        long[] ms = new long[ids.size() + 1];
-        for (int i = 0; i < ids.size(); i++) {
-            ms[i] = NodeCounters.of(b, ids.get(i)).get("jvm.jit.compile-ms");
-        }
-        ms[ids.size()] = JvmCounters.compileMillis();
-        return ms;
     }
 
     /** {@link #runs} runs with {@code clients} clients: the median run, each run's rate, and what the nodes did meanwhile. */

@@ -8,7 +8,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import shelf.rmi.AdminService;
 
 /** {@code bench lock}: acquire/release cycles of the cluster mutex over real RMI. */
@@ -16,6 +19,9 @@ import shelf.rmi.AdminService;
         description = {"Acquire/release cycles of the cluster lock through the coordinator over real RMI:",
                 "from one node (a follower), from the coordinator itself, and from all five nodes at once."})
 final class LockBench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     BenchCommand.Common common;
 
@@ -25,8 +31,18 @@ final class LockBench implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Runs; the median is reported (default ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warm-up", defaultValue = "120", paramLabel = "SECONDS",
+            description = {"At most this many seconds of cycles from all nodes, not reported; it ends earlier, after",
+                "the first " + WARM_UP_ROUND_SECONDS + " s round in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none)."})
+    int warmUpSeconds;
+
+    private static final int WARM_UP_ROUND_SECONDS = 5;
+
     @Override
     public Integer call() throws Exception {
+        if (cycles < 1 || runs < 1 || warmUpSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--cycles and --runs must be at least 1, --warm-up at least 0");
+        }
         Map<String, Object> results = new LinkedHashMap<>();
         try (BenchCluster b = new BenchCluster(5, 10, Map.of(), common)) {
             AdminService follower = b.cluster.admin(1);
@@ -35,25 +51,33 @@ final class LockBench implements Callable<Integer> {
             for (int id = 1; id <= 5; id++) {
                 all.add(b.cluster.admin(id));
             }
-            warmUp(all, follower);
+            results.put("warm-up", WarmUp.run(b, common, WARM_UP_ROUND_SECONDS, warmUpSeconds,
+                    seconds -> warmUpRound(all, follower, seconds)));
             results.put("one node (follower 1)", median(() -> timed(follower, cycles)));
             results.put("the coordinator itself (node 5)", median(() -> timed(coordinator, cycles)));
             results.put("all five nodes at once", median(() -> allAtOnce(all, cycles)));
             results.put("grants on the coordinator", b.cluster.status(5).orElseThrow().lock().grants());
         }
-        common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "nodes", 5), results);
+        common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "warm-up at most (s)", warmUpSeconds,
+                "nodes", 5), results);
         return 0;
     }
 
     /**
-     * Until the JIT has compiled the paths a cycle takes in every node (a cold JVM runs cycles several
-     * times slower): {@value #WARM_UP_CYCLES} cycles from every node at once, then from the follower alone.
+     * Cycles from all five nodes at once, then from the follower alone, over and over for {@code seconds}: one round
+     * of the warm-up (a cold JVM runs cycles several times slower than a warm one).
+     *
+     * @return cycles per second over the round
      */
-    private void warmUp(List<AdminService> all, AdminService follower) throws Exception {
-        int count = Math.min(cycles, WARM_UP_CYCLES);
-        allAtOnce(all, count);
-        timed(follower, count);
-        common.progress("warmed up: " + count + " cycles from all five nodes, then from node 1");
+    private static double warmUpRound(List<AdminService> all, AdminService follower, int seconds) throws Exception {
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long count = 0;
+        while (System.nanoTime() < end) {
+            count += allAtOnce(all, WARM_UP_CYCLES).count();
+            count += timed(follower, WARM_UP_CYCLES).count();
+        }
+        return count / ((System.nanoTime() - start) / 1e9);
     }
 
     private interface Run {
@@ -71,7 +95,7 @@ final class LockBench implements Callable<Integer> {
 
     /** Calls of at most this many cycles, each well inside the node's request timeout even when all five contend. */
     private static final int CYCLES_PER_CALL = 200;
-    private static final int WARM_UP_CYCLES = 10_000;
+    private static final int WARM_UP_CYCLES = 1_000;
 
     private static long[] cycles(AdminService node, int count) throws Exception {
         long[] all = new long[count];

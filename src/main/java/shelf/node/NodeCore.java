@@ -290,7 +290,7 @@ public final class NodeCore implements Transport.Inbox {
 
         @Override
         public void appended(LibraryWriter.Result result) {
-            scheduler.execute(() -> onAppended(this, result));
+            scheduler.execute(() -> onAppended(result));
         }
 
         @Override
@@ -313,30 +313,30 @@ public final class NodeCore implements Transport.Inbox {
                         + " have been applied: retry it with the same request id, which never applies twice");
             });
         }
-    }
 
-    private void onAppended(BatchWrite write, LibraryWriter.Result result) {
-        writing = List.of();
-        busy = false;
-        if (result instanceof LibraryWriter.Result.Applied applied) {
-            counters.add("store.batches");
-            write.outcomes = applied.outcomes();
-            syncingOps += write.batch.size();
-            lockClient.release(); // the next holder may append while this batch is fsynced
-        } else if (result instanceof LibraryWriter.Result.Fenced fenced) {
-            counters.add("store.fenced");
-            log.warn("{}: write with token {} refused by the store: {}; {} operations not applied", me, write.token,
-                    fenced.reason(), write.batch.size());
-            fail(write.batch, me + "'s lease on the cluster lock lapsed before it could write (" + fenced.reason()
-                    + "); nothing was applied");
-            lockClient.abandon("fenced off by the store");
-        } else if (result instanceof LibraryWriter.Result.Failed failed) {
-            counters.add("store.failures");
-            log.error("{}: library write failed: {}", me, failed.reason());
-            fail(write.batch, me + " could not write the library: " + failed.reason());
-            lockClient.release();
+        private void onAppended(LibraryWriter.Result result) {
+            writing = List.of();
+            busy = false;
+            if (result instanceof LibraryWriter.Result.Applied applied) {
+                counters.add("store.batches");
+                outcomes = applied.outcomes();
+                syncingOps += batch.size();
+                lockClient.release(); // the next holder may append while this batch is fsynced
+            } else if (result instanceof LibraryWriter.Result.Fenced fenced) {
+                counters.add("store.fenced");
+                log.warn("{}: write with token {} refused by the store: {}; {} operations not applied", me, token,
+                        fenced.reason(), batch.size());
+                fail(batch, me + "'s lease on the cluster lock lapsed before it could write (" + fenced.reason()
+                        + "); nothing was applied");
+                lockClient.abandon("fenced off by the store");
+            } else if (result instanceof LibraryWriter.Result.Failed failed) {
+                counters.add("store.failures");
+                log.error("{}: library write failed: {}", me, failed.reason());
+                fail(batch, me + " could not write the library: " + failed.reason());
+                lockClient.release();
+            }
+            acquireIfWanted();
         }
-        acquireIfWanted();
     }
 
     private void acquireIfWanted() {
@@ -406,8 +406,8 @@ public final class NodeCore implements Transport.Inbox {
         all.put("lock.revocations", table.revocations());
         all.put("lock.stale-releases", table.staleReleases());
         return new NodeStatus(self, election.role().name(), election.coordinator(), election.epoch(),
-                election.peersAlive(), held == null ? null : held.toString(), pending.size() + writing.size() + syncingOps, table,
-                all);
+                election.peersAlive(), held == null ? null : held.toString(), pending.size() + writing.size() + syncingOps,
+                table, all);
     }
 
     /** Starts an election now (admin). */
