@@ -37,6 +37,7 @@ final class LockBench implements Callable<Integer> {
     int warmUpSeconds;
 
     private static final int WARM_UP_ROUND_SECONDS = 5;
+    private static final int BASELINE_CALLS = 20_000;
 
     @Override
     public Integer call() throws Exception {
@@ -44,6 +45,7 @@ final class LockBench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--cycles and --runs must be at least 1, --warm-up at least 0");
         }
         Map<String, Object> results = new LinkedHashMap<>();
+        results.put("empty RMI call on loopback (the floor)", RmiBaseline.measure(BASELINE_CALLS));
         try (BenchCluster b = new BenchCluster(5, 10, Map.of(), common)) {
             AdminService follower = b.cluster.admin(1);
             AdminService coordinator = b.cluster.admin(5);
@@ -95,7 +97,7 @@ final class LockBench implements Callable<Integer> {
 
     /** Calls of at most this many cycles, each well inside the node's request timeout even when all five contend. */
     private static final int CYCLES_PER_CALL = 200;
-    private static final int WARM_UP_CYCLES = 1_000;
+    private static final int WARM_UP_CYCLES = 200;
 
     private static long[] cycles(AdminService node, int count) throws Exception {
         long[] all = new long[count];
