@@ -2,6 +2,7 @@ package shelf.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import shelf.check.InvariantChecker;
@@ -178,6 +180,22 @@ class LockSimTest {
         assertFalse(first.isDone(), "the crashed node never answered");
         assertEquals(1, c.store.history().size(), "the retry did not apply again");
         assertEquals(List.of(), violations(c, List.of(borrow.requestId())));
+    }
+
+    @Test
+    void aFailedFsyncAnswersUnavailableWithARetryHintAndTheLockMovesOn() {
+        SimCluster c = agreedCluster(5, 5);
+        c.syncFailure = "history.log: fsync failed: Input/output error";
+        Command borrow = command(Op.BORROW, 1, "alice");
+        CompletableFuture<Outcome> failed = c.submit(2, borrow);
+        assertTrue(c.sim.runUntil(failed::isDone, 1_000));
+        Throwable why = assertThrows(CompletionException.class, failed::join).getCause();
+        assertTrue(why instanceof UnavailableException && why.getMessage().contains("could not make it durable")
+                && why.getMessage().contains("retry it with the same request id"), why.toString());
+        c.syncFailure = null;
+        assertTrue(done(c, c.submit(3, command(Op.BORROW, 2, "bob"))).ok(), "the lock went on to the next holder");
+        assertTrue(done(c, c.submit(2, borrow)).ok(), "the retry gets the first outcome");
+        assertEquals(List.of("alice", "bob"), c.store.history().stream().map(HistoryRecord::user).toList());
     }
 
     @Test

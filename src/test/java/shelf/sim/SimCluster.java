@@ -50,6 +50,8 @@ final class SimCluster {
     long writeDelayMicros = 300;
     /** From the append to its fsync's return (the clients are answered then). */
     long syncDelayMicros = 300;
+    /** When set, every fsync fails with this reason. */
+    String syncFailure;
     /** Messages matching this are dropped silently (for targeted scenarios). */
     BiPredicate<Integer, Message> dropFilter = (to, m) -> false;
     /** Messages matching this are reported undeliverable to their sender after the RPC timeout. */
@@ -143,7 +145,8 @@ final class SimCluster {
                 return;
             }
             listener.appended(new LibraryWriter.Result.Applied(outcomes));
-            sim.at(syncDelayMicros, () -> node.run(listener::durable));
+            String failure = syncFailure;
+            sim.at(syncDelayMicros, () -> node.run(failure == null ? listener::durable : () -> listener.notDurable(failure)));
         }));
         node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L);
         node.core.start();
