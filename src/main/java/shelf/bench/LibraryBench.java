@@ -29,11 +29,11 @@ import shelf.rmi.TimeoutClientSocketFactory;
 
 /** {@code bench library}: durable borrow/return through RMI clients against a five-node cluster. */
 @picocli.CommandLine.Command(name = "library", mixinStandardHelpOptions = true,
-        description = {"Durable borrow/return operations (fsynced before the answer) from N concurrent clients spread",
-                "over five nodes. Clients are threads of this JVM, each calling LibraryService over RMI as RmiClient does.",
-                "Measures after the JVMs are warm: load with the most clients runs in rounds of "
-                        + LibraryBench.WINDOW_SECONDS + " s until no JVM's JIT",
-                "compiler was busy for over " + WarmUp.QUIET_PERCENT + " % of a round (or --warm-up seconds pass)."})
+        description = {"Durable borrow/return operations (fsynced before the answer) from N concurrent clients spread over five "
+                + "nodes. Clients are threads of this JVM, each calling LibraryService over RMI as RmiClient does.",
+                "Measures after the JVMs are warm: load with the most clients runs in rounds of " + LibraryBench.WINDOW_SECONDS
+                        + " s until no JVM's JIT compiler was busy for over " + WarmUp.QUIET_PERCENT
+                        + " %% of a round (or --warm-up seconds pass)."})
 final class LibraryBench implements Callable<Integer> {
     static final int WINDOW_SECONDS = 10;
 
@@ -55,8 +55,8 @@ final class LibraryBench implements Callable<Integer> {
     int runs;
 
     @Option(names = "--warm-up", defaultValue = "300", paramLabel = "SECONDS",
-            description = {"At most this many seconds of warm-up load, not reported; it ends earlier, after the first "
-                    + WINDOW_SECONDS + " s round", "in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none)."})
+            description = "At most this many seconds of warm-up load, not reported; it ends earlier, after the first "
+                    + WINDOW_SECONDS + " s round in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none).")
     int warmUpSeconds;
 
     @Override

@@ -32,8 +32,9 @@ final class LockBench implements Callable<Integer> {
     int runs;
 
     @Option(names = "--warm-up", defaultValue = "120", paramLabel = "SECONDS",
-            description = {"At most this many seconds of cycles from all nodes, not reported; it ends earlier, after",
-                "the first " + WARM_UP_ROUND_SECONDS + " s round in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none)."})
+            description = "At most this many seconds of cycles from all nodes, not reported; it ends earlier, after the first "
+                    + WARM_UP_ROUND_SECONDS + " s round in which the JIT compilers were quiet"
+                    + " (default ${DEFAULT-VALUE}; 0: none).")
     int warmUpSeconds;
 
     private static final int WARM_UP_ROUND_SECONDS = 5;
