@@ -30,8 +30,8 @@ public record Stats(int count, double seconds, double perSecond, double p50, dou
 
     /** The median of several runs' figures, field by field (runs on a noisy machine). */
     public static Stats median(java.util.List<Stats> runs) {
-        return new Stats((int) Math.round(med(runs, Stats::count)), med(runs, Stats::seconds), med(runs, Stats::perSecond), med(runs, Stats::p50),
-                med(runs, Stats::p99), med(runs, Stats::p999), med(runs, Stats::max));
+        return new Stats((int) Math.round(med(runs, Stats::count)), med(runs, Stats::seconds), med(runs, Stats::perSecond),
+                med(runs, Stats::p50), med(runs, Stats::p99), med(runs, Stats::p999), med(runs, Stats::max));
     }
 
     private static double med(java.util.List<Stats> runs, java.util.function.ToDoubleFunction<Stats> f) {

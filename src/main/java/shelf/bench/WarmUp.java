@@ -33,8 +33,9 @@ final class WarmUp {
         List<Long> perSecond = new ArrayList<>();
         long started = System.nanoTime();
         boolean quiet = maxSeconds == 0;
-        while (!quiet && (System.nanoTime() - started) / 1_000_000_000L < maxSeconds) {
-            int seconds = (int) Math.max(1, Math.min(roundSeconds, maxSeconds - (System.nanoTime() - started) / 1_000_000_000L));
+        long elapsed;
+        while (!quiet && (elapsed = (System.nanoTime() - started) / 1_000_000_000L) < maxSeconds) {
+            int seconds = (int) Math.min(roundSeconds, maxSeconds - elapsed);
             long[] before = compileMillis(b);
             long roundStart = System.nanoTime();
             double rate = round.run(seconds);
@@ -61,7 +62,7 @@ final class WarmUp {
         List<Integer> ids = b.cluster.config().ids();
         long[] ms = new long[ids.size() + 1];
         for (int i = 0; i < ids.size(); i++) {
-            ms[i] = b.cluster.status(ids.get(i)).orElseThrow().counters().getOrDefault("jvm.jit.compile-ms", 0L);
+            ms[i] = NodeCounters.of(b, ids.get(i)).get("jvm.jit.compile-ms");
         }
         ms[ids.size()] = JvmCounters.compileMillis();
         return ms;
