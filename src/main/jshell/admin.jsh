@@ -1,9 +1,10 @@
 // Shelf admin session: jshell --class-path target/shelf.jar src/main/jshell/admin.jsh
 // Reads ./nodes.properties. Try: status()   node(4).status()   ping(4, 2)   elect(3)   crash(5)   locks()   books()
 import shelf.admin.Admin;
-import shelf.rmi.AdminService;
-import shelf.node.NodeStatus;
+import shelf.api.AdminService;
+import shelf.api.NodeStatus;
 import shelf.lock.LockTable;
+import shelf.lock.LockPhase;
 import shelf.library.Book;
 import shelf.config.ClusterConfig;
 import shelf.cli.StatusTable;
@@ -35,7 +36,7 @@ void locks() {
     for (int id : cluster.ids()) {
         try {
             LockTable t = node(id).lockTable();
-            if (!"INACTIVE".equals(t.phase())) System.out.println("node " + id + ": " + t);
+            if (t.phase() != LockPhase.INACTIVE) System.out.println("node " + id + ": " + t);
         } catch (Exception e) { /* down: skip */ }
     }
 }

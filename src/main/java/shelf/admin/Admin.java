@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
+import shelf.api.AdminService;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
-import shelf.rmi.AdminService;
 import shelf.rmi.RmiServer;
 import shelf.rmi.TimeoutClientSocketFactory;
 

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import shelf.api.LibraryService;
 import shelf.cluster.LocalCluster;
 import shelf.config.ConfigException;
 
@@ -32,11 +33,11 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** A client stub of node {@code id}, with a client's timeouts. */
-    shelf.rmi.LibraryService library(int id) throws Exception {
+    shelf.api.LibraryService library(int id) throws Exception {
         shelf.rmi.RmiServer.useClientTimeouts(cluster.config());
         shelf.config.NodeAddress a = cluster.config().node(id).orElseThrow();
-        return (shelf.rmi.LibraryService) java.rmi.registry.LocateRegistry.getRegistry(a.host(), a.port(),
-                new shelf.rmi.TimeoutClientSocketFactory()).lookup(shelf.rmi.LibraryService.NAME);
+        return (shelf.api.LibraryService) java.rmi.registry.LocateRegistry.getRegistry(a.host(), a.port(),
+                new shelf.rmi.TimeoutClientSocketFactory()).lookup(shelf.api.LibraryService.NAME);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import shelf.cli.VersionProvider;
+import shelf.about.VersionProvider;
 import shelf.library.Json;
 
 /** {@code shelf bench}: reproducible figures for the lock, the library, failover and elections. */

@@ -13,12 +13,13 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.election.EpochStore;
 import shelf.library.Outcome;
+import shelf.lock.LockPhase;
 import shelf.node.LibraryWriter;
 import shelf.node.NodeCore;
-import shelf.node.NodeStatus;
 import shelf.node.SerialScheduler;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
@@ -132,7 +133,7 @@ final class ElectionBench implements Callable<Integer> {
             boolean agreed = true;
             for (NodeCore c : cores.values()) {
                 NodeStatus s = c.status().get(5, TimeUnit.SECONDS);
-                agreed &= s.coordinator() == leader && (s.id() != leader || "SERVING".equals(s.lock().phase()));
+                agreed &= s.coordinator() == leader && (s.id() != leader || s.lock().phase() == LockPhase.SERVING);
             }
             if (agreed) {
                 return;

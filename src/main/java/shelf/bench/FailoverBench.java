@@ -11,9 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shelf.api.AdminService;
+import shelf.api.LibraryService;
 import shelf.config.Timings;
 import shelf.library.Op;
-import shelf.rmi.AdminService;
 
 /** {@code bench failover}: from the coordinator's crash (kill -9) or pause (SIGSTOP) to the next grant. */
 @Command(name = "failover", mixinStandardHelpOptions = true,
@@ -45,7 +46,7 @@ final class FailoverBench implements Callable<Integer> {
         List<Long> client = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             AdminService probe = b.cluster.admin(1);
-            shelf.rmi.LibraryService clientNode = b.library(2);
+            shelf.api.LibraryService clientNode = b.library(2);
             shelf.library.Command op = new shelf.library.Command(UUID.randomUUID().toString(),
                     i % 2 == 0 ? Op.BORROW : Op.RETURN, 1, "bench");
             long start = System.nanoTime();

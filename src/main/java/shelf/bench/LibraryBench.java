@@ -19,11 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import shelf.api.LibraryService;
 import shelf.config.NodeAddress;
 import shelf.library.Command;
 import shelf.library.Op;
 import shelf.library.Outcome;
-import shelf.rmi.LibraryService;
 import shelf.rmi.RmiServer;
 import shelf.rmi.TimeoutClientSocketFactory;
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import shelf.rmi.AdminService;
+import shelf.api.AdminService;
 
 /** {@code bench lock}: acquire/release cycles of the cluster mutex over real RMI. */
 @Command(name = "lock", mixinStandardHelpOptions = true,

@@ -8,16 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import shelf.about.VersionProvider;
 import shelf.admin.Admin;
+import shelf.api.AdminService;
+import shelf.api.NodeStatus;
+import shelf.api.UnavailableException;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.Json;
-import shelf.node.NodeStatus;
-import shelf.node.UnavailableException;
-import shelf.rmi.AdminService;
 
 /** {@code shelf admin}: every {@link AdminService} operation, for one node or all, human or JSON. */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

@@ -2,9 +2,9 @@ package shelf.cli;
 
 import java.rmi.RemoteException;
 import picocli.CommandLine;
+import shelf.api.UnavailableException;
 import shelf.config.ConfigException;
 import shelf.node.NodeStartException;
-import shelf.node.UnavailableException;
 
 /** Runs a picocli command with Shelf's exit codes and one-line error messages. */
 public final class Cli {

@@ -23,10 +23,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import shelf.about.VersionProvider;
+import shelf.api.LibraryService;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.Usernames;
-import shelf.rmi.LibraryService;
 import shelf.rmi.RmiServer;
 import shelf.rmi.TimeoutClientSocketFactory;
 

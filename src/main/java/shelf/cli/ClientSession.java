@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.api.LibraryService;
+import shelf.api.UnavailableException;
 import shelf.config.NodeAddress;
 import shelf.library.Book;
 import shelf.library.Command;
@@ -17,8 +19,6 @@ import shelf.library.HistoryRecord;
 import shelf.library.Json;
 import shelf.library.Op;
 import shelf.library.Outcome;
-import shelf.node.UnavailableException;
-import shelf.rmi.LibraryService;
 
 /**
  * One client's commands against its node: parses a command line's words, calls the node, prints the

@@ -17,10 +17,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shelf.about.VersionProvider;
 import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryFiles;
+import shelf.library.SampleCatalog;
 
 /**
  * {@code shelf cluster}: the whole local cluster in one command. Starts every node of the configuration
@@ -60,7 +62,7 @@ public final class ClusterCommand implements Callable<Integer> {
         Path dir = Path.of("").toAbsolutePath();
         LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
         if (!library.exists()) {
-            library.create(InitCommand.catalog(10));
+            library.create(SampleCatalog.books(10));
             System.out.println("Created a library of 10 books in resources/");
         }
         Files.createDirectories(dir.resolve("logs"));

@@ -14,16 +14,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import shelf.about.VersionProvider;
+import shelf.api.LibraryService;
+import shelf.api.NodeStatus;
 import shelf.cluster.LocalCluster;
 import shelf.config.NodeAddress;
+import shelf.fencing.FencingToken;
 import shelf.library.Book;
-import shelf.library.FencingToken;
 import shelf.library.HistoryRecord;
 import shelf.library.Op;
 import shelf.library.Outcome;
 import shelf.lock.LockTable;
-import shelf.node.NodeStatus;
-import shelf.rmi.LibraryService;
 import shelf.rmi.RmiServer;
 import shelf.rmi.TimeoutClientSocketFactory;
 
@@ -127,10 +128,10 @@ public final class DemoCommand implements Callable<Integer> {
         FencingToken previous = FencingToken.NONE;
         for (HistoryRecord r : history) {
             say(r.toString());
-            if (r.fencingToken().isBelow(previous)) {
+            if (r.token().isBelow(previous)) {
                 throw new CliException(ExitCodes.REFUSED, "token " + r.token() + " after " + previous);
             }
-            previous = r.fencingToken();
+            previous = r.token();
         }
         first.stream().filter(b -> !b.available()).forEach(b -> say("on loan: " + b));
         say("Consistent: five nodes, one library, " + history.size() + " changes, tokens in order.");

@@ -2,15 +2,15 @@ package shelf.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import shelf.library.CatalogEntry;
+import shelf.about.VersionProvider;
+import shelf.library.FileLibraryStore;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryFiles;
-import shelf.library.FileLibraryStore;
+import shelf.library.SampleCatalog;
 import shelf.library.StoreException;
 
 /** {@code CreateBooks} / {@code shelf init}: writes a fresh library. */
@@ -18,48 +18,6 @@ import shelf.library.StoreException;
         description = {"Writes a fresh library of N real books (ids 1..N) under resources/.",
                 "Refuses to erase a library that has loan records unless --force."})
 public final class InitCommand implements Callable<Integer> {
-    private static final String[][] CLASSICS = {
-        {"Pride and Prejudice", "Jane Austen"},
-        {"Moby-Dick", "Herman Melville"},
-        {"Nineteen Eighty-Four", "George Orwell"},
-        {"To Kill a Mockingbird", "Harper Lee"},
-        {"The Great Gatsby", "F. Scott Fitzgerald"},
-        {"One Hundred Years of Solitude", "Gabriel Garcia Marquez"},
-        {"Crime and Punishment", "Fyodor Dostoevsky"},
-        {"War and Peace", "Leo Tolstoy"},
-        {"The Lord of the Rings", "J. R. R. Tolkien"},
-        {"Don Quixote", "Miguel de Cervantes"},
-        {"Jane Eyre", "Charlotte Bronte"},
-        {"Wuthering Heights", "Emily Bronte"},
-        {"Middlemarch", "George Eliot"},
-        {"Great Expectations", "Charles Dickens"},
-        {"Anna Karenina", "Leo Tolstoy"},
-        {"The Brothers Karamazov", "Fyodor Dostoevsky"},
-        {"Madame Bovary", "Gustave Flaubert"},
-        {"Ulysses", "James Joyce"},
-        {"In Search of Lost Time", "Marcel Proust"},
-        {"The Odyssey", "Homer"},
-        {"Frankenstein", "Mary Shelley"},
-        {"Dracula", "Bram Stoker"},
-        {"The Trial", "Franz Kafka"},
-        {"Brave New World", "Aldous Huxley"},
-        {"The Catcher in the Rye", "J. D. Salinger"},
-        {"Beloved", "Toni Morrison"},
-        {"Things Fall Apart", "Chinua Achebe"},
-        {"The Master and Margarita", "Mikhail Bulgakov"},
-        {"Mrs Dalloway", "Virginia Woolf"},
-        {"Les Miserables", "Victor Hugo"},
-        {"The Count of Monte Cristo", "Alexandre Dumas"},
-        {"Dune", "Frank Herbert"},
-        {"The Hobbit", "J. R. R. Tolkien"},
-        {"Invisible Man", "Ralph Ellison"},
-        {"Catch-22", "Joseph Heller"},
-        {"The Stranger", "Albert Camus"},
-        {"Lolita", "Vladimir Nabokov"},
-        {"The Name of the Rose", "Umberto Eco"},
-        {"Middlesex", "Jeffrey Eugenides"},
-        {"Structure and Interpretation of Computer Programs", "Harold Abelson and Gerald Jay Sussman"},
-    };
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Number of books (default ${DEFAULT-VALUE}).")
     int count;
@@ -83,7 +41,7 @@ public final class InitCommand implements Callable<Integer> {
                         + " loan records; refusing to erase them (use --force to start over)");
             }
         }
-        files.create(catalog(count));
+        files.create(SampleCatalog.books(count));
         System.out.println("Created a library of " + count + " books in " + dir + " (" + LibraryFiles.CATALOG + ", "
                 + LibraryFiles.HISTORY + ")");
         return ExitCodes.OK;
@@ -99,17 +57,5 @@ public final class InitCommand implements Callable<Integer> {
             }
             throw new CliException(ExitCodes.REFUSED, e.getMessage() + " (use --force to start over)");
         }
-    }
-
-    /** N books: the classics, then further volumes of them for large benchmark libraries. */
-    public static List<CatalogEntry> catalog(int n) {
-        List<CatalogEntry> entries = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String[] book = CLASSICS[i % CLASSICS.length];
-            int volume = i / CLASSICS.length + 1;
-            String title = volume == 1 ? book[0] : book[0] + ", copy " + volume;
-            entries.add(new CatalogEntry(i + 1, title, book[1]));
-        }
-        return entries;
     }
 }

@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import shelf.about.VersionProvider;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
-import shelf.node.ShelfNode;
+import shelf.server.ShelfNode;
 
 /** {@code RmiNode <id> [<port>]} / {@code shelf node}: runs one node until stopped. */
 @Command(name = "node", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

@@ -1,6 +1,7 @@
 package shelf.cli;
 
 import picocli.CommandLine.Command;
+import shelf.about.VersionProvider;
 
 /** {@code java -jar shelf.jar}: every Shelf command as a subcommand. */
 @Command(name = "shelf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

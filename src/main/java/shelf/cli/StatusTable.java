@@ -1,6 +1,7 @@
 package shelf.cli;
 
-import shelf.node.NodeStatus;
+import shelf.api.NodeStatus;
+import shelf.election.Role;
 
 /** One line per node, for {@code admin status --all} and the jshell {@code status()} helper. */
 public final class StatusTable {
@@ -12,7 +13,7 @@ public final class StatusTable {
 
     public static String row(NodeStatus s) {
         String holder = s.lock().holder() < 0 ? "-" : s.lock().holder() + " (" + s.lock().token() + ")";
-        boolean coordinator = "COORDINATOR".equals(s.role());
+        boolean coordinator = s.role() == Role.COORDINATOR;
         return String.format("%-4d %-11s %-5s %-6d %-16s %-8s %-12s %s", s.id(), s.role(),
                 s.coordinator() < 0 ? "-" : String.valueOf(s.coordinator()), s.epoch(), s.peersAlive(),
                 s.heldToken() == null ? "-" : s.heldToken(), coordinator ? holder : "", coordinator ? s.lock().queue() : "");

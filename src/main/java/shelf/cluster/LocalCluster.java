@@ -16,12 +16,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import shelf.admin.Admin;
-import shelf.cli.InitCommand;
+import shelf.api.AdminService;
+import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.library.LibraryFiles;
-import shelf.node.NodeStatus;
-import shelf.rmi.AdminService;
+import shelf.library.SampleCatalog;
+import shelf.lock.LockPhase;
 
 /**
  * A cluster of real node processes on this machine, one JVM per node, all started from Shelf's jar in
@@ -67,7 +68,7 @@ public final class LocalCluster implements AutoCloseable {
         settings.forEach((k, v) -> lines.add(k + "=" + v));
         Path file = dir.resolve(ClusterConfig.DEFAULT_FILE);
         Files.write(file, lines, StandardCharsets.UTF_8);
-        new LibraryFiles(dir.resolve("resources")).create(InitCommand.catalog(books));
+        new LibraryFiles(dir.resolve("resources")).create(SampleCatalog.books(books));
         return open(dir, file, jar, jvmOptions);
     }
 
@@ -233,7 +234,7 @@ public final class LocalCluster implements AutoCloseable {
                 boolean agree = ids.contains(first.coordinator()) && statuses.stream().allMatch(s ->
                         s.coordinator() == first.coordinator() && s.epoch() == first.epoch());
                 if (agree && statuses.stream().anyMatch(s -> s.id() == first.coordinator()
-                        && "SERVING".equals(s.lock().phase()))) {
+                        && s.lock().phase() == LockPhase.SERVING)) {
                     return first.coordinator();
                 }
             }

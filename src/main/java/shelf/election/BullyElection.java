@@ -10,14 +10,14 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.Timings;
-import shelf.library.FencingToken;
-import shelf.protocol.Message;
+import shelf.fencing.FencingToken;
 import shelf.protocol.Message.Coordinator;
 import shelf.protocol.Message.Election;
 import shelf.protocol.Message.Heartbeat;
 import shelf.protocol.Message.HeartbeatAck;
 import shelf.protocol.Message.Ok;
 import shelf.protocol.Message.Stale;
+import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 

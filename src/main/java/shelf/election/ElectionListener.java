@@ -1,5 +1,7 @@
 package shelf.election;
 
+import shelf.fencing.FencingToken;
+
 /** What the rest of the node learns from the election. Called on the protocol thread. */
 public interface ElectionListener {
     /**
@@ -9,6 +11,6 @@ public interface ElectionListener {
     void coordinatorChanged(int coordinator, long epoch, Role role);
 
     /** A heartbeat from {@code peer} of the current epoch reached this coordinator. */
-    default void heartbeatFrom(int peer, shelf.library.FencingToken held) {
+    default void heartbeatFrom(int peer, shelf.fencing.FencingToken held) {
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.fencing.FencingToken;
 
 /**
  * The library kept in a shared folder: an append-only {@code history.log} of checksummed JSON lines,
@@ -135,7 +136,7 @@ public final class FileLibraryStore implements LibraryStore {
                 outcomes.add(answer.outcome());
             } else if (decision instanceof LibraryState.Decision.Change change) {
                 HistoryRecord r = new HistoryRecord(state.lastSeq() + 1, now, change.op(), change.bookId(),
-                        change.user(), node, token.toString(), change.due(), c.requestId());
+                        change.user(), node, token, change.due(), c.requestId());
                 state.apply(r);
                 out.writeBytes(encode(r));
                 written++;

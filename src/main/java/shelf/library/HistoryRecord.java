@@ -4,18 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDate;
+import shelf.fencing.FencingToken;
 
 /**
  * One successful change, as the history log keeps it forever. The first seven fields are the JSON
  * contract of {@code history --json}; {@code due} and {@code requestId} make replay and retries exact.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record HistoryRecord(long seq, Instant time, Op op, int bookId, String user, int node, String token,
+public record HistoryRecord(long seq, Instant time, Op op, int bookId, String user, int node, FencingToken token,
                             LocalDate due, String requestId) implements Serializable {
-
-    public FencingToken fencingToken() {
-        return FencingToken.parse(token);
-    }
 
     @Override
     public String toString() {

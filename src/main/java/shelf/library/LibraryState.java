@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import shelf.fencing.FencingToken;
 
 /**
  * The library's current state and its rules, in plain Java: the catalogue, who has which book until
@@ -115,7 +116,7 @@ public final class LibraryState {
                 loans.remove(r.bookId());
             }
         }
-        FencingToken token = r.fencingToken();
+        FencingToken token = r.token();
         if (token.isBelow(highestToken)) {
             throw new IllegalStateException("record " + r.seq() + " has token " + token + " below an earlier " + highestToken);
         }

@@ -1,6 +1,7 @@
 package shelf.library;
 
 import java.util.List;
+import shelf.fencing.FencingToken;
 
 /**
  * The shared library: state, rules and durable history. The seam for other stores (a database for

@@ -1,5 +1,7 @@
 package shelf.library;
 
+import shelf.fencing.FencingToken;
+
 /** A write came with a fencing token below one the store has already accepted: its lease had lapsed. */
 public final class StaleTokenException extends Exception {
     private final FencingToken offered;

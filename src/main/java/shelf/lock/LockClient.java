@@ -3,13 +3,13 @@ package shelf.lock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import shelf.library.FencingToken;
-import shelf.protocol.Message;
+import shelf.fencing.FencingToken;
 import shelf.protocol.Message.LockGrant;
 import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
 import shelf.protocol.Message.LockStateQuery;
 import shelf.protocol.Message.LockStateReport;
+import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 

@@ -11,13 +11,13 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.Timings;
-import shelf.library.FencingToken;
-import shelf.protocol.Message;
+import shelf.fencing.FencingToken;
 import shelf.protocol.Message.LockGrant;
 import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
 import shelf.protocol.Message.LockStateQuery;
 import shelf.protocol.Message.LockStateReport;
+import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
@@ -33,16 +33,6 @@ import shelf.protocol.Transport;
 public final class LockServer {
     private static final Logger log = LoggerFactory.getLogger(LockServer.class);
 
-    /** The server's phase in this node's current term. */
-    public enum Phase {
-        /** Not coordinator: ignores lock traffic. */
-        INACTIVE,
-        /** Coordinator, rebuilding the table from the nodes' reports; grants nothing yet. */
-        RECOVERING,
-        /** Coordinator, granting. */
-        SERVING
-    }
-
     private record Waiter(int node, long requestId) {
     }
 
@@ -56,7 +46,7 @@ public final class LockServer {
     private final Scheduler scheduler;
     private final Transport out;
 
-    private Phase phase = Phase.INACTIVE;
+    private LockPhase phase = LockPhase.INACTIVE;
     private long epoch;
     private long counter;
     private Holder holder;
@@ -85,7 +75,7 @@ public final class LockServer {
         reports.clear();
         awaitingReports.clear();
         awaitingReports.addAll(allIds);
-        phase = Phase.RECOVERING;
+        phase = LockPhase.RECOVERING;
         log.info("{}: lock server recovering for epoch {}: asking {} what they hold and await", me, epoch, allIds);
         for (int id : allIds) {
             out.send(id, new LockStateQuery(self, epoch));
@@ -98,10 +88,10 @@ public final class LockServer {
 
     /** This node is no longer coordinator. */
     public void stepDown() {
-        if (phase != Phase.INACTIVE) {
+        if (phase != LockPhase.INACTIVE) {
             log.info("{}: lock server inactive (no longer coordinator of epoch {})", me, epoch);
         }
-        phase = Phase.INACTIVE;
+        phase = LockPhase.INACTIVE;
         holder = null;
         queue.clear();
     }
@@ -121,7 +111,7 @@ public final class LockServer {
     }
 
     private void onRequest(LockRequest r) {
-        if (phase == Phase.INACTIVE || r.epoch() > epoch) {
+        if (phase == LockPhase.INACTIVE || r.epoch() > epoch) {
             log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}", me, r.requestId(), r.from(), r.epoch());
             return;
         }
@@ -167,14 +157,14 @@ public final class LockServer {
     public void unreachable(int peer, Message m) {
         if (m instanceof LockGrant g && holder != null && holder.token.equals(g.token())) {
             revoke("grant could not be delivered to node " + peer);
-        } else if (m instanceof LockStateQuery && phase == Phase.RECOVERING && awaitingReports.remove(peer)) {
+        } else if (m instanceof LockStateQuery && phase == LockPhase.RECOVERING && awaitingReports.remove(peer)) {
             log.info("{}: node {} unreachable; recovering without its report", me, peer);
             maybeFinishRecovery();
         }
     }
 
     private void onReport(LockStateReport r) {
-        if (phase != Phase.RECOVERING || r.epoch() != epoch || !awaitingReports.remove(r.from())) {
+        if (phase != LockPhase.RECOVERING || r.epoch() != epoch || !awaitingReports.remove(r.from())) {
             return;
         }
         reports.put(r.from(), r);
@@ -183,7 +173,7 @@ public final class LockServer {
 
     /** A query or report may be lost: nodes that have not reported are asked again, every heartbeat interval. */
     private void askAgain(long armedEpoch) {
-        if (phase != Phase.RECOVERING || armedEpoch != epoch) {
+        if (phase != LockPhase.RECOVERING || armedEpoch != epoch) {
             return;
         }
         for (int id : awaitingReports) {
@@ -193,7 +183,7 @@ public final class LockServer {
     }
 
     private void recoveryTimedOut(long armedEpoch) {
-        if (phase == Phase.RECOVERING && armedEpoch == epoch) {
+        if (phase == LockPhase.RECOVERING && armedEpoch == epoch) {
             log.info("{}: no lock state from {} within {} ms; presumed down", me, awaitingReports, timings.failureTimeoutMs());
             awaitingReports.clear();
             maybeFinishRecovery();
@@ -219,14 +209,14 @@ public final class LockServer {
                 queue.addLast(new Waiter(r.from(), r.waitingRequestId()));
             }
         }
-        phase = Phase.SERVING;
+        phase = LockPhase.SERVING;
         log.info("{}: lock table recovered for epoch {}: holder {}, queue {}", me, epoch,
                 holder == null ? "none" : "node " + holder.node + " (token " + holder.token + ")", queueNodes());
         grantNext();
     }
 
     private void grantNext() {
-        if (phase != Phase.SERVING || holder != null || queue.isEmpty()) {
+        if (phase != LockPhase.SERVING || holder != null || queue.isEmpty()) {
             return;
         }
         Waiter next = queue.pollFirst();
@@ -240,7 +230,7 @@ public final class LockServer {
     }
 
     private void checkLease(long armedEpoch) {
-        if (phase == Phase.INACTIVE || armedEpoch != epoch) {
+        if (phase == LockPhase.INACTIVE || armedEpoch != epoch) {
             return;
         }
         scheduler.schedule(timings.heartbeatIntervalMs(), () -> checkLease(armedEpoch));
@@ -264,12 +254,12 @@ public final class LockServer {
 
     /** A snapshot for status and admin. */
     public LockTable table() {
-        return new LockTable(phase.name(), epoch, holder == null ? -1 : holder.node, holder == null ? null : holder.token,
+        return new LockTable(phase, epoch, holder == null ? -1 : holder.node, holder == null ? null : holder.token,
                 holder == null ? 0 : Math.max(0, holder.leaseUntil - scheduler.now()), queueNodes(), grants, revocations,
                 staleReleases);
     }
 
-    public Phase phase() {
+    public LockPhase phase() {
         return phase;
     }
 }

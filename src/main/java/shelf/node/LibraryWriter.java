@@ -1,8 +1,8 @@
 package shelf.node;
 
 import java.util.List;
+import shelf.fencing.FencingToken;
 import shelf.library.Command;
-import shelf.library.FencingToken;
 import shelf.library.Outcome;
 
 /**

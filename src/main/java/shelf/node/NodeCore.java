@@ -7,15 +7,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.api.NodeStatus;
+import shelf.api.UnavailableException;
 import shelf.config.ClusterConfig;
 import shelf.election.BullyElection;
 import shelf.election.ElectionListener;
 import shelf.election.EpochStore;
 import shelf.election.Role;
+import shelf.fencing.FencingToken;
 import shelf.library.Command;
-import shelf.library.FencingToken;
 import shelf.library.Outcome;
 import shelf.lock.LockClient;
+import shelf.lock.LockPhase;
 import shelf.lock.LockServer;
 import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
@@ -385,7 +388,7 @@ public final class NodeCore implements Transport.Inbox {
     }
 
     /** Who leads, as this node sees it; cheap, for checks after every simulated event. */
-    public record Term(Role role, int coordinator, long epoch, LockServer.Phase lockPhase) {
+    public record Term(Role role, int coordinator, long epoch, LockPhase lockPhase) {
     }
 
     /** The current term, for callers on the protocol thread (the simulation runs every node on one thread). */
@@ -405,8 +408,8 @@ public final class NodeCore implements Transport.Inbox {
         all.put("lock.grants", table.grants());
         all.put("lock.revocations", table.revocations());
         all.put("lock.stale-releases", table.staleReleases());
-        return new NodeStatus(self, election.role().name(), election.coordinator(), election.epoch(),
-                election.peersAlive(), held == null ? null : held.toString(), pending.size() + writing.size() + syncingOps,
+        return new NodeStatus(self, election.role(), election.coordinator(), election.epoch(),
+                election.peersAlive(), held, pending.size() + writing.size() + syncingOps,
                 table, all);
     }
 

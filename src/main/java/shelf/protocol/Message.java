@@ -1,7 +1,7 @@
 package shelf.protocol;
 
 import java.io.Serializable;
-import shelf.library.FencingToken;
+import shelf.fencing.FencingToken;
 
 /**
  * Every message nodes exchange. All are one-way: an answer is a message of its own, so the same

@@ -7,16 +7,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.api.AdminService;
+import shelf.api.NodeService;
+import shelf.api.NodeStatus;
+import shelf.api.UnavailableException;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
+import shelf.fencing.FencingToken;
 import shelf.library.Book;
-import shelf.library.FencingToken;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
 import shelf.lock.LockTable;
 import shelf.node.NodeCore;
-import shelf.node.NodeStatus;
-import shelf.node.UnavailableException;
 
 /** The operator's view of one node and the seed's admin operations. */
 final class AdminServiceImpl implements AdminService {

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.api.LibraryService;
+import shelf.api.UnavailableException;
 import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
@@ -14,7 +16,6 @@ import shelf.library.Outcome;
 import shelf.library.StoreException;
 import shelf.library.Usernames;
 import shelf.node.NodeCore;
-import shelf.node.UnavailableException;
 
 /** Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. */
 final class LibraryServiceImpl implements LibraryService {

@@ -1,5 +1,6 @@
 package shelf.rmi;
 
+import shelf.api.NodeService;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 

@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.api.NodeService;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.protocol.Message;

@@ -5,9 +5,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import shelf.fencing.FencingToken;
 import shelf.library.Book;
 import shelf.library.CatalogEntry;
-import shelf.library.FencingToken;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryState;
 
@@ -65,7 +65,7 @@ public final class InvariantChecker {
         Map<FencingToken, Integer> writer = new HashMap<>();
         FencingToken last = null;
         for (HistoryRecord r : history) {
-            FencingToken t = r.fencingToken();
+            FencingToken t = r.token();
             if (t.isBelow(previous)) {
                 violations.add("record " + r.seq() + " has token " + t + " below the earlier " + previous);
             }

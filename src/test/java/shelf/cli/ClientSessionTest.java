@@ -16,17 +16,18 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shelf.api.LibraryService;
+import shelf.api.UnavailableException;
 import shelf.config.NodeAddress;
+import shelf.fencing.FencingToken;
 import shelf.library.Book;
 import shelf.library.Command;
-import shelf.library.FencingToken;
 import shelf.library.FileLibraryStore;
 import shelf.library.HistoryRecord;
 import shelf.library.Json;
 import shelf.library.LibraryFiles;
 import shelf.library.Outcome;
-import shelf.node.UnavailableException;
-import shelf.rmi.LibraryService;
+import shelf.library.SampleCatalog;
 
 /** The client's output formats and exit codes (DESIGN §1), against an in-process library with no network. */
 class ClientSessionTest {
@@ -85,7 +86,7 @@ class ClientSessionTest {
 
     @BeforeEach
     void openLibrary() throws Exception {
-        new LibraryFiles(dir).create(InitCommand.catalog(10));
+        new LibraryFiles(dir).create(SampleCatalog.books(10));
         store = FileLibraryStore.open(dir, Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), 14, "test");
     }
 

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import shelf.api.LibraryService;
 import shelf.cluster.LocalCluster;
 import shelf.config.NodeAddress;
 import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.Outcome;
-import shelf.rmi.LibraryService;
 import shelf.rmi.TimeoutClientSocketFactory;
 
 /** Real node processes for a test, with fast timings, and an RMI client of each node. */

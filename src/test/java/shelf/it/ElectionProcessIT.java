@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shelf.node.NodeStatus;
+import shelf.api.NodeStatus;
+import shelf.election.Role;
 
 /** Issue 3 with real processes: five node JVMs, kill -9, SIGSTOP and SIGCONT. */
 class ElectionProcessIT {
@@ -76,7 +77,7 @@ class ElectionProcessIT {
                 assertEquals(5, f.awaitAgreement(List.of(1, 2, 3, 4, 5)), "by the Bully rule the highest leads again");
                 assertTrue(epochOf(f, 5) > replacedEpoch);
                 long coordinators = List.of(1, 2, 3, 4, 5).stream().map(id -> f.cluster.status(id).orElseThrow())
-                        .filter(s -> "COORDINATOR".equals(s.role())).count();
+                        .filter(s -> s.role() == Role.COORDINATOR).count();
                 assertEquals(1, coordinators);
             }
         }

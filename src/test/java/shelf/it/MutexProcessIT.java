@@ -19,13 +19,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shelf.api.NodeStatus;
 import shelf.check.InvariantChecker;
-import shelf.cli.InitCommand;
+import shelf.election.Role;
 import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.Op;
 import shelf.library.Outcome;
-import shelf.node.NodeStatus;
+import shelf.library.SampleCatalog;
 
 /** Issue 4 with real processes: contention through the cluster mutex, and chaos with a checker. */
 class MutexProcessIT {
@@ -108,7 +109,7 @@ class MutexProcessIT {
             for (int id = 1; id <= 5; id++) {
                 states.put("node " + id, f.books(id));
             }
-            List<String> violations = InvariantChecker.check(f.history(1), acked, InitCommand.catalog(10), states);
+            List<String> violations = InvariantChecker.check(f.history(1), acked, SampleCatalog.books(10), states);
             String context = "seed " + seed + ", actions " + actions + ", " + acked.size() + " acknowledged, "
                     + unavailable.get() + " unavailable";
             assertEquals(List.of(), violations, context);
@@ -134,7 +135,7 @@ class MutexProcessIT {
     private static String disturb(ClusterFixture f, Random random) throws Exception {
         List<Integer> live = f.cluster.liveIds();
         int coordinator = live.isEmpty() ? 0 : live.stream().map(f.cluster::status).flatMap(java.util.Optional::stream)
-                .filter(s -> "COORDINATOR".equals(s.role())).mapToInt(NodeStatus::id).max().orElse(0);
+                .filter(s -> s.role() == Role.COORDINATOR).mapToInt(NodeStatus::id).max().orElse(0);
         int holder = live.stream().map(f.cluster::status).flatMap(java.util.Optional::stream)
                 .filter(s -> s.heldToken() != null).mapToInt(NodeStatus::id).findFirst().orElse(0);
         int target = random.nextBoolean() && coordinator > 0 ? coordinator : holder > 0 ? holder : 1 + random.nextInt(5);

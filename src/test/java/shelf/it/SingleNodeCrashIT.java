@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.check.InvariantChecker;
-import shelf.cli.InitCommand;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.Op;
+import shelf.library.SampleCatalog;
 
 /** Issue 2: a node process killed with kill -9 in the middle of a stream of writes loses nothing acknowledged. */
 class SingleNodeCrashIT {
@@ -63,7 +63,7 @@ class SingleNodeCrashIT {
             f.cluster.start(1);
             f.awaitAgreement(List.of(1));
             List<HistoryRecord> history = f.history(1);
-            List<String> violations = InvariantChecker.check(history, acked, InitCommand.catalog(10),
+            List<String> violations = InvariantChecker.check(history, acked, SampleCatalog.books(10),
                     Map.of("node 1", f.books(1)));
             assertEquals(List.of(), violations);
             assertTrue(history.size() >= ackedBeforeCrash, history.size() + " records, " + ackedBeforeCrash + " acknowledged");

@@ -17,7 +17,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shelf.cli.InitCommand;
+import shelf.fencing.FencingToken;
 
 class FileLibraryStoreTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
@@ -30,7 +30,7 @@ class FileLibraryStoreTest {
     @BeforeEach
     void createLibrary() throws Exception {
         files = new LibraryFiles(dir);
-        files.create(InitCommand.catalog(10));
+        files.create(SampleCatalog.books(10));
     }
 
     private FileLibraryStore open() throws StoreException {
@@ -55,7 +55,7 @@ class FileLibraryStoreTest {
             assertEquals("bob", store.books().get(3).borrower());
             List<HistoryRecord> history = store.history(null);
             assertEquals(2, history.size());
-            assertEquals("1:1", history.get(0).token());
+            assertEquals("1:1", history.get(0).token().toString());
             assertEquals(1, store.history(4).size());
             assertEquals(T1, store.highestToken());
         }
@@ -68,7 +68,7 @@ class FileLibraryStoreTest {
             assertEquals("alice", b.books().get(0).borrower());
             Outcome refused = b.apply(new FencingToken(1, 2), 2, List.of(cmd(Op.BORROW, 1, "bob"))).get(0);
             assertFalse(refused.ok());
-            assertEquals(List.of("1:1"), b.history(null).stream().map(HistoryRecord::token).toList());
+            assertEquals(List.of(T1), b.history(null).stream().map(HistoryRecord::token).toList());
         }
     }
 
@@ -119,7 +119,7 @@ class FileLibraryStoreTest {
         try (FileLibraryStore store = open()) {
             store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice")));
         }
-        byte[] full = FileLibraryStore.encode(new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 2, "bob", 1, "1:2", null, "x"));
+        byte[] full = FileLibraryStore.encode(new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 2, "bob", 1, FencingToken.parse("1:2"), null, "x"));
         Files.write(files.history(), java.util.Arrays.copyOf(full, full.length / 2), StandardOpenOption.APPEND);
         long tornSize = Files.size(files.history());
         try (FileLibraryStore store = open()) {
@@ -159,8 +159,8 @@ class FileLibraryStoreTest {
 
     @Test
     void aHistoryThatBreaksTheRulesIsAnErrorNamingTheLine() throws Exception {
-        HistoryRecord first = new HistoryRecord(1, Instant.EPOCH, Op.BORROW, 1, "a", 1, "1:1", null, "x");
-        HistoryRecord second = new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 1, "b", 1, "1:1", null, "y");
+        HistoryRecord first = new HistoryRecord(1, Instant.EPOCH, Op.BORROW, 1, "a", 1, FencingToken.parse("1:1"), null, "x");
+        HistoryRecord second = new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 1, "b", 1, FencingToken.parse("1:1"), null, "y");
         Files.write(files.history(), concat(FileLibraryStore.encode(first), FileLibraryStore.encode(second)));
         LibraryCorruptException e = assertThrows(LibraryCorruptException.class, this::open);
         assertTrue(e.getMessage().contains("line 2: record 2 lends book 1"), e.getMessage());

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import shelf.fencing.FencingToken;
 import shelf.library.LibraryState.Decision;
 
 class LibraryStateTest {
@@ -26,7 +27,7 @@ class LibraryStateTest {
     private void applyChange(Op op, int book, String user) {
         Decision d = decide(op, book, user);
         Decision.Change c = assertInstanceOf(Decision.Change.class, d, d.toString());
-        state.apply(new HistoryRecord(++seq, Instant.EPOCH, c.op(), c.bookId(), c.user(), 1, "1:" + seq, c.due(), "r" + request));
+        state.apply(new HistoryRecord(++seq, Instant.EPOCH, c.op(), c.bookId(), c.user(), 1, new FencingToken(1, seq), c.due(), "r" + request));
     }
 
     private Outcome refusal(Op op, int book, String user) {
@@ -88,15 +89,15 @@ class LibraryStateTest {
 
     @Test
     void replayRejectsAHistoryThatContradictsTheRules() {
-        state.apply(new HistoryRecord(1, Instant.EPOCH, Op.BORROW, 1, "alice", 1, "1:1", TODAY, "a"));
+        state.apply(new HistoryRecord(1, Instant.EPOCH, Op.BORROW, 1, "alice", 1, FencingToken.parse("1:1"), TODAY, "a"));
         IllegalStateException twice = assertThrows(IllegalStateException.class, () ->
-                state.apply(new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 1, "bob", 1, "1:2", TODAY, "b")));
+                state.apply(new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 1, "bob", 1, FencingToken.parse("1:2"), TODAY, "b")));
         assertTrue(twice.getMessage().contains("on loan to alice"), twice.getMessage());
         IllegalStateException gap = assertThrows(IllegalStateException.class, () ->
-                state.apply(new HistoryRecord(5, Instant.EPOCH, Op.RETURN, 1, "alice", 1, "1:2", null, "c")));
+                state.apply(new HistoryRecord(5, Instant.EPOCH, Op.RETURN, 1, "alice", 1, FencingToken.parse("1:2"), null, "c")));
         assertTrue(gap.getMessage().contains("follows record 1"), gap.getMessage());
         IllegalStateException lowerToken = assertThrows(IllegalStateException.class, () ->
-                state.apply(new HistoryRecord(2, Instant.EPOCH, Op.RETURN, 1, "alice", 1, "0:9", null, "d")));
+                state.apply(new HistoryRecord(2, Instant.EPOCH, Op.RETURN, 1, "alice", 1, FencingToken.parse("0:9"), null, "d")));
         assertTrue(lowerToken.getMessage().contains("below an earlier 1:1"), lowerToken.getMessage());
     }
 

@@ -20,12 +20,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shelf.cli.InitCommand;
+import shelf.api.AdminService;
+import shelf.api.LibraryService;
+import shelf.api.NodeService;
 import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
 import shelf.library.LibraryFiles;
-import shelf.node.ShelfNode;
+import shelf.library.SampleCatalog;
 import shelf.protocol.Message;
+import shelf.server.ShelfNode;
 
 /**
  * JEP 290: a serialized object of a class outside the filter, sent to the registry and to each remote
@@ -48,7 +51,7 @@ class SerialFilterTest {
     @BeforeEach
     void start() throws Exception {
         int port = LocalCluster.freePorts(1).get(0);
-        new LibraryFiles(dir).create(InitCommand.catalog(10));
+        new LibraryFiles(dir).create(SampleCatalog.books(10));
         node = ShelfNode.start(ClusterConfig.parse(List.of("node.1=127.0.0.1:" + port), "test"), 1, dir);
         registry = LocateRegistry.getRegistry("127.0.0.1", port, new TimeoutClientSocketFactory());
     }

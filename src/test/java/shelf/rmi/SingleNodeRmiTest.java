@@ -16,17 +16,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shelf.cli.InitCommand;
+import shelf.api.AdminService;
+import shelf.api.LibraryService;
+import shelf.api.NodeService;
+import shelf.api.NodeStatus;
 import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
+import shelf.election.Role;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryFiles;
 import shelf.library.Op;
 import shelf.library.Outcome;
+import shelf.library.SampleCatalog;
+import shelf.lock.LockPhase;
 import shelf.node.NodeStartException;
-import shelf.node.NodeStatus;
-import shelf.node.ShelfNode;
+import shelf.server.ShelfNode;
 
 /** One node in this JVM with a real RMI registry on a free loopback port, driven through its stubs. */
 class SingleNodeRmiTest {
@@ -40,7 +45,7 @@ class SingleNodeRmiTest {
     void startNode() throws Exception {
         port = LocalCluster.freePorts(1).get(0);
         config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + port), "test.properties");
-        new LibraryFiles(dir).create(InitCommand.catalog(10));
+        new LibraryFiles(dir).create(SampleCatalog.books(10));
         node = ShelfNode.start(config, 1, dir);
     }
 
@@ -71,7 +76,7 @@ class SingleNodeRmiTest {
     void aOneNodeClusterServesWritesUnderItsOwnLock() throws Exception {
         LibraryService library = (LibraryService) registry().lookup(LibraryService.NAME);
         AdminService admin = (AdminService) registry().lookup(AdminService.NAME);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "SERVING".equals(admin.status().lock().phase()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.status().lock().phase() == LockPhase.SERVING);
 
         Outcome borrowed = library.execute(command(Op.BORROW, 3, "alice"));
         assertTrue(borrowed.ok(), borrowed.message());
@@ -84,11 +89,11 @@ class SingleNodeRmiTest {
         List<HistoryRecord> history = library.history(3);
         assertEquals(List.of(Op.BORROW, Op.RENEW, Op.RETURN), history.stream().map(HistoryRecord::op).toList());
         NodeStatus status = admin.status();
-        assertEquals("COORDINATOR", status.role());
+        assertEquals(Role.COORDINATOR, status.role());
         assertEquals(1, status.coordinator());
         assertEquals(4, status.lock().grants(),
                 "every operation, refused ones too, was decided under the lock, the coordinator's own too");
-        assertTrue(history.stream().allMatch(r -> r.fencingToken().epoch() == status.epoch()));
+        assertTrue(history.stream().allMatch(r -> r.token().epoch() == status.epoch()));
     }
 
     @Test
@@ -102,7 +107,7 @@ class SingleNodeRmiTest {
 
     @Test
     void aSecondNodeOnTheSamePortIsAClearError(@TempDir Path other) throws Exception {
-        new LibraryFiles(other).create(InitCommand.catalog(10));
+        new LibraryFiles(other).create(SampleCatalog.books(10));
         NodeStartException e = assertThrows(NodeStartException.class, () -> ShelfNode.start(config, 1, other));
         assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().contains("port " + port + " on 127.0.0.1 is already in use"), e.getMessage());

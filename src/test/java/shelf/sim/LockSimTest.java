@@ -13,14 +13,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import shelf.api.UnavailableException;
 import shelf.check.InvariantChecker;
-import shelf.cli.InitCommand;
+import shelf.fencing.FencingToken;
 import shelf.library.Command;
-import shelf.library.FencingToken;
 import shelf.library.HistoryRecord;
 import shelf.library.Op;
 import shelf.library.Outcome;
-import shelf.node.UnavailableException;
+import shelf.library.SampleCatalog;
 import shelf.protocol.Message;
 
 /** The centralized lock under virtual time: FIFO grants, leases, fencing, failover, loss. */
@@ -45,7 +45,7 @@ class LockSimTest {
     }
 
     private static List<String> violations(SimCluster c, List<String> acked) {
-        return InvariantChecker.check(c.store.history(), acked, InitCommand.catalog(SimStore.BOOKS),
+        return InvariantChecker.check(c.store.history(), acked, SampleCatalog.books(SimStore.BOOKS),
                 Map.of("store", c.store.state().books()));
     }
 
@@ -59,7 +59,7 @@ class LockSimTest {
         List<HistoryRecord> history = c.store.history();
         assertEquals(List.of(1, 2, 3, 4, 5), history.stream().map(HistoryRecord::node).toList());
         assertTrue(IntStream.range(1, 5).allMatch(i ->
-                history.get(i - 1).fencingToken().isBelow(history.get(i).fencingToken())), "one grant, one token each");
+                history.get(i - 1).token().isBelow(history.get(i).token())), "one grant, one token each");
     }
 
     @Test
@@ -148,7 +148,7 @@ class LockSimTest {
             }
             assertEquals(4, acked.size(), "seed " + seed + ": the new coordinator recovered the table and served the queue");
             assertEquals(List.of(), violations(c, acked), "seed " + seed);
-            assertTrue(c.store.history().stream().map(HistoryRecord::fencingToken).anyMatch(t -> t.epoch() > 20));
+            assertTrue(c.store.history().stream().map(HistoryRecord::token).anyMatch(t -> t.epoch() > 20));
         }
     }
 

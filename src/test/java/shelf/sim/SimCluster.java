@@ -9,16 +9,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
+import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.election.EpochStore;
 import shelf.election.Role;
-import shelf.lock.LockServer;
 import shelf.library.Command;
 import shelf.library.Outcome;
+import shelf.lock.LockPhase;
+import shelf.lock.LockServer;
 import shelf.node.LibraryWriter;
 import shelf.node.NodeCore;
-import shelf.node.NodeStatus;
 import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
@@ -259,7 +260,7 @@ final class SimCluster {
         }
         int highest = up.get(up.size() - 1);
         NodeCore.Term leader = term(highest);
-        if (leader.role() != Role.COORDINATOR || leader.lockPhase() != LockServer.Phase.SERVING) {
+        if (leader.role() != Role.COORDINATOR || leader.lockPhase() != LockPhase.SERVING) {
             return false;
         }
         return up.stream().map(this::term).allMatch(t -> t.coordinator() == highest && t.epoch() == leader.epoch());

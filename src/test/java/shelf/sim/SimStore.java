@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import shelf.cli.InitCommand;
+import shelf.fencing.FencingToken;
 import shelf.library.Command;
-import shelf.library.FencingToken;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryState;
 import shelf.library.Outcome;
+import shelf.library.SampleCatalog;
 
 /**
  * The shared library of a simulated cluster: the same rules ({@link LibraryState}) and the same fencing
@@ -18,7 +18,7 @@ import shelf.library.Outcome;
  */
 final class SimStore {
     static final int BOOKS = 6;
-    private final LibraryState state = new LibraryState(InitCommand.catalog(BOOKS));
+    private final LibraryState state = new LibraryState(SampleCatalog.books(BOOKS));
     private final List<HistoryRecord> history = new ArrayList<>();
     private int fencedWrites;
 
@@ -36,7 +36,7 @@ final class SimStore {
                 outcomes.add(a.outcome());
             } else if (d instanceof LibraryState.Decision.Change ch) {
                 HistoryRecord r = new HistoryRecord(state.lastSeq() + 1, Instant.EPOCH, ch.op(), ch.bookId(), ch.user(), node,
-                        token.toString(), ch.due(), c.requestId());
+                        token, ch.due(), c.requestId());
                 state.apply(r);
                 history.add(r);
                 outcomes.add(new Outcome(true, LibraryState.describe(r), state.book(r.bookId())));

@@ -1,4 +1,4 @@
-package shelf.rmi;
+package shelf.api;
 
 import java.rmi.Remote;
 import java.rmi.RemoteException;

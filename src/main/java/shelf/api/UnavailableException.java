@@ -1,4 +1,4 @@
-package shelf.node;
+package shelf.api;
 
 /**
  * The node could not serve a request in time: no coordinator, no grant, or a write fenced off.

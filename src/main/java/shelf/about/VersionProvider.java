@@ -1,4 +1,4 @@
-package shelf.cli;
+package shelf.about;
 
 import picocli.CommandLine;
 

@@ -1,12 +1,12 @@
-package shelf.rmi;
+package shelf.api;
 
 import java.rmi.Remote;
 import java.rmi.RemoteException;
 import java.util.List;
+import shelf.api.NodeStatus;
+import shelf.api.UnavailableException;
 import shelf.library.Book;
 import shelf.lock.LockTable;
-import shelf.node.NodeStatus;
-import shelf.node.UnavailableException;
 
 /**
  * What operators call, from jshell ({@code shelf.admin.Admin.connect(4)}) or the admin CLI.

@@ -1,4 +1,4 @@
-package shelf.node;
+package shelf.server;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,6 +9,11 @@ import shelf.config.NodeAddress;
 import shelf.library.FileLibraryStore;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
+import shelf.node.FileEpochStore;
+import shelf.node.NodeCore;
+import shelf.node.NodeStartException;
+import shelf.node.SerialScheduler;
+import shelf.node.StoreWriter;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 import shelf.rmi.RmiServer;

@@ -1,8 +1,10 @@
-package shelf.node;
+package shelf.api;
 
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import shelf.election.Role;
+import shelf.fencing.FencingToken;
 import shelf.lock.LockTable;
 
 /**
@@ -17,7 +19,7 @@ import shelf.lock.LockTable;
  * @param counters    messages sent and received by type ({@code sent.ELECTION}, {@code received.OK}, ...) and
  *                    events ({@code lock.grants}, {@code store.fenced}, ...)
  */
-public record NodeStatus(int id, String role, int coordinator, long epoch, List<Integer> peersAlive, String heldToken,
+public record NodeStatus(int id, Role role, int coordinator, long epoch, List<Integer> peersAlive, FencingToken heldToken,
                          int waitingOps, LockTable lock, Map<String, Long> counters) implements Serializable {
 
     /** The lock holder as the coordinator sees it, or -1. */
@@ -29,7 +31,7 @@ public record NodeStatus(int id, String role, int coordinator, long epoch, List<
     public String toString() {
         StringBuilder s = new StringBuilder();
         s.append("node ").append(id).append(": ").append(role);
-        s.append(role.equals("COORDINATOR") ? "" : coordinator < 0 ? ", no coordinator yet" : " of node " + coordinator);
+        s.append(role == Role.COORDINATOR ? "" : coordinator < 0 ? ", no coordinator yet" : " of node " + coordinator);
         s.append(", epoch ").append(epoch).append(", peers alive ").append(peersAlive);
         if (heldToken != null) {
             s.append(", holds the lock (token ").append(heldToken).append(')');

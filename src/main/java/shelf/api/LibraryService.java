@@ -1,13 +1,13 @@
-package shelf.rmi;
+package shelf.api;
 
 import java.rmi.Remote;
 import java.rmi.RemoteException;
 import java.util.List;
+import shelf.api.UnavailableException;
 import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.Outcome;
-import shelf.node.UnavailableException;
 
 /**
  * What clients call on their designated node. Bound in each node's registry under this interface's name.

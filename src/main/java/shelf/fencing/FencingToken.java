@@ -1,4 +1,4 @@
-package shelf.library;
+package shelf.fencing;
 
 import java.io.Serializable;
 
@@ -21,7 +21,8 @@ public record FencingToken(long epoch, long counter) implements Comparable<Fenci
         return compareTo(o) < 0;
     }
 
-    /** Parses {@code epoch:counter}. */
+    /** Parses {@code epoch:counter}, as the history log and JSON output write it. */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static FencingToken parse(String text) {
         int colon = text.indexOf(':');
         if (colon < 0) {
