@@ -3,7 +3,6 @@ package shelf.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,18 @@ import java.util.stream.Stream;
 import shelf.api.LibraryService;
 import shelf.cluster.LocalCluster;
 import shelf.config.ConfigException;
+import shelf.rmi.RmiServer;
+import shelf.rmi.Stubs;
 
 /** A throw-away cluster of node processes in a temporary folder, deleted on close. */
 final class BenchCluster implements AutoCloseable {
+    /** Every benchmark runs five nodes, as the seed did. */
+    static final int NODES = 5;
+    /** The node that coordinates once the cluster agrees (Bully: the highest id). */
+    static final int COORDINATOR = NODES;
+    /** The library's size, for benchmarks whose clients need no book of their own. */
+    static final int BOOKS = 10;
+
     final LocalCluster cluster;
     private final Path dir;
 
@@ -24,7 +32,7 @@ final class BenchCluster implements AutoCloseable {
                 .withNodeArgs(List.of("--log-level", common.nodeLogLevel));
         try {
             cluster.startAll();
-            cluster.awaitAgreement(cluster.config().ids(), Duration.ofSeconds(30));
+            cluster.awaitAgreement(cluster.config().ids(), LocalCluster.AGREEMENT_TIMEOUT);
         } catch (IOException | RuntimeException | InterruptedException e) {
             cluster.close();
             System.err.println("bench: the cluster did not start; its folder, with the nodes' logs, is kept at " + dir);
@@ -33,11 +41,9 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** A client stub of node {@code id}, with a client's timeouts. */
-    shelf.api.LibraryService library(int id) throws Exception {
-        shelf.rmi.RmiServer.useClientTimeouts(cluster.config());
-        shelf.config.NodeAddress a = cluster.config().node(id).orElseThrow();
-        return (shelf.api.LibraryService) java.rmi.registry.LocateRegistry.getRegistry(a.host(), a.port(),
-                new shelf.rmi.TimeoutClientSocketFactory()).lookup(shelf.api.LibraryService.NAME);
+    LibraryService library(int id) throws Exception {
+        RmiServer.useClientTimeouts(cluster.config());
+        return Stubs.lookup(cluster.config().require(id), LibraryService.class);
     }
 
     @Override

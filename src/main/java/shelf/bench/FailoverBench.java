@@ -1,6 +1,5 @@
 package shelf.bench;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,13 +7,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shelf.api.AdminService;
 import shelf.api.LibraryService;
+import shelf.cluster.LocalCluster;
 import shelf.config.Timings;
 import shelf.library.Op;
+import shelf.util.ExitCodes;
 
 /** {@code bench failover}: from the coordinator's crash (kill -9) or pause (SIGSTOP) to the next grant. */
 @Command(name = "failover", mixinStandardHelpOptions = true,
@@ -22,6 +24,11 @@ import shelf.library.Op;
                 "signal to the first lock granted by the new coordinator, and how long a client operation in flight",
                 "was delayed. Uses the default timings of nodes.properties."})
 final class FailoverBench implements Callable<Integer> {
+    /** A failover that takes longer than this is a failure, not a figure. */
+    private static final long GIVE_UP_SECONDS = 60;
+    /** A pause after the cluster agrees again, before the next failover. */
+    private static final long SETTLE_MS = 300;
+
     @Mixin
     BenchCommand.Common common;
 
@@ -31,14 +38,15 @@ final class FailoverBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
-        try (BenchCluster b = new BenchCluster(5, 10, Map.of(), common)) {
+        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, BenchCluster.BOOKS, Map.of(), common)) {
             results.putAll(measure(b, true));
             results.putAll(measure(b, false));
         }
         Timings t = Timings.DEFAULTS;
-        common.report("failover", common.settings("times", times, "nodes", 5, "heartbeat.interval.ms", t.heartbeatIntervalMs(),
-                "failure.timeout.ms", t.failureTimeoutMs(), "rpc.timeout.ms", t.rpcTimeoutMs()), results);
-        return 0;
+        common.report("failover", common.settings("times", times, "nodes", BenchCluster.NODES,
+                "heartbeat.interval.ms", t.heartbeatIntervalMs(), "failure.timeout.ms", t.failureTimeoutMs(),
+                "rpc.timeout.ms", t.rpcTimeoutMs()), results);
+        return ExitCodes.OK;
     }
 
     private Map<String, Object> measure(BenchCluster b, boolean kill) throws Exception {
@@ -46,14 +54,14 @@ final class FailoverBench implements Callable<Integer> {
         List<Long> client = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             AdminService probe = b.cluster.admin(1);
-            shelf.api.LibraryService clientNode = b.library(2);
+            LibraryService clientNode = b.library(2);
             shelf.library.Command op = new shelf.library.Command(UUID.randomUUID().toString(),
                     i % 2 == 0 ? Op.BORROW : Op.RETURN, 1, "bench");
             long start = System.nanoTime();
             if (kill) {
-                b.cluster.process(5).destroyForcibly();
+                b.cluster.process(BenchCluster.COORDINATOR).destroyForcibly();
             } else {
-                b.cluster.pause(5);
+                b.cluster.pause(BenchCluster.COORDINATOR);
             }
             // A client's borrow (or return) sent at the signal, retried with the same request id until answered.
             CompletableFuture<Long> inFlight = CompletableFuture.supplyAsync(() -> untilDone(() ->
@@ -62,13 +70,13 @@ final class FailoverBench implements Callable<Integer> {
             client.add(inFlight.join());
             common.progress((kill ? "kill -9" : "SIGSTOP") + " #" + (i + 1) + ": first grant after " + grant.get(i) + " ms");
             if (kill) {
-                b.cluster.kill(5);
-                b.cluster.start(5);
+                b.cluster.kill(BenchCluster.COORDINATOR);
+                b.cluster.start(BenchCluster.COORDINATOR);
             } else {
-                b.cluster.resume(5);
+                b.cluster.resume(BenchCluster.COORDINATOR);
             }
-            b.cluster.awaitAgreement(b.cluster.config().ids(), Duration.ofSeconds(30));
-            Thread.sleep(300);
+            b.cluster.awaitAgreement(b.cluster.config().ids(), LocalCluster.AGREEMENT_TIMEOUT);
+            Thread.sleep(SETTLE_MS);
         }
         String kind = kill ? "kill -9" : "SIGSTOP";
         Map<String, Object> r = new LinkedHashMap<>();
@@ -90,8 +98,8 @@ final class FailoverBench implements Callable<Integer> {
                 attempt.run();
                 return (System.nanoTime() - start) / 1_000_000;
             } catch (Exception e) {
-                if (System.nanoTime() - start > 60_000_000_000L) {
-                    throw new IllegalStateException("no grant within 60 s", e);
+                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(GIVE_UP_SECONDS)) {
+                    throw new IllegalStateException("no grant within " + GIVE_UP_SECONDS + " s", e);
                 }
             }
         }

@@ -1,6 +1,5 @@
 package shelf.bench;
 
-import java.rmi.registry.LocateRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,12 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import shelf.api.LibraryService;
-import shelf.config.NodeAddress;
 import shelf.library.Command;
 import shelf.library.Op;
 import shelf.library.Outcome;
-import shelf.rmi.RmiServer;
-import shelf.rmi.TimeoutClientSocketFactory;
+import shelf.util.ExitCodes;
 
 /** {@code bench library}: durable borrow/return through RMI clients against a five-node cluster. */
 @picocli.CommandLine.Command(name = "library", mixinStandardHelpOptions = true,
@@ -36,6 +33,7 @@ import shelf.rmi.TimeoutClientSocketFactory;
                         + " %% of a round (or --warm-up seconds pass)."})
 final class LibraryBench implements Callable<Integer> {
     static final int WINDOW_SECONDS = 10;
+    private static final int BYTES_PER_MIB = 1 << 20;
 
     @Spec
     CommandSpec spec;
@@ -64,12 +62,10 @@ final class LibraryBench implements Callable<Integer> {
         validate();
         int maxClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> results = new LinkedHashMap<>();
-        try (BenchCluster b = new BenchCluster(5, maxClients, Map.of(), common)) {
-            RmiServer.useClientTimeouts(b.cluster.config());
+        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, maxClients, Map.of(), common)) {
             List<LibraryService> nodes = new ArrayList<>();
-            for (NodeAddress a : b.cluster.config().nodes().values()) {
-                nodes.add((LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory())
-                        .lookup(LibraryService.NAME));
+            for (int id : b.cluster.config().ids()) {
+                nodes.add(b.library(id));
             }
             results.put("warm-up", WarmUp.run(b, common, WINDOW_SECONDS, warmUpSeconds,
                     window -> run(nodes, maxClients, window).perSecond()));
@@ -82,13 +78,14 @@ final class LibraryBench implements Callable<Integer> {
                 peakHeap = Math.max(peakHeap, NodeCounters.of(b, id).get("jvm.heap.peak-bytes"));
                 peakRss = Math.max(peakRss, Machine.peakResidentBytes(b.cluster.process(id).pid()));
             }
-            results.put("largest node peak heap (MiB)", Math.round(peakHeap / 1048576.0 * 10) / 10.0);
-            results.put("largest node peak resident (MiB)", Math.round(peakRss / 1048576.0 * 10) / 10.0);
+            results.put("largest node peak heap (MiB)", Math.round(peakHeap / (double) BYTES_PER_MIB * 10) / 10.0);
+            results.put("largest node peak resident (MiB)", Math.round(peakRss / (double) BYTES_PER_MIB * 10) / 10.0);
         }
         common.report("library", common.settings("clients", clientCounts, "seconds per run", seconds, "runs", runs,
-                "warm-up at most (s)", warmUpSeconds, "nodes", 5, "operation", "borrow then return of the client's own book"),
+                "warm-up at most (s)", warmUpSeconds, "nodes", BenchCluster.NODES,
+                "operation", "borrow then return of the client's own book"),
                 results);
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void validate() {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import shelf.api.AdminService;
+import shelf.util.ExitCodes;
 
 /** {@code bench lock}: acquire/release cycles of the cluster mutex over real RMI. */
 @Command(name = "lock", mixinStandardHelpOptions = true,
@@ -47,11 +48,11 @@ final class LockBench implements Callable<Integer> {
         }
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("empty RMI call on loopback (the floor)", RmiBaseline.measure(BASELINE_CALLS));
-        try (BenchCluster b = new BenchCluster(5, 10, Map.of(), common)) {
+        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, BenchCluster.BOOKS, Map.of(), common)) {
             AdminService follower = b.cluster.admin(1);
-            AdminService coordinator = b.cluster.admin(5);
+            AdminService coordinator = b.cluster.admin(BenchCluster.COORDINATOR);
             List<AdminService> all = new ArrayList<>();
-            for (int id = 1; id <= 5; id++) {
+            for (int id : b.cluster.config().ids()) {
                 all.add(b.cluster.admin(id));
             }
             results.put("warm-up", WarmUp.run(b, common, WARM_UP_ROUND_SECONDS, warmUpSeconds,
@@ -59,11 +60,11 @@ final class LockBench implements Callable<Integer> {
             results.put("one node (follower 1)", median(() -> timed(follower, cycles)));
             results.put("the coordinator itself (node 5)", median(() -> timed(coordinator, cycles)));
             results.put("all five nodes at once", median(() -> allAtOnce(all, cycles)));
-            results.put("grants on the coordinator", b.cluster.status(5).orElseThrow().lock().grants());
+            results.put("grants on the coordinator", b.cluster.status(BenchCluster.COORDINATOR).orElseThrow().lock().grants());
         }
         common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "warm-up at most (s)", warmUpSeconds,
-                "nodes", 5), results);
-        return 0;
+                "nodes", BenchCluster.NODES), results);
+        return ExitCodes.OK;
     }
 
     /**

@@ -1,32 +1,63 @@
 package shelf.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintWriter;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 import shelf.about.VersionProvider;
 import shelf.admin.Admin;
 import shelf.api.AdminService;
 import shelf.api.NodeStatus;
 import shelf.api.UnavailableException;
+import shelf.bench.Stats;
 import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
 import shelf.library.Json;
+import shelf.util.ExitCodes;
+import shelf.util.Throwables;
 
-/** {@code shelf admin}: every {@link AdminService} operation, for one node or all, human or JSON. */
+/**
+ * {@code shelf admin}: every {@link AdminService} operation, for one node or all, human or JSON.
+ *
+ * <p>Results go to the command line's out, one line per node (or one JSON document); a node that could
+ * not answer is a line on its err (or an {@code {"error": ...}} in the document) and exit code 3.
+ */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Operator commands against one node (-n ID) or every node (--all).",
                 "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable."})
 public final class AdminCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    /** How the command reaches node {@code id}'s admin service: over RMI, or a mock in tests. */
+    @FunctionalInterface
+    interface Connector {
+        AdminService connect(ClusterConfig cluster, int id) throws ConfigException, RemoteException, NotBoundException;
+    }
+
+    /** One operation on one node's admin service. */
+    @FunctionalInterface
+    private interface Call {
+        Object on(AdminService admin) throws Exception;
+    }
+
+    /** A node that could not answer; in a JSON document it stands in the node's place as {@code {"error": ...}}. */
+    record Failure(String error) {
+    }
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-n", "--node"}, paramLabel = "ID", scope = ScopeType.INHERIT, description = "The node to ask.")
     Integer node;
@@ -39,83 +70,79 @@ public final class AdminCommand implements Runnable {
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = ClusterConfig.DEFAULT_FILE, scope = ScopeType.INHERIT,
             description = "Cluster configuration (default: ${DEFAULT-VALUE} in the working directory).")
-    java.nio.file.Path config;
+    Path config;
+
+    Connector connector = Admin::connect;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(out());
     }
 
-    private List<NodeAddress> nodes(ClusterConfig cluster) {
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    private List<NodeAddress> nodes(ClusterConfig cluster) throws ConfigException {
         if (all == (node != null)) {
             throw new CliException(ExitCodes.USAGE, "choose one node with -n ID, or every node with --all");
         }
-        if (all) {
-            return List.copyOf(cluster.nodes().values());
-        }
-        return List.of(cluster.node(node).orElseThrow(() -> new CliException(ExitCodes.USAGE,
-                "node " + node + " is not in " + cluster.source() + " (configured ids: " + cluster.ids() + ")")));
+        return all ? List.copyOf(cluster.nodes().values()) : List.of(cluster.require(node));
     }
 
-    private ClusterConfig cluster() {
-        try {
-            return ClusterConfig.load(config);
-        } catch (shelf.config.ConfigException e) {
-            throw new CliException(ExitCodes.USAGE, e.getMessage());
-        }
-    }
-
-    private interface Call {
-        Object on(AdminService admin) throws Exception;
-    }
-
-    int forEach(Call call, java.util.function.Function<Object, String> human) {
+    int forEach(Call call, Function<Object, String> human) throws ConfigException {
         return forEach(call, (id, result) -> human.apply(result));
     }
 
-    /** Runs a call on each target node; prints one line (or JSON value) per node; exit 3 if any was unreachable. */
-    int forEach(Call call, java.util.function.BiFunction<Integer, Object, String> human) {
-        ClusterConfig cluster = cluster();
+    /** Runs a call on each target node; prints one line (or JSON value) per node; exit 3 if any could not answer. */
+    int forEach(Call call, BiFunction<Integer, Object, String> human) throws ConfigException {
+        ClusterConfig cluster = ClusterConfig.load(config);
         Map<String, Object> results = new LinkedHashMap<>();
-        List<String> failures = new ArrayList<>();
+        boolean failed = false;
         for (NodeAddress target : nodes(cluster)) {
-            try {
-                Object result = call.on(Admin.connect(cluster, target.id()));
-                results.put(String.valueOf(target.id()), result);
-                if (!json) {
-                    System.out.println(human.apply(target.id(), result));
-                }
-            } catch (RemoteException | NotBoundException e) {
-                String message = "node " + target.id() + " at " + target + " is not reachable (" + rootCause(e) + ")";
-                failures.add(message);
-                results.put(String.valueOf(target.id()), Map.of("error", message));
-                if (!json) {
-                    System.err.println(message);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new CliException(ExitCodes.USAGE, e.getMessage());
-            } catch (UnavailableException e) {
-                failures.add(e.getMessage());
-                results.put(String.valueOf(target.id()), Map.of("error", e.getMessage()));
-            } catch (Exception e) {
-                throw new CliException(ExitCodes.UNAVAILABLE, "node " + target.id() + ": " + e.getMessage());
+            Object result = callOne(cluster, target, call);
+            results.put(String.valueOf(target.id()), result);
+            failed |= result instanceof Failure;
+            if (json) {
+                continue;
+            }
+            if (result instanceof Failure f) {
+                err().println(f.error());
+            } else {
+                out().println(human.apply(target.id(), result));
             }
         }
         if (json) {
-            Object doc = all ? results : results.values().iterator().next();
-            System.out.println(toJson(doc));
+            out().println(toJson(all ? results : results.values().iterator().next()));
         }
-        return failures.isEmpty() ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+        return failed ? ExitCodes.UNAVAILABLE : ExitCodes.OK;
     }
 
-    static String rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
+    /** The call's result, or the {@link Failure} of a node that could not answer; a usage error ends the command. */
+    private Object callOne(ClusterConfig cluster, NodeAddress target, Call call) {
+        try {
+            return call.on(connector.connect(cluster, target.id()));
+        } catch (RemoteException | NotBoundException e) {
+            return new Failure("node " + target.id() + " at " + target + " is not reachable (" + why(e) + ")");
+        } catch (UnavailableException e) {
+            return new Failure(e.getMessage());
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        } catch (Exception e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, "node " + target.id() + ": " + e.getMessage());
         }
-        return t instanceof java.net.ConnectException ? "connection refused: is it running?"
-                : t instanceof java.net.SocketTimeoutException ? "no answer in time: paused or overloaded?"
-                : t.getClass().getSimpleName();
+    }
+
+    /** Why a node could not be reached, from the cause that RMI wraps. */
+    static String why(Throwable e) {
+        Throwable root = Throwables.rootCause(e);
+        return root instanceof java.net.ConnectException ? "connection refused: is it running?"
+                : root instanceof SocketTimeoutException ? "no answer in time: paused or overloaded?"
+                : root.getClass().getSimpleName();
     }
 
     static String toJson(Object value) {
@@ -128,54 +155,59 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Role, coordinator, epoch, live peers, lock table, counters.")
-    int status(@Option(names = "--counters", description = "Every counter, also with --all.") boolean counters) {
+    int status(@Option(names = "--counters", description = "Every counter, also with --all.") boolean counters)
+            throws ConfigException {
         if (all && !json && !counters) {
-            System.out.println(StatusTable.HEADER);
+            out().println(StatusTable.HEADER);
             return forEach(AdminService::status, s -> StatusTable.row((NodeStatus) s));
         }
         return forEach(AdminService::status, String::valueOf);
     }
 
-    @Command(name = "ping", mixinStandardHelpOptions = true, description = "Ping node TARGET from the chosen node(s), with the round trip.")
-    int ping(@Parameters(paramLabel = "TARGET", description = "The node to ping.") int target) {
+    @Command(name = "ping", mixinStandardHelpOptions = true,
+            description = "Ping node TARGET from the chosen node(s), with the round trip.")
+    int ping(@Parameters(paramLabel = "TARGET", description = "The node to ping.") int target) throws ConfigException {
         return forEach(a -> a.ping(target), String::valueOf);
     }
 
     @Command(name = "elect", mixinStandardHelpOptions = true, description = "Start a Bully election on the chosen node(s).")
-    int elect() {
+    int elect() throws ConfigException {
         return forEach(AdminService::startElection, String::valueOf);
     }
 
-    @Command(name = "crash", mixinStandardHelpOptions = true, description = "End the chosen node's process abruptly (the seed's disconnect).")
-    int crash() {
+    @Command(name = "crash", mixinStandardHelpOptions = true,
+            description = "End the chosen node's process abruptly (the seed's disconnect).")
+    int crash() throws ConfigException {
         return forEach(AdminService::crash, String::valueOf);
     }
 
     @Command(name = "books", mixinStandardHelpOptions = true, description = "The library as the chosen node reads it.")
-    int books() {
+    int books() throws ConfigException {
         return forEach(AdminService::books, books -> String.join(System.lineSeparator(),
                 ((List<?>) books).stream().map(String::valueOf).toList()));
     }
 
-    @Command(name = "locks", mixinStandardHelpOptions = true, description = "The lock server's table: holder, token, lease, queue, counters.")
-    int locks() {
+    @Command(name = "locks", mixinStandardHelpOptions = true,
+            description = "The lock server's table: holder, token, lease, queue, counters.")
+    int locks() throws ConfigException {
         return forEach(AdminService::lockTable, String::valueOf);
     }
 
     @Command(name = "hold", mixinStandardHelpOptions = true,
             description = "Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).")
-    int hold(@Parameters(paramLabel = "MILLIS", description = "How long to hold the lock.") long millis) {
+    int hold(@Parameters(paramLabel = "MILLIS", description = "How long to hold the lock.") long millis) throws ConfigException {
         return forEach(a -> a.holdLock(millis), String::valueOf);
     }
 
     @Command(name = "cycles", mixinStandardHelpOptions = true,
             description = {"Take and release the cluster lock COUNT times back to back from the chosen node(s),",
                     "and print the rate and latency percentiles (what bench lock measures, on a running cluster)."})
-    int cycles(@Parameters(paramLabel = "COUNT", description = "How many cycles, 1 to " + AdminService.MAX_CYCLES + ".") int count) {
+    int cycles(@Parameters(paramLabel = "COUNT", description = "How many cycles, 1 to " + AdminService.MAX_CYCLES + ".")
+               int count) throws ConfigException {
         return forEach(a -> {
             long started = System.nanoTime();
             long[] latencies = a.lockCycles(count);
-            return shelf.bench.Stats.of(latencies, (System.nanoTime() - started) / 1e9);
+            return Stats.of(latencies, (System.nanoTime() - started) / 1e9);
         }, (id, stats) -> "node " + id + ": " + count + " lock cycles, " + stats.toString().strip());
     }
 }

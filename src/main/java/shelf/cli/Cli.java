@@ -5,6 +5,8 @@ import picocli.CommandLine;
 import shelf.api.UnavailableException;
 import shelf.config.ConfigException;
 import shelf.node.NodeStartException;
+import shelf.util.ExitCodes;
+import shelf.util.Throwables;
 
 /** Runs a picocli command with Shelf's exit codes and one-line error messages. */
 public final class Cli {
@@ -62,10 +64,7 @@ public final class Cli {
                 || e instanceof UnavailableException || e instanceof IllegalArgumentException) {
             return e.getMessage();
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Throwables.rootCause(e);
         return e.getClass().getSimpleName() + ": " + (root.getMessage() == null ? root.toString() : root.getMessage());
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
-import java.rmi.registry.LocateRegistry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,10 +25,12 @@ import picocli.CommandLine.Parameters;
 import shelf.about.VersionProvider;
 import shelf.api.LibraryService;
 import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
 import shelf.library.Usernames;
 import shelf.rmi.RmiServer;
-import shelf.rmi.TimeoutClientSocketFactory;
+import shelf.rmi.Stubs;
+import shelf.util.ExitCodes;
 
 /** {@code RmiClient -u <user> -n <node> [COMMAND ARGS]} / {@code shelf client}. */
 @Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -37,7 +38,8 @@ import shelf.rmi.TimeoutClientSocketFactory;
                 "", ClientSession.HELP, "",
                 "Exit codes: 0 ok, 1 refused by the library's rules, 2 usage error, 3 node or cluster unavailable."})
 public final class ClientCommand implements Callable<Integer> {
-    @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER", description = "Your user name: 1-64 of letters, digits, '.', '_', '-'.")
+    @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER",
+            description = "Your user name: 1-64 of letters, digits, '.', '_', '-'.")
     String user;
 
     @Option(names = {"-n", "--node"}, required = true, paramLabel = "ID", description = "The node to talk to.")
@@ -53,13 +55,13 @@ public final class ClientCommand implements Callable<Integer> {
     List<String> words = List.of();
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, ConfigException {
         if (!Usernames.isValid(user)) {
-            throw new CliException(ExitCodes.USAGE, "invalid user name '" + user + "': use 1-64 letters, digits, '.', '_' or '-'");
+            throw new CliException(ExitCodes.USAGE,
+                    "invalid user name '" + user + "': use 1-64 letters, digits, '.', '_' or '-'");
         }
         ClusterConfig cluster = config.load();
-        NodeAddress node = cluster.node(nodeId).orElseThrow(() -> new CliException(ExitCodes.USAGE,
-                "node " + nodeId + " is not in " + cluster.source() + " (configured ids: " + cluster.ids() + ")"));
+        NodeAddress node = cluster.require(nodeId);
         Files.createDirectories(Path.of("logs"));
         Logging.toFile(Path.of("logs", "client-" + user + ".log"), false, Logging.Level.INFO);
         List<Integer> others = cluster.ids().stream().filter(id -> id != nodeId).toList();
@@ -74,8 +76,7 @@ public final class ClientCommand implements Callable<Integer> {
     private static LibraryService connect(NodeAddress node, List<Integer> others, ClusterConfig cluster) {
         RmiServer.useClientTimeouts(cluster);
         try {
-            return (LibraryService) LocateRegistry.getRegistry(node.host(), node.port(), new TimeoutClientSocketFactory())
-                    .lookup(LibraryService.NAME);
+            return Stubs.lookup(node, LibraryService.class);
         } catch (RemoteException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, ClientSession.unreachable(node, e)
                     + (others.isEmpty() ? "" : "; try another node, e.g. -n " + others.get(0)));

@@ -19,6 +19,8 @@ import shelf.library.HistoryRecord;
 import shelf.library.Json;
 import shelf.library.Op;
 import shelf.library.Outcome;
+import shelf.util.ExitCodes;
+import shelf.util.Throwables;
 
 /**
  * One client's commands against its node: parses a command line's words, calls the node, prints the
@@ -71,7 +73,8 @@ final class ClientSession {
             return code;
         } catch (CliException e) {
             err.println(e.getMessage());
-            log.info("client {}: {} via node {}: exit {}: {}", user, String.join(" ", words), node.id(), e.exitCode(), e.getMessage());
+            log.info("client {}: {} via node {}: exit {}: {}", user, String.join(" ", words), node.id(), e.exitCode(),
+                    e.getMessage());
             return e.exitCode();
         }
     }
@@ -203,10 +206,7 @@ final class ClientSession {
     }
 
     static String unreachable(NodeAddress node, RemoteException e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
+        Throwable root = Throwables.rootCause(e);
         String why = root instanceof java.net.SocketTimeoutException ? "did not answer in time"
                 : root instanceof java.net.ConnectException ? "is not running (connection refused)"
                 : "could not be reached (" + root.getClass().getSimpleName() + ")";

@@ -5,7 +5,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +22,7 @@ import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
+import shelf.util.ExitCodes;
 
 /**
  * {@code shelf cluster}: the whole local cluster in one command. Starts every node of the configuration
@@ -36,6 +36,10 @@ public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
     private static final long POLL_MS = 100;
+    /** At most this much of a log is read per poll. */
+    private static final int MAX_READ_BYTES = 1 << 20;
+    /** Each log line ends with its time, "[HH:mm:ss.SSS LEVEL]". */
+    private static final int TIME_LENGTH = "HH:mm:ss.SSS".length();
 
     @Option(names = "--nodes", split = ",", paramLabel = "ID", description = "Start only these nodes, e.g. --nodes 1,2,3.")
     List<Integer> only;
@@ -55,15 +59,13 @@ public final class ClusterCommand implements Callable<Integer> {
         ClusterConfig cluster = config.load();
         List<Integer> ids = only == null ? cluster.ids() : only;
         for (int id : ids) {
-            if (cluster.node(id).isEmpty()) {
-                throw new CliException(ExitCodes.USAGE, "node " + id + " is not in " + cluster.source() + " (ids " + cluster.ids() + ")");
-            }
+            cluster.require(id);
         }
         Path dir = Path.of("").toAbsolutePath();
         LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
         if (!library.exists()) {
-            library.create(SampleCatalog.books(10));
-            System.out.println("Created a library of 10 books in resources/");
+            library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
+            System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
         }
         Files.createDirectories(dir.resolve("logs"));
         Map<Integer, Long> logStart = new HashMap<>();
@@ -84,14 +86,14 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         try {
-            int coordinator = nodes.awaitAgreement(ids, Duration.ofSeconds(30));
+            int coordinator = nodes.awaitAgreement(ids, LocalCluster.AGREEMENT_TIMEOUT);
             System.out.printf("%d nodes agree on coordinator node %d after %d ms.%n", ids.size(), coordinator,
                     (System.nanoTime() - started) / 1_000_000);
         } catch (IllegalStateException e) {
             System.out.println("Warning: " + e.getMessage() + " (see the logs below)");
         }
         for (int id : ids) {
-            NodeAddress a = cluster.node(id).orElseThrow();
+            NodeAddress a = cluster.require(id);
             System.out.printf("  node %d  %-21s pid %-8d log %s%n", id, a, nodes.isAlive(id) ? nodes.process(id).pid() : -1,
                     dir.relativize(logFile(dir, id)));
         }
@@ -123,22 +125,8 @@ public final class ClusterCommand implements Callable<Integer> {
                     batch.add(new String[] {timeOf(line), String.valueOf(id), line});
                 }
             }
-            // Merged in time order: each line ends with its time, "[HH:mm:ss.SSS LEVEL]".
-            batch.sort(java.util.Comparator.comparing(l -> l[0]));
-            for (String[] l : batch) {
-                int id = Integer.parseInt(l[1]);
-                String prefix = String.format("[%d] ", id);
-                System.out.println(colour ? COLOURS[(id - 1) % COLOURS.length] + prefix + l[2] + RESET : prefix + l[2]);
-            }
-            for (int id : ids) {
-                if (!nodes.isAlive(id) && reported.add(id)) {
-                    Path out = dir.resolve("logs").resolve("node-" + id + ".out");
-                    List<String> tail = Files.exists(out) ? Files.readAllLines(out) : List.of();
-                    System.out.printf("[%d] *** node %d exited with code %d%s; it is not restarted (start it: "
-                                    + "java -cp target/shelf.jar RmiNode %d)%n", id, id, nodes.process(id).exitValue(),
-                            tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), id);
-                }
-            }
+            printMerged(batch, colour);
+            reportExits(dir, ids, nodes, reported);
             if (reported.size() == ids.size()) {
                 System.out.println("Every node has exited.");
                 return;
@@ -147,9 +135,33 @@ public final class ClusterCommand implements Callable<Integer> {
         }
     }
 
+    /** Prints {time, node id, line} triples in time order, each line prefixed (and coloured) by its node. */
+    private static void printMerged(List<String[]> batch, boolean colour) {
+        // Merged in time order: each line ends with its time, "[HH:mm:ss.SSS LEVEL]".
+        batch.sort(java.util.Comparator.comparing(l -> l[0]));
+        for (String[] l : batch) {
+            int id = Integer.parseInt(l[1]);
+            String prefix = String.format("[%d] ", id);
+            System.out.println(colour ? COLOURS[(id - 1) % COLOURS.length] + prefix + l[2] + RESET : prefix + l[2]);
+        }
+    }
+
+    /** Reports, once each, the nodes whose process has exited, with the last line it printed. */
+    private static void reportExits(Path dir, List<Integer> ids, LocalCluster nodes, Set<Integer> reported) throws IOException {
+        for (int id : ids) {
+            if (!nodes.isAlive(id) && reported.add(id)) {
+                Path out = dir.resolve("logs").resolve("node-" + id + ".out");
+                List<String> tail = Files.exists(out) ? Files.readAllLines(out) : List.of();
+                System.out.printf("[%d] *** node %d exited with code %d%s; it is not restarted (start it: "
+                                + "java -cp target/shelf.jar RmiNode %d)%n", id, id, nodes.process(id).exitValue(),
+                        tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), id);
+            }
+        }
+    }
+
     private static String timeOf(String line) {
         int open = line.lastIndexOf('[');
-        return open >= 0 && line.length() - open > 13 ? line.substring(open + 1, open + 13) : "";
+        return open >= 0 && line.length() - open > TIME_LENGTH + 1 ? line.substring(open + 1, open + 1 + TIME_LENGTH) : "";
     }
 
     private static List<String> newLines(Path file, int id, Map<Integer, Long> positions, Map<Integer, StringBuilder> partial)
@@ -167,7 +179,7 @@ public final class ClusterCommand implements Callable<Integer> {
             if (length == position) {
                 return lines;
             }
-            byte[] bytes = new byte[(int) Math.min(length - position, 1 << 20)];
+            byte[] bytes = new byte[(int) Math.min(length - position, MAX_READ_BYTES)];
             in.seek(position);
             in.readFully(bytes);
             positions.put(id, position + bytes.length);

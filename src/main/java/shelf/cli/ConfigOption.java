@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
+import shelf.util.ExitCodes;
 
 /** The shared {@code --config FILE} option. */
 public final class ConfigOption {

@@ -3,8 +3,6 @@ package shelf.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.rmi.registry.LocateRegistry;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,6 @@ import shelf.about.VersionProvider;
 import shelf.api.LibraryService;
 import shelf.api.NodeStatus;
 import shelf.cluster.LocalCluster;
-import shelf.config.NodeAddress;
 import shelf.fencing.FencingToken;
 import shelf.library.Book;
 import shelf.library.HistoryRecord;
@@ -26,7 +23,8 @@ import shelf.library.Op;
 import shelf.library.Outcome;
 import shelf.lock.LockTable;
 import shelf.rmi.RmiServer;
-import shelf.rmi.TimeoutClientSocketFactory;
+import shelf.rmi.Stubs;
+import shelf.util.ExitCodes;
 
 /**
  * {@code shelf demo}: a narrated tour of a fresh five-node cluster in a temporary folder: clients on
@@ -38,6 +36,9 @@ import shelf.rmi.TimeoutClientSocketFactory;
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the temporary folder (its logs/ tell the whole story).")
     boolean keep;
+
+    /** Long enough for a call to reach the coordinator before the next step acts. */
+    private static final long A_MOMENT_MS = 300;
 
     private LocalCluster cluster;
     private int step;
@@ -66,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void tour() throws Exception {
         long started = System.nanoTime();
         cluster.startAll();
-        int coordinator = cluster.awaitAgreement(cluster.config().ids(), Duration.ofSeconds(30));
+        int coordinator = cluster.awaitAgreement(cluster.config().ids(), LocalCluster.AGREEMENT_TIMEOUT);
         step("Start five nodes, each its own JVM on its own port",
                 "They ran a Bully election: every node agrees node " + coordinator + " coordinates, epoch "
                         + status(coordinator).epoch() + ", " + ms(started) + " ms after launch.");
@@ -82,9 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
         step("Two nodes contend for the lock",
                 "Node 2 takes the cluster lock and holds it for 1.5 s; node 3 asks for it meanwhile and waits in the queue.");
         CompletableFuture<String> hold = async(() -> cluster.admin(2).holdLock(1_500));
-        Thread.sleep(300);
+        Thread.sleep(A_MOMENT_MS);
         CompletableFuture<String> waiter = async(() -> cluster.admin(3).holdLock(100));
-        Thread.sleep(300);
+        Thread.sleep(A_MOMENT_MS);
         say("coordinator's lock table: " + cluster.admin(coordinator).lockTable());
         say(hold.join());
         say(waiter.join());
@@ -93,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "The others notice at their next heartbeat and elect the highest live node, with a newer epoch.");
         long killed = System.nanoTime();
         cluster.kill(coordinator);
-        int next = cluster.awaitAgreement(cluster.liveIds(), Duration.ofSeconds(30));
+        int next = cluster.awaitAgreement(cluster.liveIds(), LocalCluster.AGREEMENT_TIMEOUT);
         say("node " + next + " coordinates epoch " + status(next).epoch() + "; all four agreed " + ms(killed)
                 + " ms after the kill.");
         show("carol via node 1: borrow 5", execute(1, Op.BORROW, 5, "carol"));
@@ -102,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "Node 2 takes the lock for 10 s and is killed while holding it; node 1 wants the lock too. The coordinator"
                         + " revokes node 2's lease when it lapses and grants node 1.");
         CompletableFuture<String> doomed = async(() -> cluster.admin(2).holdLock(10_000));
-        Thread.sleep(300);
+        Thread.sleep(A_MOMENT_MS);
         long holderKilled = System.nanoTime();
         cluster.kill(2);
         doomed.exceptionally(e -> "");
@@ -114,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "Each rejoins, learns the current epoch, and by the Bully rule the highest takes over again.");
         cluster.start(2);
         cluster.start(coordinator);
-        int last = cluster.awaitAgreement(cluster.config().ids(), Duration.ofSeconds(30));
+        int last = cluster.awaitAgreement(cluster.config().ids(), LocalCluster.AGREEMENT_TIMEOUT);
         say("node " + last + " coordinates epoch " + status(last).epoch() + ".");
 
         step("Check the library", "Every node reads the same library, and the history's fencing tokens only grow.");
@@ -156,9 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private LibraryService library(int id) throws Exception {
-        NodeAddress a = cluster.config().node(id).orElseThrow();
-        return (LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory())
-                .lookup(LibraryService.NAME);
+        return Stubs.lookup(cluster.config().require(id), LibraryService.class);
     }
 
     private NodeStatus status(int id) {

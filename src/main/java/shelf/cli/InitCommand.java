@@ -7,31 +7,38 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import shelf.about.VersionProvider;
+import shelf.config.Timings;
 import shelf.library.FileLibraryStore;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
 import shelf.library.StoreException;
+import shelf.util.ExitCodes;
 
 /** {@code CreateBooks} / {@code shelf init}: writes a fresh library. */
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Writes a fresh library of N real books (ids 1..N) under resources/.",
                 "Refuses to erase a library that has loan records unless --force."})
 public final class InitCommand implements Callable<Integer> {
+    /** The library's size unless {@code --count} says otherwise (also what {@code cluster} creates). */
+    static final int DEFAULT_BOOKS = 10;
+    private static final int MAX_BOOKS = 1_000_000;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Number of books (default ${DEFAULT-VALUE}).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "" + DEFAULT_BOOKS,
+            description = "Number of books (default ${DEFAULT-VALUE}).")
     int count;
 
     @Option(names = "--force", description = "Erase an existing library even if it has loan records.")
     boolean force;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "resources", description = "Library folder (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "resources",
+            description = "Library folder (default ${DEFAULT-VALUE}).")
     Path dir;
 
     @Override
     public Integer call() throws IOException {
-        if (count < 1 || count > 1_000_000) {
-            throw new CliException(ExitCodes.USAGE, "--count must be between 1 and 1000000, got " + count);
+        if (count < 1 || count > MAX_BOOKS) {
+            throw new CliException(ExitCodes.USAGE, "--count must be between 1 and " + MAX_BOOKS + ", got " + count);
         }
         LibraryFiles files = new LibraryFiles(dir);
         if (files.exists() && !force) {
@@ -48,7 +55,8 @@ public final class InitCommand implements Callable<Integer> {
     }
 
     private static long existingRecords(LibraryFiles files) {
-        try (FileLibraryStore store = FileLibraryStore.open(files.dir(), java.time.Clock.systemUTC(), 14, "init")) {
+        try (FileLibraryStore store = FileLibraryStore.open(files.dir(), java.time.Clock.systemUTC(),
+                Timings.DEFAULTS.loanDays(), "init")) {
             List<HistoryRecord> history = store.history(null);
             return history.size();
         } catch (StoreException e) {

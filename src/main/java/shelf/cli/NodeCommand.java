@@ -11,6 +11,7 @@ import shelf.about.VersionProvider;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.server.ShelfNode;
+import shelf.util.ExitCodes;
 
 /** {@code RmiNode <id> [<port>]} / {@code shelf node}: runs one node until stopped. */
 @Command(name = "node", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -28,7 +29,8 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "The node's port (instead of the second argument).")
     Integer portOption;
 
-    @Option(names = "--resources", paramLabel = "DIR", defaultValue = "resources", description = "Library folder (default ${DEFAULT-VALUE}).")
+    @Option(names = "--resources", paramLabel = "DIR", defaultValue = "resources",
+            description = "Library folder (default ${DEFAULT-VALUE}).")
     Path resources;
 
     @Option(names = {"-v", "--verbose"}, description = "Log heartbeats and RMI internals too (DEBUG).")
@@ -49,15 +51,15 @@ public final class NodeCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "missing node id: RmiNode <id> [<port>]");
         }
         ClusterConfig cluster = config.load();
-        NodeAddress address = cluster.node(id).orElseThrow(() -> new CliException(ExitCodes.USAGE,
-                "node " + id + " is not in " + cluster.source() + " (configured ids: " + cluster.ids() + ")"));
+        NodeAddress address = cluster.require(id);
         if (port != null && port != address.port()) {
             throw new CliException(ExitCodes.USAGE, "node " + id + " is configured on port " + address.port() + " in "
                     + cluster.source() + ", not " + port);
         }
         java.nio.file.Files.createDirectories(Path.of("logs"));
         // The console gets the log too when a person watches it; under the cluster command it would only duplicate the file.
-        Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, verbose ? Logging.Level.DEBUG : logLevel);
+        Logging.Level level = verbose ? Logging.Level.DEBUG : logLevel;
+        Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, level);
         ShelfNode node = ShelfNode.start(cluster, id, resources);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,6 +32,16 @@ import shelf.lock.LockPhase;
  * Can crash ({@code kill -9}), pause ({@code SIGSTOP}) and resume ({@code SIGCONT}) nodes. Not thread-safe.
  */
 public final class LocalCluster implements AutoCloseable {
+    /** Ample for freshly started JVMs to elect a coordinator, even on a busy two-core machine. */
+    public static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long AGREEMENT_POLL_MS = 50;
+    /** How long a node gets to exit after SIGTERM or SIGKILL, */
+    private static final long EXIT_WAIT_SECONDS = 10;
+    /** and after SIGKILL when SIGTERM was not enough. */
+    private static final long FORCED_EXIT_WAIT_SECONDS = 5;
+    /** How long the {@code kill} command gets to deliver a signal. */
+    private static final long SIGNAL_WAIT_SECONDS = 5;
+
     private final Path dir;
     private final Path jar;
     private final ClusterConfig config;
@@ -146,7 +156,7 @@ public final class LocalCluster implements AutoCloseable {
     public void kill(int id) throws InterruptedException {
         Process p = process(id);
         p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
+        p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** {@code SIGSTOP}: the node freezes, sockets open, as in a long GC pause. */
@@ -174,15 +184,15 @@ public final class LocalCluster implements AutoCloseable {
         }
         resumeQuietly(p);
         p.destroy();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        if (!p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
+            p.waitFor(FORCED_EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
         }
     }
 
     private static void resumeQuietly(Process p) {
         try {
-            new ProcessBuilder("kill", "-CONT", String.valueOf(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-CONT", String.valueOf(p.pid())).start().waitFor(SIGNAL_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException e) {
             // best effort: the node is being stopped anyway
         }
@@ -239,7 +249,7 @@ public final class LocalCluster implements AutoCloseable {
                 }
             }
             views = statuses.stream().map(s -> s.id() + "->" + s.coordinator() + "@" + s.epoch()).toList().toString();
-            Thread.sleep(50);
+            Thread.sleep(AGREEMENT_POLL_MS);
         }
         throw new IllegalStateException("nodes " + ids + " did not agree on a coordinator within " + timeout.toMillis()
                 + " ms; views (node->coordinator@epoch): " + views);
@@ -258,10 +268,6 @@ public final class LocalCluster implements AutoCloseable {
         return dir;
     }
 
-    public Path configFile() {
-        return Path.of(config.source());
-    }
-
     /** Stops every node it started (SIGCONT first for paused ones), so no process is left behind. */
     @Override
     public synchronized void close() {
@@ -271,8 +277,8 @@ public final class LocalCluster implements AutoCloseable {
         }
         for (Process p : processes.values()) {
             try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                if (!p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(FORCED_EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 p.destroyForcibly();

@@ -42,7 +42,8 @@ public final class ClusterConfig {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": configuration file not found (run from the cluster's folder or pass --config FILE)");
+            throw new ConfigException(file
+                    + ": configuration file not found (run from the cluster's folder or pass --config FILE)");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
@@ -122,6 +123,19 @@ public final class ClusterConfig {
 
     public Optional<NodeAddress> node(int id) {
         return Optional.ofNullable(nodes.get(id));
+    }
+
+    /**
+     * The address of node {@code id}.
+     *
+     * @throws ConfigException "node ID is not in FILE (configured ids: [...])" when the file does not list it
+     */
+    public NodeAddress require(int id) throws ConfigException {
+        NodeAddress address = nodes.get(id);
+        if (address == null) {
+            throw new ConfigException("node " + id + " is not in " + source + " (configured ids: " + ids() + ")");
+        }
+        return address;
     }
 
     public List<Integer> ids() {

@@ -38,7 +38,8 @@ public record Timings(long heartbeatIntervalMs, long failureTimeoutMs, long leas
 
         void set(String key, String value, String where) throws ConfigException {
             if (!KEYS.containsKey(key)) {
-                throw new ConfigException(where + ": unknown setting '" + key + "' (known: " + String.join(", ", KEYS.keySet()) + ")");
+                throw new ConfigException(where + ": unknown setting '" + key + "' (known: "
+                        + String.join(", ", KEYS.keySet()) + ")");
             }
             long parsed;
             try {

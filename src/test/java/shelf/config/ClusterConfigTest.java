@@ -37,7 +37,8 @@ class ClusterConfigTest {
         "node.0=127.0.0.1:5001                      | test line 1: node id 0 is not a positive integer",
         "node.1=127.0.0.1                           | test line 1: node 1 needs <host>:<port>, got '127.0.0.1'",
         "node.1=127.0.0.1:abc                       | test line 1: node 1 has a port that is not a number: 'abc'",
-        "node.1=127.0.0.1:5001;this is not a setting | test line 2: expected node.<id>=<host>:<port> or <setting>=<value>, got 'this is not a setting'",
+        "node.1=127.0.0.1:5001;this is not a setting | test line 2: expected node.<id>=<host>:<port> or <setting>=<value>, "
+                + "got 'this is not a setting'",
         "node.1=127.0.0.1:5001;lease.ms=soon         | test line 2: lease.ms must be a whole number, got 'soon'",
         "node.1=127.0.0.1:5001;colour=blue           | test line 2: unknown setting 'colour'",
         "# nothing here                              | test: no nodes configured",
@@ -62,6 +63,14 @@ class ClusterConfigTest {
         Path empty = Files.writeString(dir.resolve("empty.properties"), "");
         ConfigException none = assertThrows(ConfigException.class, () -> ClusterConfig.load(empty));
         assertTrue(none.getMessage().contains("no nodes configured"), none.getMessage());
+    }
+
+    @Test
+    void requireNamesTheFileAndTheConfiguredIds() throws ConfigException {
+        ClusterConfig c = ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "node.3=127.0.0.1:5003"), "test.properties");
+        assertEquals(new NodeAddress(3, "127.0.0.1", 5003), c.require(3));
+        ConfigException e = assertThrows(ConfigException.class, () -> c.require(7));
+        assertEquals("node 7 is not in test.properties (configured ids: [1, 3])", e.getMessage());
     }
 
     @Test

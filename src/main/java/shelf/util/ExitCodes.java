@@ -1,6 +1,9 @@
-package shelf.cli;
+package shelf.util;
 
-/** The exit codes scripts rely on (DESIGN §1). */
+/**
+ * The exit codes scripts rely on (DESIGN §1). In this bottom package so that every layer that ends a
+ * process or names an exit code (the commands, the benchmarks, a node that cannot start) uses these names.
+ */
 public final class ExitCodes {
     /** Success. */
     public static final int OK = 0;
