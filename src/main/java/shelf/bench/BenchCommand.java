@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import shelf.about.VersionProvider;
 import shelf.library.Json;
+import shelf.util.VersionProvider;
 
 /** {@code shelf bench}: reproducible figures for the lock, the library, failover and elections. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

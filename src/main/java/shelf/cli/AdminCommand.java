@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import shelf.about.VersionProvider;
 import shelf.admin.Admin;
 import shelf.api.AdminService;
 import shelf.api.NodeStatus;
@@ -29,6 +28,7 @@ import shelf.config.NodeAddress;
 import shelf.library.Json;
 import shelf.util.ExitCodes;
 import shelf.util.Throwables;
+import shelf.util.VersionProvider;
 
 /**
  * {@code shelf admin}: every {@link AdminService} operation, for one node or all, human or JSON.

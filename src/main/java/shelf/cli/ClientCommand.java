@@ -22,7 +22,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import shelf.about.VersionProvider;
 import shelf.api.LibraryService;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
@@ -31,6 +30,7 @@ import shelf.library.Usernames;
 import shelf.rmi.RmiServer;
 import shelf.rmi.Stubs;
 import shelf.util.ExitCodes;
+import shelf.util.VersionProvider;
 
 /** {@code RmiClient -u <user> -n <node> [COMMAND ARGS]} / {@code shelf client}. */
 @Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

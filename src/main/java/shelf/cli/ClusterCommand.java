@@ -16,13 +16,13 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import shelf.about.VersionProvider;
 import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
 import shelf.util.ExitCodes;
+import shelf.util.VersionProvider;
 
 /**
  * {@code shelf cluster}: the whole local cluster in one command. Starts every node of the configuration

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import shelf.about.VersionProvider;
 import shelf.api.LibraryService;
 import shelf.api.NodeStatus;
 import shelf.cluster.LocalCluster;
@@ -25,6 +24,7 @@ import shelf.lock.LockTable;
 import shelf.rmi.RmiServer;
 import shelf.rmi.Stubs;
 import shelf.util.ExitCodes;
+import shelf.util.VersionProvider;
 
 /**
  * {@code shelf demo}: a narrated tour of a fresh five-node cluster in a temporary folder: clients on

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import shelf.about.VersionProvider;
 import shelf.config.Timings;
 import shelf.library.FileLibraryStore;
 import shelf.library.HistoryRecord;
@@ -14,6 +13,7 @@ import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
 import shelf.library.StoreException;
 import shelf.util.ExitCodes;
+import shelf.util.VersionProvider;
 
 /** {@code CreateBooks} / {@code shelf init}: writes a fresh library. */
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

@@ -7,11 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import shelf.about.VersionProvider;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.server.ShelfNode;
 import shelf.util.ExitCodes;
+import shelf.util.VersionProvider;
 
 /** {@code RmiNode <id> [<port>]} / {@code shelf node}: runs one node until stopped. */
 @Command(name = "node", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

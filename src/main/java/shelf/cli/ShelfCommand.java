@@ -1,7 +1,7 @@
 package shelf.cli;
 
 import picocli.CommandLine.Command;
-import shelf.about.VersionProvider;
+import shelf.util.VersionProvider;
 
 /** {@code java -jar shelf.jar}: every Shelf command as a subcommand. */
 @Command(name = "shelf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

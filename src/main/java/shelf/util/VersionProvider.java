@@ -1,4 +1,4 @@
-package shelf.about;
+package shelf.util;
 
 import picocli.CommandLine;
 
