@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,6 +44,11 @@ public final class FileLibraryStore implements LibraryStore {
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private static final long FILE_LOCK_WAIT_MS = 3_000;
     private static final int READ_CHUNK = 1 << 20;
+    /** About the length of one history line, to size a batch's write buffer. */
+    private static final int TYPICAL_LINE_BYTES = 256;
+    /** A line: {@code CRC_DIGITS} hex digits of the JSON's CRC-32, a space, the JSON. */
+    private static final int CRC_DIGITS = 8;
+    private static final int JSON_START = CRC_DIGITS + 1;
 
     private final LibraryFiles files;
     private final Path historyPath;
@@ -106,12 +109,9 @@ public final class FileLibraryStore implements LibraryStore {
     public List<Outcome> append(FencingToken token, int node, List<Command> commands) throws StaleTokenException, StoreException {
         return underFileLock(() -> {
             catchUp(true);
-            // Fencing: a token below the highest accepted, or the same token from another node, is a lapsed lease.
-            FencingToken highest = state.highestToken();
-            if (token.isBelow(highest) || token.equals(highest) && state.highestTokenNode() != node) {
-                throw new StaleTokenException(token, highest);
-            }
-            return appendRecords(token, node, commands);
+            LibraryState.Appended appended = state.append(token, node, commands, clock.instant(), loanDays);
+            write(appended.records());
+            return appended.outcomes();
         });
     }
 
@@ -124,40 +124,27 @@ public final class FileLibraryStore implements LibraryStore {
         }
     }
 
-    private List<Outcome> appendRecords(FencingToken token, int node, List<Command> commands) throws StoreException {
-        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
-        Instant now = clock.instant();
-        List<Outcome> outcomes = new ArrayList<>(commands.size());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * commands.size());
-        int written = 0;
-        for (Command c : commands) {
-            LibraryState.Decision decision = state.decide(c, today, loanDays);
-            if (decision instanceof LibraryState.Decision.Answer answer) {
-                outcomes.add(answer.outcome());
-            } else if (decision instanceof LibraryState.Decision.Change change) {
-                HistoryRecord r = new HistoryRecord(state.lastSeq() + 1, now, change.op(), change.bookId(),
-                        change.user(), node, token, change.due(), c.requestId());
-                state.apply(r);
-                out.writeBytes(encode(r));
-                written++;
-                outcomes.add(new Outcome(true, LibraryState.describe(r), state.book(r.bookId())));
-            }
+    /** Writes the records at the end of the history, in one write when it can. Called under the file lock. */
+    private void write(List<HistoryRecord> records) throws StoreException {
+        if (records.isEmpty()) {
+            return;
         }
-        if (written > 0) {
-            try {
-                ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
-                long pos = offset;
-                while (buf.hasRemaining()) {
-                    pos += channel.write(buf, pos);
-                }
-                offset = pos;
-                lines += written;
-            } catch (IOException e) {
-                reload();
-                throw new StoreException(historyPath + ": write failed, nothing was applied: " + e.getMessage(), e);
-            }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(TYPICAL_LINE_BYTES * records.size());
+        for (HistoryRecord r : records) {
+            out.writeBytes(encode(r));
         }
-        return outcomes;
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                pos += channel.write(buf, pos);
+            }
+            offset = pos;
+            lines += records.size();
+        } catch (IOException e) {
+            reload();
+            throw new StoreException(historyPath + ": write failed, nothing was applied: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -322,22 +309,22 @@ public final class FileLibraryStore implements LibraryStore {
 
     /** The record in a line, or null when the line is cut short, fails its checksum or is not a record. */
     static HistoryRecord decode(byte[] line) {
-        if (line.length < 10 || line[8] != ' ') {
+        if (line.length <= JSON_START || line[CRC_DIGITS] != ' ') {
             return null;
         }
         long expected;
         try {
-            expected = Long.parseLong(new String(line, 0, 8, StandardCharsets.US_ASCII), 16);
+            expected = Long.parseLong(new String(line, 0, CRC_DIGITS, StandardCharsets.US_ASCII), 16);
         } catch (NumberFormatException e) {
             return null;
         }
         CRC32 crc = new CRC32();
-        crc.update(line, 9, line.length - 9);
+        crc.update(line, JSON_START, line.length - JSON_START);
         if (crc.getValue() != expected) {
             return null;
         }
         try {
-            HistoryRecord r = Json.MAPPER.readValue(line, 9, line.length - 9, HistoryRecord.class);
+            HistoryRecord r = Json.MAPPER.readValue(line, JSON_START, line.length - JSON_START, HistoryRecord.class);
             return r.op() == null || r.token() == null ? null : r;
         } catch (IOException | IllegalArgumentException e) {
             return null;
@@ -362,8 +349,11 @@ public final class FileLibraryStore implements LibraryStore {
         }
         try {
             synchronized (this) {
-                try (FileLock ignored = lockFile()) {
-                    return body.run();
+                try {
+                    FileLock lock = lockFile();
+                    try (lock) {
+                        return body.run();
+                    }
                 } catch (IOException e) {
                     throw new StoreException(historyPath + ": file lock: " + e.getMessage(), e);
                 }

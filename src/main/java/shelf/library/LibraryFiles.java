@@ -49,7 +49,8 @@ public final class LibraryFiles {
             }
             return entries;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new StoreException(catalog() + " not found: create the library first with 'java -cp target/shelf.jar CreateBooks'");
+            throw new StoreException(catalog()
+                    + " not found: create the library first with 'java -cp target/shelf.jar CreateBooks'");
         } catch (IOException e) {
             throw new StoreException(catalog() + ": not a valid catalogue: " + firstLine(e.getMessage()));
         }

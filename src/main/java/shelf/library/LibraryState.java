@@ -1,6 +1,8 @@
 package shelf.library;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +16,8 @@ import shelf.fencing.FencingToken;
  * when, and the outcomes of recent requests (so a retried request id answers as the first time did).
  *
  * <p>Not thread-safe: the store owns one and guards it. State changes only by {@link #apply}, the
- * same method that replays the history, so replaying the history always gives the current state.
+ * same method that replays the history, so replaying the history always gives the current state; a
+ * store's writes go through {@link #append}, which decides each command and applies what it decided.
  */
 public final class LibraryState {
     /** How many recent request ids are remembered for de-duplicating retries. */
@@ -25,6 +28,7 @@ public final class LibraryState {
     private final RecentRequests recentRequests = new RecentRequests(REMEMBERED_REQUESTS);
     private long lastSeq;
     private FencingToken highestToken = FencingToken.NONE;
+    /** The node that wrote the last record, with {@link #highestToken}. */
     private int highestTokenNode;
 
     private record Loan(String user, LocalDate due) {
@@ -41,11 +45,55 @@ public final class LibraryState {
         }
     }
 
+    /**
+     * What {@link #append} did with a batch.
+     *
+     * @param records  the history records it added, in order, for the store to persist
+     * @param outcomes one per command, in the order of the commands
+     */
+    public record Appended(List<HistoryRecord> records, List<Outcome> outcomes) {
+    }
+
     public LibraryState(List<CatalogEntry> entries) {
         this.catalog = new TreeMap<>();
         for (CatalogEntry e : entries) {
             catalog.put(e.id(), e);
         }
+    }
+
+    /**
+     * A store's write, the same for every store (DESIGN §3): the fencing check, then for each command in turn the
+     * rules' {@link #decide decision} on the day of {@code now} (UTC), the history record a change makes (stamped
+     * {@code now}, {@code node} and {@code token}), applied to this state, and the client's outcome.
+     *
+     * <p>Called by one writer at a time (under the store's writers' lock), on the state caught up with the whole
+     * history. The caller persists the records in order; if it cannot, this state is ahead of the history and must
+     * be replayed afresh.
+     *
+     * @throws StaleTokenException when {@code token} is fenced off; nothing is applied
+     */
+    public Appended append(FencingToken token, int node, List<Command> commands, Instant now, int loanDays)
+            throws StaleTokenException {
+        // Fencing: a token below the highest accepted, or the same token from another node, is a lapsed lease.
+        if (token.isBelow(highestToken) || token.equals(highestToken) && highestTokenNode != node) {
+            throw new StaleTokenException(token, highestToken);
+        }
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        List<HistoryRecord> records = new ArrayList<>(commands.size());
+        List<Outcome> outcomes = new ArrayList<>(commands.size());
+        for (Command c : commands) {
+            Decision decision = decide(c, today, loanDays);
+            if (decision instanceof Decision.Answer answer) {
+                outcomes.add(answer.outcome());
+            } else if (decision instanceof Decision.Change change) {
+                HistoryRecord r = new HistoryRecord(lastSeq + 1, now, change.op(), change.bookId(), change.user(), node,
+                        token, change.due(), c.requestId());
+                apply(r);
+                records.add(r);
+                outcomes.add(new Outcome(true, describe(r), book(r.bookId())));
+            }
+        }
+        return new Appended(records, outcomes);
     }
 
     /** The library's rules (DESIGN §1), for a command on {@code today} with loans of {@code loanDays}. */
@@ -97,13 +145,15 @@ public final class LibraryState {
             throw new IllegalStateException("record " + r.seq() + " follows record " + lastSeq);
         }
         if (!catalog.containsKey(r.bookId())) {
-            throw new IllegalStateException("record " + r.seq() + " names book " + r.bookId() + ", which is not in the catalogue");
+            throw new IllegalStateException("record " + r.seq() + " names book " + r.bookId()
+                    + ", which is not in the catalogue");
         }
         Loan loan = loans.get(r.bookId());
         switch (r.op()) {
             case BORROW -> {
                 if (loan != null) {
-                    throw new IllegalStateException("record " + r.seq() + " lends book " + r.bookId() + " which is on loan to " + loan.user);
+                    throw new IllegalStateException("record " + r.seq() + " lends book " + r.bookId()
+                            + " which is on loan to " + loan.user);
                 }
                 loans.put(r.bookId(), new Loan(r.user(), r.due()));
             }
@@ -169,17 +219,8 @@ public final class LibraryState {
         return books().stream().filter(b -> user.equals(b.borrower())).toList();
     }
 
-    public boolean hasBook(int id) {
-        return catalog.containsKey(id);
-    }
-
     public int size() {
         return catalog.size();
-    }
-
-    /** The node that wrote the last record, with {@link #highestToken()}. */
-    public int highestTokenNode() {
-        return highestTokenNode;
     }
 
     public long lastSeq() {

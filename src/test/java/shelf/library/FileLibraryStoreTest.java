@@ -119,7 +119,8 @@ class FileLibraryStoreTest {
         try (FileLibraryStore store = open()) {
             store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice")));
         }
-        byte[] full = FileLibraryStore.encode(new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 2, "bob", 1, FencingToken.parse("1:2"), null, "x"));
+        byte[] full = FileLibraryStore.encode(
+                new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 2, "bob", 1, FencingToken.parse("1:2"), null, "x"));
         Files.write(files.history(), java.util.Arrays.copyOf(full, full.length / 2), StandardOpenOption.APPEND);
         long tornSize = Files.size(files.history());
         try (FileLibraryStore store = open()) {

@@ -27,7 +27,9 @@ class LibraryStateTest {
     private void applyChange(Op op, int book, String user) {
         Decision d = decide(op, book, user);
         Decision.Change c = assertInstanceOf(Decision.Change.class, d, d.toString());
-        state.apply(new HistoryRecord(++seq, Instant.EPOCH, c.op(), c.bookId(), c.user(), 1, new FencingToken(1, seq), c.due(), "r" + request));
+        seq++;
+        state.apply(new HistoryRecord(seq, Instant.EPOCH, c.op(), c.bookId(), c.user(), 1, new FencingToken(1, seq), c.due(),
+                "r" + request));
     }
 
     private Outcome refusal(Op op, int book, String user) {
@@ -99,6 +101,40 @@ class LibraryStateTest {
         IllegalStateException lowerToken = assertThrows(IllegalStateException.class, () ->
                 state.apply(new HistoryRecord(2, Instant.EPOCH, Op.RETURN, 1, "alice", 1, FencingToken.parse("0:9"), null, "d")));
         assertTrue(lowerToken.getMessage().contains("below an earlier 1:1"), lowerToken.getMessage());
+    }
+
+    @Test
+    void appendDecidesEachCommandInTurnAndRecordsOnlyTheChanges() throws StaleTokenException {
+        Instant now = Instant.parse("2026-11-24T23:59:00Z");
+        FencingToken token = new FencingToken(2, 1);
+        LibraryState.Appended appended = state.append(token, 3, List.of(new Command("a", Op.BORROW, 1, "alice"),
+                new Command("b", Op.BORROW, 1, "bob"), new Command("c", Op.RENEW, 1, "alice")), now, 14);
+        assertEquals(List.of(true, false, true), appended.outcomes().stream().map(Outcome::ok).toList());
+        assertEquals(List.of(
+                new HistoryRecord(1, now, Op.BORROW, 1, "alice", 3, token, TODAY.plusDays(14), "a"),
+                new HistoryRecord(2, now, Op.RENEW, 1, "alice", 3, token, TODAY.plusDays(28), "c")), appended.records());
+        assertEquals("alice renewed book 1, now due " + TODAY.plusDays(28), appended.outcomes().get(2).message());
+        assertEquals(state.book(1), appended.outcomes().get(2).book());
+        assertEquals(2, state.lastSeq());
+    }
+
+    @Test
+    void appendFencesOffALowerTokenAndTheSameTokenFromAnotherNodeApplyingNothing() throws StaleTokenException {
+        List<Command> borrow = List.of(new Command("a", Op.BORROW, 1, "alice"));
+        state.append(new FencingToken(2, 5), 1, borrow, Instant.EPOCH, 14);
+        StaleTokenException lower = assertThrows(StaleTokenException.class, () ->
+                state.append(new FencingToken(2, 4), 2, List.of(new Command("b", Op.BORROW, 2, "bob")), Instant.EPOCH, 14));
+        assertEquals("stale fencing token 2:4: the library has accepted 2:5", lower.getMessage());
+        assertThrows(StaleTokenException.class, () ->
+                state.append(new FencingToken(2, 5), 2, List.of(new Command("b", Op.BORROW, 2, "bob")), Instant.EPOCH, 14));
+        assertTrue(state.book(2).available(), "a fenced batch applies nothing");
+        assertEquals(1, state.append(new FencingToken(2, 5), 1, List.of(new Command("c", Op.BORROW, 2, "alice")),
+                Instant.EPOCH, 14).records().size(), "the holder may write several batches under one grant");
+        LibraryState.Appended refused = state.append(new FencingToken(3, 1), 2, List.of(new Command("d", Op.RETURN, 2, "bob")),
+                Instant.EPOCH, 14);
+        assertEquals(List.of(), refused.records());
+        assertFalse(refused.outcomes().get(0).ok());
+        assertEquals(new FencingToken(2, 5), state.highestToken(), "a batch of refusals records nothing, so raises no token");
     }
 
     @Test

@@ -72,7 +72,8 @@ class RecentRequestsTest {
             for (int n = 0; n < 20_000; n++) {
                 String id = random.nextInt(10) == 0 && !everSeen.isEmpty()
                         ? everSeen.toArray(String[]::new)[random.nextInt(everSeen.size())]
-                        : random.nextBoolean() ? new UUID(random.nextLong(), random.nextLong()).toString() : "id-" + random.nextInt(50_000);
+                        : random.nextBoolean() ? new UUID(random.nextLong(), random.nextLong()).toString()
+                        : "id-" + random.nextInt(50_000);
                 RecentRequests.Change change = new RecentRequests.Change(Op.values()[random.nextInt(3)], random.nextInt(100),
                         "user" + random.nextInt(5), random.nextBoolean() ? null : DUE.plusDays(random.nextInt(100)));
                 recent.remember(id, change.op(), change.bookId(), change.user(), change.due());

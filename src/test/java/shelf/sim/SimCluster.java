@@ -2,13 +2,10 @@ package shelf.sim;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiPredicate;
 import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
@@ -17,7 +14,6 @@ import shelf.election.Role;
 import shelf.library.Command;
 import shelf.library.Outcome;
 import shelf.lock.LockPhase;
-import shelf.lock.LockServer;
 import shelf.node.LibraryWriter;
 import shelf.node.NodeCore;
 import shelf.protocol.Message;
@@ -25,9 +21,9 @@ import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
 /**
- * A simulated cluster: real {@link NodeCore}s on virtual time, an in-memory network with seeded delay,
- * loss and duplication, a firewall (blocked links, partitions), and crash, pause (SIGSTOP) and resume
- * (SIGCONT) as a real node process would experience them:
+ * A simulated cluster: real {@link NodeCore}s on virtual time, a {@link SimNetwork} between them (seeded delay, loss
+ * and duplication, a firewall), a shared in-memory {@link SimStore}, and crash, pause (SIGSTOP) and resume (SIGCONT)
+ * as a real node process would experience them:
  * <ul>
  *   <li>a message to a crashed node is reported unreachable at once (connection refused);</li>
  *   <li>a message across a blocked link, or to a paused node, is reported unreachable after the RPC
@@ -36,35 +32,32 @@ import shelf.protocol.Transport;
  * </ul>
  */
 final class SimCluster {
-    enum State { UP, PAUSED, CRASHED }
+    private static final int FIRST_PORT = 20_000;
+    /** How long a task handed to a node's protocol thread waits before it runs. */
+    private static final long HANDOFF_MICROS = 10;
+    /** The spacing of a resumed node's late tasks. */
+    private static final long RESUME_MICROS = 1;
+    private static final long DEFAULT_WRITE_MICROS = 300;
+    private static final long DEFAULT_SYNC_MICROS = 300;
 
     final Simulation sim;
     final SimStore store = new SimStore();
     final ClusterConfig config;
+    final SimNetwork network;
     private final Map<Integer, SimNode> nodes = new TreeMap<>();
     private final Map<Integer, EpochStore> epochs = new HashMap<>();
-    private final Set<Long> blocked = new HashSet<>();
-    double lossRate;
-    double duplicateRate;
-    long maxDelayMicros = 2_000;
     /** From a grant to the batch's append (the lock can go then). */
-    long writeDelayMicros = 300;
+    private long writeDelayMicros = DEFAULT_WRITE_MICROS;
     /** From the append to its fsync's return (the clients are answered then). */
-    long syncDelayMicros = 300;
+    private long syncDelayMicros = DEFAULT_SYNC_MICROS;
     /** When set, every fsync fails with this reason. */
-    String syncFailure;
-    /** Messages matching this are dropped silently (for targeted scenarios). */
-    BiPredicate<Integer, Message> dropFilter = (to, m) -> false;
-    /** Messages matching this are reported undeliverable to their sender after the RPC timeout. */
-    BiPredicate<Integer, Message> failFilter = (to, m) -> false;
-    /** Called for every message a node sends, before it travels (for scenarios that crash a node mid-step). */
-    BiPredicate<Integer, Message> onSend = (to, m) -> false;
+    private String syncFailure;
 
     /** One simulated node process. */
-    final class SimNode implements Scheduler {
+    final class SimNode implements Scheduler, SimNetwork.Endpoint {
         final int id;
         final int incarnation;
-        State state = State.UP;
+        ProcessState state = ProcessState.UP;
         NodeCore core;
         private final List<Runnable> parked = new ArrayList<>();
 
@@ -84,19 +77,19 @@ final class SimCluster {
 
         @Override
         public void execute(Runnable task) {
-            sim.at(10, () -> run(task));
+            sim.at(HANDOFF_MICROS, () -> run(task));
         }
 
         @Override
         public void schedule(long delayMs, Runnable task) {
-            sim.at(delayMs * 1000, () -> run(task));
+            sim.at(delayMs * Simulation.MICROS_PER_MILLI, () -> run(task));
         }
 
         private void run(Runnable task) {
-            if (!current() || state == State.CRASHED) {
+            if (!current() || state == ProcessState.CRASHED) {
                 return;
             }
-            if (state == State.PAUSED) {
+            if (state == ProcessState.PAUSED) {
                 parked.add(task);
                 return;
             }
@@ -104,10 +97,25 @@ final class SimCluster {
         }
 
         void resume() {
-            state = State.UP;
+            state = ProcessState.UP;
             List<Runnable> late = new ArrayList<>(parked);
             parked.clear();
-            late.forEach(t -> sim.at(1, () -> run(t)));
+            late.forEach(t -> sim.at(RESUME_MICROS, () -> run(t)));
+        }
+
+        @Override
+        public ProcessState state() {
+            return state;
+        }
+
+        @Override
+        public void receive(Message m) {
+            core.deliver(m);
+        }
+
+        @Override
+        public void undeliverable(int peer, Message m) {
+            core.unreachable(peer, m);
         }
     }
 
@@ -115,7 +123,7 @@ final class SimCluster {
         this.sim = new Simulation(seed);
         List<String> lines = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
-            lines.add("node." + id + "=127.0.0.1:" + (20000 + id));
+            lines.add("node." + id + "=127.0.0.1:" + (FIRST_PORT + id));
         }
         lines.add("heartbeat.interval.ms=50");
         lines.add("failure.timeout.ms=250");
@@ -128,6 +136,8 @@ final class SimCluster {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e);
         }
+        this.network = new SimNetwork(sim, config.ids(), config.timings().rpcTimeoutMs() * Simulation.MICROS_PER_MILLI,
+                nodes::get);
     }
 
     /** Starts (or restarts, after a crash) node {@code id} with its persisted epoch. */
@@ -136,7 +146,7 @@ final class SimCluster {
         SimNode node = new SimNode(id, old == null ? 1 : old.incarnation + 1);
         nodes.put(id, node);
         EpochStore epochStore = epochs.computeIfAbsent(id, i -> new EpochStore.InMemory());
-        Transport transport = (to, m) -> send(id, to, m);
+        Transport transport = (to, m) -> network.send(id, to, m);
         // The writer thread freezes with its process: a paused node's write happens only when it resumes. A crashed
         // node's appended batch stays in the store (the page cache survives a process), unanswered.
         LibraryWriter writer = (token, batch, listener) -> sim.at(writeDelayMicros, () -> node.run(() -> {
@@ -160,88 +170,57 @@ final class SimCluster {
         }
     }
 
-    private void send(int from, int to, Message m) {
-        if (onSend.test(to, m)) {
-            return;
-        }
-        SimNode sender = nodes.get(from);
-        SimNode target = nodes.get(to);
-        long rpcMicros = config.timings().rpcTimeoutMs() * 1000;
-        if (target == null || target.state == State.CRASHED) {
-            sim.at(200, () -> sender.core.unreachable(to, m));
-            return;
-        }
-        if (blocked.contains(link(from, to)) || failFilter.test(to, m)) {
-            sim.at(rpcMicros, () -> sender.core.unreachable(to, m));
-            return;
-        }
-        if (dropFilter.test(to, m) || sim.random().nextDouble() < lossRate) {
-            return;
-        }
-        if (target.state == State.PAUSED) {
-            sim.at(rpcMicros, () -> sender.core.unreachable(to, m));
-            if (sim.random().nextBoolean()) {
-                deliver(target, m);
-            }
-            return;
-        }
-        deliver(target, m);
-        if (sim.random().nextDouble() < duplicateRate) {
-            deliver(target, m);
-        }
-    }
-
-    private void deliver(SimNode target, Message m) {
-        long delay = 50 + (long) (sim.random().nextDouble() * maxDelayMicros);
-        sim.at(delay, () -> target.core.deliver(m));
-    }
-
-    private static long link(int a, int b) {
-        return ((long) Math.min(a, b) << 32) | Math.max(a, b);
-    }
-
-    // ---- failures ----
+    // ---- the processes ----
 
     void crash(int id) {
-        nodes.get(id).state = State.CRASHED;
+        nodes.get(id).state = ProcessState.CRASHED;
     }
 
     void pause(int id) {
-        nodes.get(id).state = State.PAUSED;
+        nodes.get(id).state = ProcessState.PAUSED;
     }
 
     void resume(int id) {
         nodes.get(id).resume();
     }
 
-    /** Splits the cluster: no message crosses between {@code side} and the rest until {@link #heal}. */
-    void partition(Set<Integer> side) {
-        for (int a : side) {
-            for (int b : config.ids()) {
-                if (!side.contains(b)) {
-                    blocked.add(link(a, b));
-                }
+    /** Resumes every paused node and restarts every crashed one. */
+    void recoverAll() {
+        for (int id : config.ids()) {
+            if (state(id) == ProcessState.PAUSED) {
+                resume(id);
+            } else if (state(id) == ProcessState.CRASHED) {
+                start(id);
             }
         }
     }
 
-    void heal() {
-        blocked.clear();
+    // ---- the shared folder ----
+
+    /** Each batch's append happens this long after its grant (the default is {@value #DEFAULT_WRITE_MICROS} µs). */
+    void writeDelay(long micros) {
+        writeDelayMicros = micros;
+    }
+
+    /** Each fsync returns this long after its append (the default is {@value #DEFAULT_SYNC_MICROS} µs). */
+    void syncDelay(long micros) {
+        syncDelayMicros = micros;
+    }
+
+    /** Every fsync from now on fails with {@code reason}; null makes them succeed again. */
+    void failSyncs(String reason) {
+        syncFailure = reason;
     }
 
     // ---- views ----
 
-    SimNode node(int id) {
-        return nodes.get(id);
-    }
-
-    State state(int id) {
+    ProcessState state(int id) {
         SimNode n = nodes.get(id);
-        return n == null ? State.CRASHED : n.state;
+        return n == null ? ProcessState.CRASHED : n.state;
     }
 
     List<Integer> upIds() {
-        return nodes.values().stream().filter(n -> n.state == State.UP).map(n -> n.id).toList();
+        return nodes.values().stream().filter(n -> n.state == ProcessState.UP).map(n -> n.id).toList();
     }
 
     NodeCore.Term term(int id) {
@@ -281,8 +260,20 @@ final class SimCluster {
         }
     }
 
+    // ---- driving the nodes ----
+
     /** Submits a client command to a node; the future completes on the simulation thread. */
     CompletableFuture<Outcome> submit(int node, Command c) {
         return nodes.get(node).core.submit(c);
+    }
+
+    /** Makes node {@code id} start an election, as the admin command does. */
+    void startElection(int id) {
+        nodes.get(id).core.startElection("test");
+    }
+
+    /** Hands {@code m} straight to node {@code id}, past the network (a forged or very late message). */
+    void inject(int id, Message m) {
+        nodes.get(id).receive(m);
     }
 }

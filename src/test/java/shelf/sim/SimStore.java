@@ -1,7 +1,6 @@
 package shelf.sim;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import shelf.fencing.FencingToken;
@@ -10,39 +9,32 @@ import shelf.library.HistoryRecord;
 import shelf.library.LibraryState;
 import shelf.library.Outcome;
 import shelf.library.SampleCatalog;
+import shelf.library.StaleTokenException;
 
 /**
- * The shared library of a simulated cluster: the same rules ({@link LibraryState}) and the same fencing
- * check as {@code FileLibraryStore.apply}, in memory: a token below the highest accepted, or equal to it
- * from another node, is refused.
+ * The shared library of a simulated cluster: {@code FileLibraryStore}'s write step ({@link LibraryState#append}: the
+ * fencing check, then the rules) with the history kept in memory instead of in a file.
  */
 final class SimStore {
     static final int BOOKS = 6;
+    /** Every write happens at this instant of the simulated calendar. */
+    private static final Instant NOW = Instant.parse("2026-11-24T00:00:00Z");
+    private static final int LOAN_DAYS = 14;
+
     private final LibraryState state = new LibraryState(SampleCatalog.books(BOOKS));
     private final List<HistoryRecord> history = new ArrayList<>();
     private int fencedWrites;
 
     /** Applies a batch, or returns null when the token is fenced off. */
     List<Outcome> apply(FencingToken token, int node, List<Command> batch) {
-        FencingToken highest = state.highestToken();
-        if (token.isBelow(highest) || token.equals(highest) && state.highestTokenNode() != node) {
+        try {
+            LibraryState.Appended appended = state.append(token, node, batch, NOW, LOAN_DAYS);
+            history.addAll(appended.records());
+            return appended.outcomes();
+        } catch (StaleTokenException e) {
             fencedWrites++;
             return null;
         }
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Command c : batch) {
-            LibraryState.Decision d = state.decide(c, LocalDate.of(2026, 11, 24), 14);
-            if (d instanceof LibraryState.Decision.Answer a) {
-                outcomes.add(a.outcome());
-            } else if (d instanceof LibraryState.Decision.Change ch) {
-                HistoryRecord r = new HistoryRecord(state.lastSeq() + 1, Instant.EPOCH, ch.op(), ch.bookId(), ch.user(), node,
-                        token, ch.due(), c.requestId());
-                state.apply(r);
-                history.add(r);
-                outcomes.add(new Outcome(true, LibraryState.describe(r), state.book(r.bookId())));
-            }
-        }
-        return outcomes;
     }
 
     List<HistoryRecord> history() {

@@ -10,6 +10,8 @@ import java.util.function.BooleanSupplier;
  * nodes see milliseconds.
  */
 final class Simulation {
+    static final long MICROS_PER_MILLI = 1_000;
+
     private record Event(long at, long seq, Runnable task) {
     }
 
@@ -39,7 +41,7 @@ final class Simulation {
     }
 
     long nowMillis() {
-        return nowMicros / 1000;
+        return nowMicros / MICROS_PER_MILLI;
     }
 
     void at(long delayMicros, Runnable task) {
@@ -53,7 +55,7 @@ final class Simulation {
 
     /** Runs events until virtual time {@code untilMillis}. */
     void runUntil(long untilMillis) {
-        long limit = untilMillis * 1000;
+        long limit = untilMillis * MICROS_PER_MILLI;
         while (!events.isEmpty() && events.peek().at <= limit) {
             step();
         }
@@ -66,7 +68,7 @@ final class Simulation {
 
     /** Runs until the condition holds (checked after each event) or {@code maxMillis} of virtual time pass. */
     boolean runUntil(BooleanSupplier condition, long maxMillis) {
-        long limit = (nowMillis() + maxMillis) * 1000;
+        long limit = (nowMillis() + maxMillis) * MICROS_PER_MILLI;
         while (!condition.getAsBoolean()) {
             if (events.isEmpty() || events.peek().at > limit) {
                 nowMicros = Math.max(nowMicros, limit);
