@@ -41,6 +41,8 @@ import shelf.protocol.Transport;
  */
 public final class BullyElection {
     private static final Logger log = LoggerFactory.getLogger(BullyElection.class);
+    /** A candidate still without a coordinator after this many failure timeouts starts a new round (a safety net). */
+    private static final int ROUND_LIMIT_IN_FAILURE_TIMEOUTS = 3;
 
     private final int self;
     private final String me;
@@ -322,7 +324,7 @@ public final class BullyElection {
                 out.send(id, new Election(self, maxEpochSeen));
             }
         }
-        if (role == Role.CANDIDATE && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
+        if (role == Role.CANDIDATE && now - electionStartedAt > ROUND_LIMIT_IN_FAILURE_TIMEOUTS * timings.failureTimeoutMs()) {
             // A safety net: no round may leave the node a candidate for good (lost messages, say).
             beginRound("election round " + round + " ended without a coordinator");
         }
@@ -377,10 +379,6 @@ public final class BullyElection {
     /** The epoch of the term this node is in (its own, when coordinator). */
     public long epoch() {
         return epoch;
-    }
-
-    public long maxEpochSeen() {
-        return maxEpochSeen;
     }
 
     /** Peers heard from within the failure timeout, ascending. */

@@ -168,8 +168,4 @@ public final class LockClient {
     public FencingToken held() {
         return held;
     }
-
-    public boolean isWaiting() {
-        return waitingRequestId != 0;
-    }
 }

@@ -23,6 +23,14 @@ import shelf.node.NodeCore;
 /** The operator's view of one node and the seed's admin operations. */
 final class AdminServiceImpl implements AdminService {
     private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
+    /** How long status waits for the protocol thread's snapshot; well inside an operator's read timeout. */
+    private static final long STATUS_WAIT_MS = 5_000;
+    /** How long crash lets its answer travel back before the process halts. */
+    private static final long CRASH_ANSWER_MS = 50;
+    /** The exit code of a crash: what a shell reports for a process killed by SIGKILL (128 + 9), as kill -9 would. */
+    private static final int CRASH_EXIT_CODE = 137;
+    /** The longest hold an operator may ask for, ten minutes. */
+    private static final long MAX_HOLD_MS = 600_000;
 
     private final NodeCore core;
     private final LibraryStore store;
@@ -41,7 +49,7 @@ final class AdminServiceImpl implements AdminService {
     @Override
     public NodeStatus status() {
         try {
-            NodeStatus s = core.status().get(5, TimeUnit.SECONDS);
+            NodeStatus s = core.status().get(STATUS_WAIT_MS, TimeUnit.MILLISECONDS);
             s.counters().putAll(JvmCounters.counters());
             return s;
         } catch (InterruptedException e) {
@@ -87,11 +95,11 @@ final class AdminServiceImpl implements AdminService {
         log.warn("{}: admin asked for a crash; halting the process now", me);
         Thread halt = new Thread(() -> {
             try {
-                Thread.sleep(50);
+                Thread.sleep(CRASH_ANSWER_MS);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
-            Runtime.getRuntime().halt(137);
+            Runtime.getRuntime().halt(CRASH_EXIT_CODE);
         }, "crash");
         halt.start();
         return me + " is crashing";
@@ -113,8 +121,8 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public String holdLock(long millis) throws UnavailableException {
-        if (millis < 0 || millis > 600_000) {
-            throw new IllegalArgumentException("hold between 0 and 600000 ms, not " + millis);
+        if (millis < 0 || millis > MAX_HOLD_MS) {
+            throw new IllegalArgumentException("hold between 0 and " + MAX_HOLD_MS + " ms, not " + millis);
         }
         log.info("{}: admin asked to hold the cluster lock for {} ms", me, millis);
         long started = System.nanoTime();

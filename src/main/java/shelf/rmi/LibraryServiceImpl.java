@@ -20,8 +20,13 @@ import shelf.node.NodeCore;
 /** Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. */
 final class LibraryServiceImpl implements LibraryService {
     private static final Logger log = LoggerFactory.getLogger(LibraryServiceImpl.class);
-    /** Extra wait beyond the node's own deadline, for a batch already handed to the writer to finish. */
-    private static final long WRITER_GRACE_MS = 5_000;
+    /**
+     * How long past the request timeout this service waits for an operation's outcome before it answers "unavailable"
+     * itself. The node fails an operation still queued for the lock at the request timeout; one already handed to the
+     * writer is answered once its batch is appended and fsynced, which this grace covers. The client's socket read
+     * outlasts this wait ({@link RmiServer#CLIENT_READ_GRACE_MS} is derived from it).
+     */
+    static final long WRITER_GRACE_MS = 5_000;
 
     private final NodeCore core;
     private final LibraryStore store;

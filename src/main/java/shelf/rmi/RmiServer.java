@@ -40,8 +40,19 @@ public final class RmiServer implements AutoCloseable {
         this.me = me;
     }
 
-    /** Beyond a node's request timeout, for a client call whose batch is being written when the deadline hits. */
-    public static final int CLIENT_READ_GRACE_MS = 7_000;
+    /** How much longer a client's read waits than the node's own wait: time for the node's answer to reach it. */
+    static final long ANSWER_MARGIN_MS = 2_000;
+
+    /**
+     * How long past the request timeout a client's (or operator's) socket read waits for an answer. It must outlast
+     * the node's own wait, the request timeout plus {@link LibraryServiceImpl#WRITER_GRACE_MS} for a batch already
+     * handed to the writer, so that the client hears the node's answer (the outcome, or "unavailable" naming what
+     * the node waited for) instead of a bare read timeout that says nothing about whether the operation applied.
+     */
+    public static final int CLIENT_READ_GRACE_MS = (int) (LibraryServiceImpl.WRITER_GRACE_MS + ANSWER_MARGIN_MS);
+
+    /** The shortest connect timeout a client uses, however short the peers' RPC timeout is. */
+    private static final int MIN_CLIENT_CONNECT_MS = 1_000;
 
     /**
      * A node's outbound calls (to peers) are bounded by the RPC timeout. Each socket wait gets half of it:
@@ -53,9 +64,9 @@ public final class RmiServer implements AutoCloseable {
         TimeoutClientSocketFactory.setTimeouts(half, half);
     }
 
-    /** A client's or operator's calls wait longer than any node's request timeout. */
+    /** A client's or operator's calls: reads wait out the node's own wait and more ({@link #CLIENT_READ_GRACE_MS}). */
     public static void useClientTimeouts(ClusterConfig config) {
-        TimeoutClientSocketFactory.setTimeouts((int) Math.max(1000, config.timings().rpcTimeoutMs()),
+        TimeoutClientSocketFactory.setTimeouts((int) Math.max(MIN_CLIENT_CONNECT_MS, config.timings().rpcTimeoutMs()),
                 (int) config.timings().requestTimeoutMs() + CLIENT_READ_GRACE_MS);
     }
 

@@ -23,6 +23,11 @@ import shelf.rmi.TimeoutClientSocketFactory;
 /** A running node: the library store, the protocol core, the RMI transport and server, wired together. */
 public final class ShelfNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShelfNode.class);
+    /**
+     * A node numbers its lock requests from the wall clock times this: a restarted node starts above every number its
+     * earlier incarnation used unless that one asked for more than this many locks per millisecond of its life.
+     */
+    private static final long REQUEST_IDS_PER_MS = 1_000;
 
     private final NodeAddress address;
     private final LibraryStore store;
@@ -73,7 +78,7 @@ public final class ShelfNode implements AutoCloseable {
                 inbox[0].unreachable(peer, m);
             }
         });
-        long firstRequestId = System.currentTimeMillis() * 1_000;
+        long firstRequestId = System.currentTimeMillis() * REQUEST_IDS_PER_MS;
         NodeCore core = new NodeCore(id, config, scheduler, transport, new FileEpochStore(resources, id), writer, firstRequestId);
         inbox[0] = core;
         RmiServer server;
