@@ -30,6 +30,8 @@ public interface NodeService extends Remote {
 
     void releaseLock(Message.LockRelease m) throws RemoteException;
 
+    void renewLease(Message.LeaseRenewal m) throws RemoteException;
+
     void queryLockState(Message.LockStateQuery m) throws RemoteException;
 
     void reportLockState(Message.LockStateReport m) throws RemoteException;

@@ -6,11 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.Timings;
-import shelf.fencing.FencingToken;
 import shelf.protocol.Message.Coordinator;
 import shelf.protocol.Message.Election;
 import shelf.protocol.Message.Heartbeat;
@@ -53,7 +51,6 @@ public final class BullyElection {
     private final Transport out;
     private final EpochStore epochs;
     private final ElectionListener listener;
-    private final Supplier<FencingToken> heldToken;
     private final int epochStride;
 
     private Role role = Role.CANDIDATE;
@@ -70,7 +67,7 @@ public final class BullyElection {
     private boolean stopped;
 
     public BullyElection(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out,
-                         EpochStore epochs, ElectionListener listener, Supplier<FencingToken> heldToken) {
+                         EpochStore epochs, ElectionListener listener) {
         this.self = self;
         this.me = "node " + self;
         this.peers = allIds.stream().filter(id -> id != self).sorted().toList();
@@ -80,7 +77,6 @@ public final class BullyElection {
         this.out = out;
         this.epochs = epochs;
         this.listener = listener;
-        this.heldToken = heldToken;
         this.maxEpochSeen = epochs.load();
         int stride = 10;
         while (stride <= allIds.stream().mapToInt(Integer::intValue).max().orElse(1)) {
@@ -221,7 +217,6 @@ public final class BullyElection {
             return;
         }
         out.send(h.from(), new HeartbeatAck(self, epoch));
-        listener.heartbeatFrom(h.from(), h.held());
     }
 
     private void onHeartbeatAck(HeartbeatAck a) {
@@ -306,11 +301,9 @@ public final class BullyElection {
             if (now - lastAckAt > timings.failureTimeoutMs()) {
                 startElection("no answer from coordinator " + coordinator + " for " + (now - lastAckAt) + " ms");
             } else {
-                out.send(coordinator, new Heartbeat(self, epoch, heldToken.get()));
+                out.send(coordinator, new Heartbeat(self, epoch));
             }
         } else if (role == Role.COORDINATOR) {
-            // The coordinator's own lease, when it holds the lock for its own clients, is renewed like anyone's.
-            listener.heartbeatFrom(self, heldToken.get());
             reannounceToSilentPeers(now);
         } else if (role == Role.CANDIDATE && awaitingCoordinator) {
             // A COORDINATOR may have been lost: ask the higher nodes again; a sitting coordinator answers with one.

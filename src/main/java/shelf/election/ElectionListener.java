@@ -1,7 +1,5 @@
 package shelf.election;
 
-import shelf.fencing.FencingToken;
-
 /** What the rest of the node learns from the election. Called on the protocol thread. */
 public interface ElectionListener {
     /**
@@ -9,8 +7,4 @@ public interface ElectionListener {
      * (the node is a candidate).
      */
     void coordinatorChanged(int coordinator, long epoch, Role role);
-
-    /** A heartbeat from {@code peer} of the current epoch reached this coordinator. */
-    default void heartbeatFrom(int peer, shelf.fencing.FencingToken held) {
-    }
 }

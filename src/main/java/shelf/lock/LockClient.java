@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.fencing.FencingToken;
+import shelf.protocol.Message.LeaseRenewal;
 import shelf.protocol.Message.LockGrant;
 import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
@@ -77,12 +78,18 @@ public final class LockClient {
     }
 
     /**
-     * Re-sends the request if it has been unanswered for the resend interval, in case it or its grant was
-     * lost (the server de-duplicates). Called by the node's periodic tick rather than by a timer per
-     * request: a timer per request meant a wake-up of the protocol thread per grant, to do nothing.
+     * Called by the node's tick, every heartbeat interval: renews the lease of the mutex this node holds, and
+     * re-sends a request unanswered for the resend interval. A tick rather than a timer per request: a timer per
+     * request meant a wake-up of the protocol thread per grant, to do nothing.
      */
     public void tick() {
+        if (held != null && coordinator >= 0) {
+            // Lock rule: a holder renews its lease every heartbeat interval, with the grant's token, at the coordinator
+            // it follows (itself when coordinator, delivered locally like its requests).
+            out.send(coordinator, new LeaseRenewal(self, epoch, held));
+        }
         if (waitingRequestId != 0 && scheduler.now() - sentAt >= resendAfterMs) {
+            // Lock rule: an unanswered request is sent again, in case it or its grant was lost (the server de-duplicates).
             sendRequest();
         }
     }
@@ -164,7 +171,7 @@ public final class LockClient {
         }
     }
 
-    /** The token of the mutex this node holds, or null; heartbeats carry it to renew the lease. */
+    /** The token of the mutex this node holds, or null. */
     public FencingToken held() {
         return held;
     }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.Timings;
 import shelf.fencing.FencingToken;
+import shelf.protocol.Message.LeaseRenewal;
 import shelf.protocol.Message.LockGrant;
 import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
@@ -27,7 +28,7 @@ import shelf.protocol.Transport;
  * <p>Runs on the protocol thread only. Active only while this node is coordinator. On taking over it
  * first <em>recovers</em>: it asks every node what it holds and awaits, rebuilds the table from the
  * answers (or the failure timeout), and only then grants. Every grant carries a token
- * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder's heartbeats renew
+ * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder renews (LEASE_RENEWAL, every heartbeat interval)
  * and that is revoked when it lapses.
  */
 public final class LockServer {
@@ -104,6 +105,8 @@ public final class LockServer {
             onRelease(r);
         } else if (m instanceof LockStateReport r) {
             onReport(r);
+        } else if (m instanceof LeaseRenewal r) {
+            onRenewal(r);
         } else {
             return false;
         }
@@ -145,11 +148,11 @@ public final class LockServer {
         grantNext();
     }
 
-    /** A heartbeat from a node; renews its lease if it holds the mutex with that token. */
-    public void heartbeat(int node, FencingToken held) {
-        if (holder != null && holder.node == node && holder.token.equals(held)) {
+    private void onRenewal(LeaseRenewal r) {
+        // Lock rule: the holder's renewal with its grant's token, in this coordinator's epoch, extends its lease.
+        if (holder != null && r.epoch() == epoch && holder.node == r.from() && holder.token.equals(r.token())) {
             holder = new Holder(holder.node, holder.requestId, holder.token, scheduler.now() + timings.leaseMs());
-            log.info("{}: lease of node {} (token {}) renewed for {} ms", me, node, held, timings.leaseMs());
+            log.info("{}: lease of node {} (token {}) renewed for {} ms", me, r.from(), r.token(), timings.leaseMs());
         }
     }
 

@@ -11,7 +11,6 @@ import shelf.api.NodeStatus;
 import shelf.api.UnavailableException;
 import shelf.config.ClusterConfig;
 import shelf.election.BullyElection;
-import shelf.election.ElectionListener;
 import shelf.election.EpochStore;
 import shelf.election.Role;
 import shelf.fencing.FencingToken;
@@ -77,17 +76,7 @@ public final class NodeCore implements Transport.Inbox {
         this.lockServer = new LockServer(self, ids, config.timings(), scheduler, out);
         this.lockClient = new LockClient(self, scheduler, out, firstRequestId, config.timings().failureTimeoutMs(),
                 this::granted);
-        this.election = new BullyElection(self, ids, config.timings(), scheduler, out, epochs, new ElectionListener() {
-            @Override
-            public void coordinatorChanged(int coordinator, long epoch, Role role) {
-                onCoordinatorChanged(coordinator, epoch, role);
-            }
-
-            @Override
-            public void heartbeatFrom(int peer, FencingToken held) {
-                lockServer.heartbeat(peer, held);
-            }
-        }, lockClient::held);
+        this.election = new BullyElection(self, ids, config.timings(), scheduler, out, epochs, this::onCoordinatorChanged);
     }
 
     /** Starts the election and the timers. Call once. */
@@ -165,7 +154,7 @@ public final class NodeCore implements Transport.Inbox {
             if (log.isDebugEnabled()) {
                 log.debug("{}: {} {}", me, what, m);
             }
-        } else if (m instanceof Message.Heartbeat || m instanceof Message.HeartbeatAck) {
+        } else if (m instanceof Message.Heartbeat || m instanceof Message.HeartbeatAck || m instanceof Message.LeaseRenewal) {
             if (log.isDebugEnabled()) {
                 log.debug("{}: {} {}", me, what, m);
             }

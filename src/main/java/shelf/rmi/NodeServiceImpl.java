@@ -60,6 +60,11 @@ final class NodeServiceImpl implements NodeService {
     }
 
     @Override
+    public void renewLease(Message.LeaseRenewal m) {
+        inbox.deliver(m);
+    }
+
+    @Override
     public void queryLockState(Message.LockStateQuery m) {
         inbox.deliver(m);
     }

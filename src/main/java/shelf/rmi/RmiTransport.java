@@ -177,6 +177,8 @@ public final class RmiTransport implements Transport, AutoCloseable {
             n.grantLock(x);
         } else if (m instanceof Message.LockRelease x) {
             n.releaseLock(x);
+        } else if (m instanceof Message.LeaseRenewal x) {
+            n.renewLease(x);
         } else if (m instanceof Message.LockStateQuery x) {
             n.queryLockState(x);
         } else if (m instanceof Message.LockStateReport x) {
