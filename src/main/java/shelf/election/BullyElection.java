@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.Timings;
@@ -15,16 +14,22 @@ import shelf.protocol.Message.Heartbeat;
 import shelf.protocol.Message.HeartbeatAck;
 import shelf.protocol.Message.Ok;
 import shelf.protocol.Message.Stale;
-import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
 /**
- * The Bully algorithm with epochs and heartbeat failure detection, for one node.
+ * The Bully algorithm with epochs and heartbeat failure detection, for one node. Every Bully rule lives in this file,
+ * named in a comment at the branch that implements it.
  *
- * <p>Runs on the node's protocol thread only (every method, every timer); it holds no locks and
- * never blocks except to persist a new epoch. Timers carry the election round they were armed in
- * and do nothing if the node has moved on.
+ * <p>Called by {@code NodeCore} on the node's protocol thread only: one typed handler per message the election owns
+ * ({@link #onElection}, {@link #onOk}, {@link #onCoordinator}, {@link #onHeartbeat}, {@link #onHeartbeatAck},
+ * {@link #onStale}) and per undeliverable message it cares about; its timers run there too. It holds no locks and
+ * never blocks except to persist a new epoch. Timers carry the election round they were armed in and do nothing if
+ * the node has moved on. NodeCore routes nothing to a stopped node, so only the timers and {@link #startElection}
+ * check {@link #stop}.
+ *
+ * <p>Which peers are alive it reads from {@link PeerLiveness}, which NodeCore feeds with every message received,
+ * whatever role the message is for.
  *
  * <p>Rules, as DESIGN §3 states them:
  * <ul>
@@ -51,6 +56,7 @@ public final class BullyElection {
     private final Transport out;
     private final EpochStore epochs;
     private final ElectionListener listener;
+    private final PeerLiveness liveness;
     private final int epochStride;
 
     private Role role = Role.CANDIDATE;
@@ -62,12 +68,11 @@ public final class BullyElection {
     private final Set<Integer> unansweredHigher = new HashSet<>();
     private long lastAckAt;
     private long electionStartedAt;
-    private final Map<Integer, Long> lastHeard = new HashMap<>();
     private final Map<Integer, Long> lastAnnounced = new HashMap<>();
     private boolean stopped;
 
     public BullyElection(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out,
-                         EpochStore epochs, ElectionListener listener) {
+                         EpochStore epochs, ElectionListener listener, PeerLiveness liveness) {
         this.self = self;
         this.me = "node " + self;
         this.peers = allIds.stream().filter(id -> id != self).sorted().toList();
@@ -77,6 +82,7 @@ public final class BullyElection {
         this.out = out;
         this.epochs = epochs;
         this.listener = listener;
+        this.liveness = liveness;
         this.maxEpochSeen = epochs.load();
         int stride = 10;
         while (stride <= allIds.stream().mapToInt(Integer::intValue).max().orElse(1)) {
@@ -118,9 +124,11 @@ public final class BullyElection {
         unansweredHigher.clear();
         log.info("{}: starting election round {} ({}); asking {}", me, round, reason, higher.isEmpty() ? "nobody higher" : higher);
         if (higher.isEmpty()) {
+            // Bully: the highest id has nobody to ask and wins at once.
             becomeCoordinator();
             return;
         }
+        // Bully: a candidate sends ELECTION to every higher id and waits for an OK.
         unansweredHigher.addAll(higher);
         for (int id : higher) {
             out.send(id, new Election(self, maxEpochSeen));
@@ -128,34 +136,11 @@ public final class BullyElection {
         scheduler.schedule(timings.failureTimeoutMs(), () -> okTimedOut(thisRound));
     }
 
-    /** Dispatches an election or heartbeat message; returns false for messages that are not the election's. */
-    public boolean handle(Message m) {
-        if (stopped) {
-            return true;
-        }
-        lastHeard.put(m.from(), scheduler.now());
-        if (m instanceof Election e) {
-            onElection(e);
-        } else if (m instanceof Ok ok) {
-            onOk(ok);
-        } else if (m instanceof Coordinator c) {
-            onCoordinator(c);
-        } else if (m instanceof Heartbeat h) {
-            onHeartbeat(h);
-        } else if (m instanceof HeartbeatAck a) {
-            onHeartbeatAck(a);
-        } else if (m instanceof Stale s) {
-            onStale(s);
-        } else {
-            return false;
-        }
-        return true;
-    }
-
-    private void onElection(Election e) {
+    /** ELECTION from a candidate. */
+    public void onElection(Election e) {
         learnEpoch(e.epoch());
         if (e.from() > self) {
-            return;
+            return; // candidates ask only higher ids: nothing to answer
         }
         // Bully: a node that receives ELECTION from a lower id answers OK and takes the election over.
         out.send(e.from(), new Ok(self, maxEpochSeen));
@@ -167,7 +152,8 @@ public final class BullyElection {
         }
     }
 
-    private void onOk(Ok ok) {
+    /** OK from a higher node, answering this node's ELECTION. */
+    public void onOk(Ok ok) {
         learnEpoch(ok.epoch());
         if (role != Role.CANDIDATE || awaitingCoordinator) {
             return;
@@ -178,8 +164,10 @@ public final class BullyElection {
         scheduler.schedule(timings.failureTimeoutMs(), () -> coordinatorTimedOut(thisRound));
     }
 
-    private void onCoordinator(Coordinator c) {
+    /** COORDINATOR: an announcement, or a re-announcement to a peer that fell silent. */
+    public void onCoordinator(Coordinator c) {
         if (c.epoch() < maxEpochSeen) {
+            // Epochs: a message of an older epoch is answered with STALE and otherwise ignored.
             out.send(c.from(), new Stale(self, maxEpochSeen, coordinator));
             return;
         }
@@ -193,6 +181,7 @@ public final class BullyElection {
             lastAckAt = scheduler.now();
             return;
         }
+        // Bully: a COORDINATOR from a higher id (of the newest epoch) ends the election: follow it.
         learnEpoch(c.epoch());
         epoch = c.epoch();
         lastAckAt = scheduler.now();
@@ -202,48 +191,60 @@ public final class BullyElection {
         setRole(Role.FOLLOWER, c.from());
     }
 
-    private void onHeartbeat(Heartbeat h) {
+    /** HEARTBEAT from a follower (answered only by a coordinator). */
+    public void onHeartbeat(Heartbeat h) {
         if (role == Role.COORDINATOR && h.epoch() > epoch) {
+            // Epochs: a coordinator that hears of a newer epoch steps down and elects again.
             learnEpoch(h.epoch());
             startElection("heartbeat from node " + h.from() + " carries newer epoch " + h.epoch());
             return;
         }
         if (role != Role.COORDINATOR) {
+            // Failure detection: a node that does not lead says so, and its follower elects again.
             out.send(h.from(), new Stale(self, maxEpochSeen, coordinator));
             return;
         }
         if (h.epoch() < epoch) {
+            // Epochs: a follower of an older term is told who leads now.
             out.send(h.from(), new Coordinator(self, epoch));
             return;
         }
+        // Failure detection: the coordinator answers each heartbeat of its epoch.
         out.send(h.from(), new HeartbeatAck(self, epoch));
     }
 
-    private void onHeartbeatAck(HeartbeatAck a) {
+    /** HEARTBEAT_ACK from the coordinator. */
+    public void onHeartbeatAck(HeartbeatAck a) {
         if (a.from() == coordinator && a.epoch() == epoch) {
             lastAckAt = scheduler.now();
         }
     }
 
-    private void onStale(Stale s) {
+    /** STALE: the sender knows a newer epoch, or no longer leads. */
+    public void onStale(Stale s) {
         if (s.epoch() > maxEpochSeen) {
+            // Epochs: a node that learns of a newer epoch elects again (a resumed coordinator steps down).
             learnEpoch(s.epoch());
             startElection("node " + s.from() + " reports newer epoch " + s.epoch());
         } else if (role == Role.FOLLOWER && s.from() == coordinator) {
+            // Failure detection: the coordinator this node follows says it no longer leads.
             startElection("coordinator " + s.from() + " says it no longer leads");
         }
     }
 
-    /** A message could not be delivered; the election cares about ELECTION and HEARTBEAT. */
-    public void unreachable(int peer, Message m) {
-        if (stopped) {
-            return;
-        }
-        if (m instanceof Election && role == Role.CANDIDATE && !awaitingCoordinator && unansweredHigher.remove(peer)
-                && unansweredHigher.isEmpty()) {
+    /** This node's ELECTION could not be delivered to {@code peer}. */
+    public void onElectionUndeliverable(int peer) {
+        if (role == Role.CANDIDATE && !awaitingCoordinator && unansweredHigher.remove(peer) && unansweredHigher.isEmpty()) {
+            // Bully: no higher node can answer OK (a refused connection tells at once): this node wins.
             log.info("{}: every higher node is unreachable; no need to wait for OK", me);
             becomeCoordinator();
-        } else if (m instanceof Heartbeat && role == Role.FOLLOWER && peer == coordinator) {
+        }
+    }
+
+    /** This node's HEARTBEAT could not be delivered to {@code peer}. */
+    public void onHeartbeatUndeliverable(int peer) {
+        if (role == Role.FOLLOWER && peer == coordinator) {
+            // Bully: a node elects when its heartbeat to the coordinator fails.
             startElection("coordinator " + peer + " unreachable");
         }
     }
@@ -299,6 +300,7 @@ public final class BullyElection {
         long now = scheduler.now();
         if (role == Role.FOLLOWER) {
             if (now - lastAckAt > timings.failureTimeoutMs()) {
+                // Bully: a node elects when the coordinator stops answering its heartbeats.
                 startElection("no answer from coordinator " + coordinator + " for " + (now - lastAckAt) + " ms");
             } else {
                 out.send(coordinator, new Heartbeat(self, epoch));
@@ -330,7 +332,7 @@ public final class BullyElection {
      */
     private void reannounceToSilentPeers(long now) {
         for (int id : peers) {
-            long heard = lastHeard.getOrDefault(id, 0L);
+            long heard = liveness.lastHeard(id);
             long announced = lastAnnounced.getOrDefault(id, 0L);
             if (now - heard > timings.failureTimeoutMs() && now - announced > timings.failureTimeoutMs()) {
                 out.send(id, new Coordinator(self, epoch));
@@ -376,13 +378,6 @@ public final class BullyElection {
 
     /** Peers heard from within the failure timeout, ascending. */
     public List<Integer> peersAlive() {
-        long now = scheduler.now();
-        Set<Integer> alive = new TreeSet<>();
-        lastHeard.forEach((id, at) -> {
-            if (now - at <= timings.failureTimeoutMs() && id != self) {
-                alive.add(id);
-            }
-        });
-        return List.copyOf(alive);
+        return liveness.heardWithin(scheduler.now(), timings.failureTimeoutMs(), self);
     }
 }

@@ -18,9 +18,13 @@ import shelf.library.Book;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
 import shelf.lock.LockTable;
-import shelf.node.NodeCore;
+import shelf.node.LockCycles;
+import shelf.node.Node;
 
-/** The operator's view of one node and the seed's admin operations. */
+/**
+ * The operator's view of one node and the seed's admin operations. Called on RMI threads; it reaches the protocol
+ * only through the narrow {@link Node} interface and waits for its futures with a timeout.
+ */
 final class AdminServiceImpl implements AdminService {
     private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
     /** How long status waits for the protocol thread's snapshot; well inside an operator's read timeout. */
@@ -32,24 +36,24 @@ final class AdminServiceImpl implements AdminService {
     /** The longest hold an operator may ask for, ten minutes. */
     private static final long MAX_HOLD_MS = 600_000;
 
-    private final NodeCore core;
+    private final Node node;
     private final LibraryStore store;
     private final ClusterConfig config;
     private final TimeoutClientSocketFactory sockets;
     private final String me;
 
-    AdminServiceImpl(NodeCore core, LibraryStore store, ClusterConfig config, TimeoutClientSocketFactory sockets) {
-        this.core = core;
+    AdminServiceImpl(Node node, LibraryStore store, ClusterConfig config, TimeoutClientSocketFactory sockets) {
+        this.node = node;
         this.store = store;
         this.config = config;
         this.sockets = sockets;
-        this.me = "node " + core.id();
+        this.me = "node " + node.id();
     }
 
     @Override
     public NodeStatus status() {
         try {
-            NodeStatus s = core.status().get(STATUS_WAIT_MS, TimeUnit.MILLISECONDS);
+            NodeStatus s = node.status().get(STATUS_WAIT_MS, TimeUnit.MILLISECONDS);
             s.counters().putAll(JvmCounters.counters());
             return s;
         } catch (InterruptedException e) {
@@ -62,7 +66,7 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public String ping(int nodeId) {
-        if (nodeId == core.id()) {
+        if (nodeId == node.id()) {
             throw new IllegalArgumentException("node " + nodeId + " is this node; ping another id from " + config.ids());
         }
         NodeAddress target = config.node(nodeId).orElseThrow(() ->
@@ -86,7 +90,7 @@ final class AdminServiceImpl implements AdminService {
     @Override
     public String startElection() {
         log.info("{}: admin asked for an election", me);
-        core.startElection("asked by admin");
+        node.startElection("asked by admin");
         return me + " started an election (or one was already under way)";
     }
 
@@ -126,7 +130,7 @@ final class AdminServiceImpl implements AdminService {
         }
         log.info("{}: admin asked to hold the cluster lock for {} ms", me, millis);
         long started = System.nanoTime();
-        FencingToken token = await(core.holdLock(millis), config.timings().requestTimeoutMs() + millis);
+        FencingToken token = await(node.holdLock(millis), config.timings().requestTimeoutMs() + millis);
         return String.format("%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
                 (System.nanoTime() - started) / 1_000_000 - millis);
     }
@@ -136,7 +140,7 @@ final class AdminServiceImpl implements AdminService {
         if (cycles < 1 || cycles > MAX_CYCLES) {
             throw new IllegalArgumentException("between 1 and " + MAX_CYCLES + " cycles, not " + cycles);
         }
-        return await(core.lockCycles(cycles), config.timings().requestTimeoutMs());
+        return await(LockCycles.run(node, cycles), config.timings().requestTimeoutMs());
     }
 
     private <T> T await(java.util.concurrent.CompletableFuture<T> future, long millis) throws UnavailableException {

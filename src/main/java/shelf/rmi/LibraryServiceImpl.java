@@ -15,9 +15,12 @@ import shelf.library.LibraryStore;
 import shelf.library.Outcome;
 import shelf.library.StoreException;
 import shelf.library.Usernames;
-import shelf.node.NodeCore;
+import shelf.node.Node;
 
-/** Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. */
+/**
+ * Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. Called on
+ * RMI threads; a write is handed to the protocol through the narrow {@link Node} interface and waited for.
+ */
 final class LibraryServiceImpl implements LibraryService {
     private static final Logger log = LoggerFactory.getLogger(LibraryServiceImpl.class);
     /**
@@ -28,16 +31,16 @@ final class LibraryServiceImpl implements LibraryService {
      */
     static final long WRITER_GRACE_MS = 5_000;
 
-    private final NodeCore core;
+    private final Node node;
     private final LibraryStore store;
     private final long waitMs;
     private final String me;
 
-    LibraryServiceImpl(NodeCore core, LibraryStore store, long requestTimeoutMs) {
-        this.core = core;
+    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs) {
+        this.node = node;
         this.store = store;
         this.waitMs = requestTimeoutMs + WRITER_GRACE_MS;
-        this.me = "node " + core.id();
+        this.me = "node " + node.id();
     }
 
     @Override
@@ -54,7 +57,7 @@ final class LibraryServiceImpl implements LibraryService {
         Usernames.check(c.user());
         long started = System.nanoTime();
         try {
-            Outcome outcome = core.submit(c).get(waitMs, TimeUnit.MILLISECONDS);
+            Outcome outcome = node.submit(c).get(waitMs, TimeUnit.MILLISECONDS);
             log.info("{}: client request {} {} book {} by {}: {} ({} ms)", me, c.requestId(), c.op(), c.bookId(), c.user(),
                     outcome.ok() ? "ok" : "refused: " + outcome.message(), (System.nanoTime() - started) / 1_000_000);
             return outcome;

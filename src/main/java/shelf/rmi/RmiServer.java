@@ -20,7 +20,7 @@ import shelf.api.NodeService;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryStore;
-import shelf.node.NodeCore;
+import shelf.node.Node;
 import shelf.node.NodeStartException;
 import shelf.protocol.Transport;
 
@@ -70,8 +70,12 @@ public final class RmiServer implements AutoCloseable {
                 (int) config.timings().requestTimeoutMs() + CLIENT_READ_GRACE_MS);
     }
 
-    /** Creates the registry on the node's port and exports and binds the services. */
-    public static RmiServer start(NodeAddress address, ClusterConfig config, NodeCore core, Transport.Inbox inbox,
+    /**
+     * Creates the registry on the node's port and exports and binds the services: NodeService hands peers' messages
+     * to {@code inbox}; LibraryService and AdminService reach the protocol through {@code node}. Called once, by the
+     * composition root ({@code shelf.server.ShelfNode}).
+     */
+    public static RmiServer start(NodeAddress address, ClusterConfig config, Node node, Transport.Inbox inbox,
                                   LibraryStore store) throws NodeStartException {
         String me = "node " + address.id();
         InetAddress bind;
@@ -94,9 +98,9 @@ public final class RmiServer implements AutoCloseable {
         RmiServer server = new RmiServer(registry, me);
         try {
             server.export(NodeService.NAME, new NodeServiceImpl(inbox, config.membershipFingerprint()), address.port(), csf, ssf);
-            server.export(LibraryService.NAME, new LibraryServiceImpl(core, store, config.timings().requestTimeoutMs()),
+            server.export(LibraryService.NAME, new LibraryServiceImpl(node, store, config.timings().requestTimeoutMs()),
                     address.port(), csf, ssf);
-            server.export(AdminService.NAME, new AdminServiceImpl(core, store, config, csf), address.port(), csf, ssf);
+            server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf), address.port(), csf, ssf);
         } catch (RemoteException e) {
             server.close();
             throw new NodeStartException(2, me + ": cannot export services on " + address + ": " + rootMessage(e));

@@ -20,7 +20,13 @@ import shelf.rmi.RmiServer;
 import shelf.rmi.RmiTransport;
 import shelf.rmi.TimeoutClientSocketFactory;
 
-/** A running node: the library store, the protocol core, the RMI transport and server, wired together. */
+/**
+ * A running node, and the composition root: the only place that wires RMI to the node. It opens the library store,
+ * builds the protocol ({@link NodeCore}) on a {@link SerialScheduler} with a {@link StoreWriter}, connects it to
+ * the peers through an {@link RmiTransport}, and exports the remote services ({@link RmiServer}), which reach the
+ * protocol only through {@link shelf.node.Node} and {@link Transport.Inbox}. Started and closed by {@code node}
+ * (the CLI) and by tests, on their own thread.
+ */
 public final class ShelfNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShelfNode.class);
     /**
@@ -83,7 +89,7 @@ public final class ShelfNode implements AutoCloseable {
         inbox[0] = core;
         RmiServer server;
         try {
-            server = RmiServer.start(address, config, core, core, store);
+            server = RmiServer.start(address, config, core, core, store); // the core is the Node and the peers' Inbox
         } catch (NodeStartException e) {
             transport.close();
             scheduler.close();
