@@ -122,7 +122,8 @@ public final class BullyElection {
         setRole(Role.CANDIDATE, -1);
         awaitingCoordinator = false;
         unansweredHigher.clear();
-        log.info("{}: starting election round {} ({}); asking {}", me, round, reason, higher.isEmpty() ? "nobody higher" : higher);
+        log.info("{}: starting election round {} ({}); asking {}", me, round, reason,
+                higher.isEmpty() ? "nobody higher" : higher);
         if (higher.isEmpty()) {
             // Bully: the highest id has nobody to ask and wins at once.
             becomeCoordinator();

@@ -32,8 +32,8 @@ import shelf.protocol.Transport;
  * Active only while this node is coordinator. On taking over it
  * first <em>recovers</em>: it asks every node what it holds and awaits, rebuilds the table from the
  * answers (or the failure timeout), and only then grants. Every grant carries a token
- * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder renews (LEASE_RENEWAL, every heartbeat interval)
- * and that is revoked when it lapses.
+ * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder renews (LEASE_RENEWAL,
+ * every heartbeat interval) and that is revoked when it lapses.
  */
 public final class LockServer {
     private static final Logger log = LoggerFactory.getLogger(LockServer.class);
@@ -104,7 +104,8 @@ public final class LockServer {
     /** LOCK_REQUEST from a node (this one included). */
     public void onRequest(LockRequest r) {
         if (phase == LockPhase.INACTIVE || r.epoch() > epoch) {
-            log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}", me, r.requestId(), r.from(), r.epoch());
+            log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}", me, r.requestId(), r.from(),
+                    r.epoch());
             return;
         }
         if (holder != null && holder.node == r.from() && holder.requestId == r.requestId()) {

@@ -81,7 +81,8 @@ final class AdminServiceImpl implements AdminService {
             log.info("{}: admin ping: {}", me, answer);
             return answer;
         } catch (Exception e) {
-            String answer = String.format("node %d at %s did not answer %s: %s", nodeId, target, me, e.getClass().getSimpleName());
+            String answer = String.format("node %d at %s did not answer %s: %s", nodeId, target, me,
+                    e.getClass().getSimpleName());
             log.info("{}: admin ping: {}", me, answer);
             return answer;
         }
