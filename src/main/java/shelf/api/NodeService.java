@@ -5,9 +5,10 @@ import java.rmi.RemoteException;
 import shelf.protocol.Message;
 
 /**
- * The peer protocol, called by other nodes only. Every method is one-way: it hands the message to the
- * node's protocol thread and returns at once, so two nodes calling each other can never deadlock.
- * An answer, if any, is a call in the other direction.
+ * The peer protocol, called by other nodes only (their transport's sender threads). Every method is one-way: it hands
+ * the message to the node's protocol thread and returns at once, so two nodes calling each other can never deadlock.
+ * An answer, if any, is a call in the other direction. There is one method per message type, by which a message sent
+ * alone travels, and {@link #deliver} for several that queued up together.
  */
 public interface NodeService extends Remote {
     String NAME = "NodeService";
@@ -29,6 +30,8 @@ public interface NodeService extends Remote {
     void grantLock(Message.LockGrant m) throws RemoteException;
 
     void releaseLock(Message.LockRelease m) throws RemoteException;
+
+    void renewLease(Message.LeaseRenewal m) throws RemoteException;
 
     void queryLockState(Message.LockStateQuery m) throws RemoteException;
 

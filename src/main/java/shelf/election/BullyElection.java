@@ -5,28 +5,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.Timings;
-import shelf.fencing.FencingToken;
 import shelf.protocol.Message.Coordinator;
 import shelf.protocol.Message.Election;
 import shelf.protocol.Message.Heartbeat;
 import shelf.protocol.Message.HeartbeatAck;
 import shelf.protocol.Message.Ok;
 import shelf.protocol.Message.Stale;
-import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
 /**
- * The Bully algorithm with epochs and heartbeat failure detection, for one node.
+ * The Bully algorithm with epochs and heartbeat failure detection, for one node. Every Bully rule lives in this file,
+ * named in a comment at the branch that implements it.
  *
- * <p>Runs on the node's protocol thread only (every method, every timer); it holds no locks and
- * never blocks except to persist a new epoch. Timers carry the election round they were armed in
- * and do nothing if the node has moved on.
+ * <p>Called by {@code NodeCore} on the node's protocol thread only: one typed handler per message the election owns
+ * ({@link #onElection}, {@link #onOk}, {@link #onCoordinator}, {@link #onHeartbeat}, {@link #onHeartbeatAck},
+ * {@link #onStale}) and per undeliverable message it cares about; its timers run there too. It holds no locks and
+ * never blocks except to persist a new epoch. Timers carry the election round they were armed in and do nothing if
+ * the node has moved on. NodeCore routes nothing to a stopped node, so only the timers and {@link #startElection}
+ * check {@link #stop}.
+ *
+ * <p>Which peers are alive it reads from {@link PeerLiveness}, which NodeCore feeds with every message received,
+ * whatever role the message is for.
  *
  * <p>Rules, as DESIGN §3 states them:
  * <ul>
@@ -41,6 +44,8 @@ import shelf.protocol.Transport;
  */
 public final class BullyElection {
     private static final Logger log = LoggerFactory.getLogger(BullyElection.class);
+    /** A candidate still without a coordinator after this many failure timeouts starts a new round (a safety net). */
+    private static final int ROUND_LIMIT_IN_FAILURE_TIMEOUTS = 3;
 
     private final int self;
     private final String me;
@@ -51,7 +56,7 @@ public final class BullyElection {
     private final Transport out;
     private final EpochStore epochs;
     private final ElectionListener listener;
-    private final Supplier<FencingToken> heldToken;
+    private final PeerLiveness liveness;
     private final int epochStride;
 
     private Role role = Role.CANDIDATE;
@@ -63,12 +68,11 @@ public final class BullyElection {
     private final Set<Integer> unansweredHigher = new HashSet<>();
     private long lastAckAt;
     private long electionStartedAt;
-    private final Map<Integer, Long> lastHeard = new HashMap<>();
     private final Map<Integer, Long> lastAnnounced = new HashMap<>();
     private boolean stopped;
 
     public BullyElection(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out,
-                         EpochStore epochs, ElectionListener listener, Supplier<FencingToken> heldToken) {
+                         EpochStore epochs, ElectionListener listener, PeerLiveness liveness) {
         this.self = self;
         this.me = "node " + self;
         this.peers = allIds.stream().filter(id -> id != self).sorted().toList();
@@ -78,7 +82,7 @@ public final class BullyElection {
         this.out = out;
         this.epochs = epochs;
         this.listener = listener;
-        this.heldToken = heldToken;
+        this.liveness = liveness;
         this.maxEpochSeen = epochs.load();
         int stride = 10;
         while (stride <= allIds.stream().mapToInt(Integer::intValue).max().orElse(1)) {
@@ -118,11 +122,14 @@ public final class BullyElection {
         setRole(Role.CANDIDATE, -1);
         awaitingCoordinator = false;
         unansweredHigher.clear();
-        log.info("{}: starting election round {} ({}); asking {}", me, round, reason, higher.isEmpty() ? "nobody higher" : higher);
+        log.info("{}: starting election round {} ({}); asking {}", me, round, reason,
+                higher.isEmpty() ? "nobody higher" : higher);
         if (higher.isEmpty()) {
+            // Bully: the highest id has nobody to ask and wins at once.
             becomeCoordinator();
             return;
         }
+        // Bully: a candidate sends ELECTION to every higher id and waits for an OK.
         unansweredHigher.addAll(higher);
         for (int id : higher) {
             out.send(id, new Election(self, maxEpochSeen));
@@ -130,34 +137,11 @@ public final class BullyElection {
         scheduler.schedule(timings.failureTimeoutMs(), () -> okTimedOut(thisRound));
     }
 
-    /** Dispatches an election or heartbeat message; returns false for messages that are not the election's. */
-    public boolean handle(Message m) {
-        if (stopped) {
-            return true;
-        }
-        lastHeard.put(m.from(), scheduler.now());
-        if (m instanceof Election e) {
-            onElection(e);
-        } else if (m instanceof Ok ok) {
-            onOk(ok);
-        } else if (m instanceof Coordinator c) {
-            onCoordinator(c);
-        } else if (m instanceof Heartbeat h) {
-            onHeartbeat(h);
-        } else if (m instanceof HeartbeatAck a) {
-            onHeartbeatAck(a);
-        } else if (m instanceof Stale s) {
-            onStale(s);
-        } else {
-            return false;
-        }
-        return true;
-    }
-
-    private void onElection(Election e) {
+    /** ELECTION from a candidate. */
+    public void onElection(Election e) {
         learnEpoch(e.epoch());
         if (e.from() > self) {
-            return;
+            return; // candidates ask only higher ids: nothing to answer
         }
         // Bully: a node that receives ELECTION from a lower id answers OK and takes the election over.
         out.send(e.from(), new Ok(self, maxEpochSeen));
@@ -169,7 +153,8 @@ public final class BullyElection {
         }
     }
 
-    private void onOk(Ok ok) {
+    /** OK from a higher node, answering this node's ELECTION. */
+    public void onOk(Ok ok) {
         learnEpoch(ok.epoch());
         if (role != Role.CANDIDATE || awaitingCoordinator) {
             return;
@@ -180,8 +165,10 @@ public final class BullyElection {
         scheduler.schedule(timings.failureTimeoutMs(), () -> coordinatorTimedOut(thisRound));
     }
 
-    private void onCoordinator(Coordinator c) {
+    /** COORDINATOR: an announcement, or a re-announcement to a peer that fell silent. */
+    public void onCoordinator(Coordinator c) {
         if (c.epoch() < maxEpochSeen) {
+            // Epochs: a message of an older epoch is answered with STALE and otherwise ignored.
             out.send(c.from(), new Stale(self, maxEpochSeen, coordinator));
             return;
         }
@@ -195,6 +182,7 @@ public final class BullyElection {
             lastAckAt = scheduler.now();
             return;
         }
+        // Bully: a COORDINATOR from a higher id (of the newest epoch) ends the election: follow it.
         learnEpoch(c.epoch());
         epoch = c.epoch();
         lastAckAt = scheduler.now();
@@ -204,49 +192,60 @@ public final class BullyElection {
         setRole(Role.FOLLOWER, c.from());
     }
 
-    private void onHeartbeat(Heartbeat h) {
+    /** HEARTBEAT from a follower (answered only by a coordinator). */
+    public void onHeartbeat(Heartbeat h) {
         if (role == Role.COORDINATOR && h.epoch() > epoch) {
+            // Epochs: a coordinator that hears of a newer epoch steps down and elects again.
             learnEpoch(h.epoch());
             startElection("heartbeat from node " + h.from() + " carries newer epoch " + h.epoch());
             return;
         }
         if (role != Role.COORDINATOR) {
+            // Failure detection: a node that does not lead says so, and its follower elects again.
             out.send(h.from(), new Stale(self, maxEpochSeen, coordinator));
             return;
         }
         if (h.epoch() < epoch) {
+            // Epochs: a follower of an older term is told who leads now.
             out.send(h.from(), new Coordinator(self, epoch));
             return;
         }
+        // Failure detection: the coordinator answers each heartbeat of its epoch.
         out.send(h.from(), new HeartbeatAck(self, epoch));
-        listener.heartbeatFrom(h.from(), h.held());
     }
 
-    private void onHeartbeatAck(HeartbeatAck a) {
+    /** HEARTBEAT_ACK from the coordinator. */
+    public void onHeartbeatAck(HeartbeatAck a) {
         if (a.from() == coordinator && a.epoch() == epoch) {
             lastAckAt = scheduler.now();
         }
     }
 
-    private void onStale(Stale s) {
+    /** STALE: the sender knows a newer epoch, or no longer leads. */
+    public void onStale(Stale s) {
         if (s.epoch() > maxEpochSeen) {
+            // Epochs: a node that learns of a newer epoch elects again (a resumed coordinator steps down).
             learnEpoch(s.epoch());
             startElection("node " + s.from() + " reports newer epoch " + s.epoch());
         } else if (role == Role.FOLLOWER && s.from() == coordinator) {
+            // Failure detection: the coordinator this node follows says it no longer leads.
             startElection("coordinator " + s.from() + " says it no longer leads");
         }
     }
 
-    /** A message could not be delivered; the election cares about ELECTION and HEARTBEAT. */
-    public void unreachable(int peer, Message m) {
-        if (stopped) {
-            return;
-        }
-        if (m instanceof Election && role == Role.CANDIDATE && !awaitingCoordinator && unansweredHigher.remove(peer)
-                && unansweredHigher.isEmpty()) {
+    /** This node's ELECTION could not be delivered to {@code peer}. */
+    public void onElectionUndeliverable(int peer) {
+        if (role == Role.CANDIDATE && !awaitingCoordinator && unansweredHigher.remove(peer) && unansweredHigher.isEmpty()) {
+            // Bully: no higher node can answer OK (a refused connection tells at once): this node wins.
             log.info("{}: every higher node is unreachable; no need to wait for OK", me);
             becomeCoordinator();
-        } else if (m instanceof Heartbeat && role == Role.FOLLOWER && peer == coordinator) {
+        }
+    }
+
+    /** This node's HEARTBEAT could not be delivered to {@code peer}. */
+    public void onHeartbeatUndeliverable(int peer) {
+        if (role == Role.FOLLOWER && peer == coordinator) {
+            // Bully: a node elects when its heartbeat to the coordinator fails.
             startElection("coordinator " + peer + " unreachable");
         }
     }
@@ -302,13 +301,12 @@ public final class BullyElection {
         long now = scheduler.now();
         if (role == Role.FOLLOWER) {
             if (now - lastAckAt > timings.failureTimeoutMs()) {
+                // Bully: a node elects when the coordinator stops answering its heartbeats.
                 startElection("no answer from coordinator " + coordinator + " for " + (now - lastAckAt) + " ms");
             } else {
-                out.send(coordinator, new Heartbeat(self, epoch, heldToken.get()));
+                out.send(coordinator, new Heartbeat(self, epoch));
             }
         } else if (role == Role.COORDINATOR) {
-            // The coordinator's own lease, when it holds the lock for its own clients, is renewed like anyone's.
-            listener.heartbeatFrom(self, heldToken.get());
             reannounceToSilentPeers(now);
         } else if (role == Role.CANDIDATE && awaitingCoordinator) {
             // A COORDINATOR may have been lost: ask the higher nodes again; a sitting coordinator answers with one.
@@ -322,7 +320,7 @@ public final class BullyElection {
                 out.send(id, new Election(self, maxEpochSeen));
             }
         }
-        if (role == Role.CANDIDATE && now - electionStartedAt > 3 * timings.failureTimeoutMs()) {
+        if (role == Role.CANDIDATE && now - electionStartedAt > ROUND_LIMIT_IN_FAILURE_TIMEOUTS * timings.failureTimeoutMs()) {
             // A safety net: no round may leave the node a candidate for good (lost messages, say).
             beginRound("election round " + round + " ended without a coordinator");
         }
@@ -335,7 +333,7 @@ public final class BullyElection {
      */
     private void reannounceToSilentPeers(long now) {
         for (int id : peers) {
-            long heard = lastHeard.getOrDefault(id, 0L);
+            long heard = liveness.lastHeard(id);
             long announced = lastAnnounced.getOrDefault(id, 0L);
             if (now - heard > timings.failureTimeoutMs() && now - announced > timings.failureTimeoutMs()) {
                 out.send(id, new Coordinator(self, epoch));
@@ -379,19 +377,8 @@ public final class BullyElection {
         return epoch;
     }
 
-    public long maxEpochSeen() {
-        return maxEpochSeen;
-    }
-
     /** Peers heard from within the failure timeout, ascending. */
     public List<Integer> peersAlive() {
-        long now = scheduler.now();
-        Set<Integer> alive = new TreeSet<>();
-        lastHeard.forEach((id, at) -> {
-            if (now - at <= timings.failureTimeoutMs() && id != self) {
-                alive.add(id);
-            }
-        });
-        return List.copyOf(alive);
+        return liveness.heardWithin(scheduler.now(), timings.failureTimeoutMs(), self);
     }
 }

@@ -1,16 +1,11 @@
 package shelf.election;
 
-import shelf.fencing.FencingToken;
-
-/** What the rest of the node learns from the election. Called on the protocol thread. */
+/** What the rest of the node learns from the election. Called by {@link BullyElection} on the protocol thread. */
+@FunctionalInterface
 public interface ElectionListener {
     /**
      * The coordinator or epoch changed. {@code coordinator} is -1 while none is known
      * (the node is a candidate).
      */
     void coordinatorChanged(int coordinator, long epoch, Role role);
-
-    /** A heartbeat from {@code peer} of the current epoch reached this coordinator. */
-    default void heartbeatFrom(int peer, shelf.fencing.FencingToken held) {
-    }
 }

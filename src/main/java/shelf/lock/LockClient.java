@@ -4,18 +4,23 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.fencing.FencingToken;
+import shelf.protocol.Message.LeaseRenewal;
 import shelf.protocol.Message.LockGrant;
 import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
 import shelf.protocol.Message.LockStateQuery;
 import shelf.protocol.Message.LockStateReport;
-import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
 /**
- * A node's side of the cluster mutex: asks the coordinator for it, takes the grant, releases it.
- * At most one request is outstanding. Runs on the protocol thread only.
+ * A node's side of the cluster mutex: asks the coordinator for it, takes the grant, renews its lease, releases it.
+ * At most one request is outstanding. Every rule of the requester's side lives in this file, named in a comment at
+ * the branch that implements it; the coordinator's side is {@link LockServer}.
+ *
+ * <p>Called by {@code NodeCore} on the protocol thread only: its typed handlers ({@link #onGrant},
+ * {@link #onStateQuery}, {@link #onRequestUndeliverable}), the election's outcome and the node's tick; and by the
+ * node's write pipeline ({@link #acquire}, {@link #release}, {@link #abandon}), also on the protocol thread.
  *
  * <p>The coordinator may be this node itself: its requests then go through the same messages
  * (delivered locally), so the coordinator's own writes take the lock like anyone's.
@@ -77,23 +82,29 @@ public final class LockClient {
     }
 
     /**
-     * Re-sends the request if it has been unanswered for the resend interval, in case it or its grant was
-     * lost (the server de-duplicates). Called by the node's periodic tick rather than by a timer per
-     * request: a timer per request meant a wake-up of the protocol thread per grant, to do nothing.
+     * Called by the node's tick, every heartbeat interval: renews the lease of the mutex this node holds, and
+     * re-sends a request unanswered for the resend interval. A tick rather than a timer per request: a timer per
+     * request meant a wake-up of the protocol thread per grant, to do nothing.
      */
     public void tick() {
+        if (held != null && coordinator >= 0) {
+            // Lock rule: a holder renews its lease every heartbeat interval, with the grant's token, at the coordinator
+            // it follows (itself when coordinator, delivered locally like its requests).
+            out.send(coordinator, new LeaseRenewal(self, epoch, held));
+        }
         if (waitingRequestId != 0 && scheduler.now() - sentAt >= resendAfterMs) {
+            // Lock rule: an unanswered request is sent again, in case it or its grant was lost (the server de-duplicates).
             sendRequest();
         }
     }
 
     /**
-     * The transport could not deliver {@code m}. An unanswered request that was lost that way is sent again at
-     * the next tick rather than after the whole resend interval (a coordinator's RMI calls can time out while
-     * a restarted peer's JVM hogs the cores).
+     * The transport could not deliver request {@code r}. If it is still unanswered it is sent again at the next tick
+     * rather than after the whole resend interval (a coordinator's RMI calls can time out while a restarted peer's JVM
+     * hogs the cores).
      */
-    public void unreachable(Message m) {
-        if (m instanceof LockRequest r && r.requestId() == waitingRequestId) {
+    public void onRequestUndeliverable(LockRequest r) {
+        if (r.requestId() == waitingRequestId) {
             sentAt = scheduler.now() - resendAfterMs;
         }
     }
@@ -119,20 +130,16 @@ public final class LockClient {
         }
     }
 
-    /** Dispatches a lock message addressed to this node as a requester; returns false for others. */
-    public boolean handle(Message m) {
-        if (m instanceof LockGrant g) {
-            onGrant(g);
-        } else if (m instanceof LockStateQuery q) {
-            out.send(q.from(), new LockStateReport(self, q.epoch(), held, heldRequestId, waitingRequestId));
-        } else {
-            return false;
-        }
-        return true;
+    /** LOCK_STATE_QUERY from a new coordinator, recovering the lock table. */
+    public void onStateQuery(LockStateQuery q) {
+        // Lock rule (recovery): every node tells a new coordinator what it holds and what it waits for.
+        out.send(q.from(), new LockStateReport(self, q.epoch(), held, heldRequestId, waitingRequestId));
     }
 
-    private void onGrant(LockGrant g) {
+    /** LOCK_GRANT from the coordinator. */
+    public void onGrant(LockGrant g) {
         if (g.epoch() < epoch) {
+            // Epochs: a grant of an older term is not used; it is released so that its server can move on.
             log.info("{}: grant with token {} from node {} ignored: epoch {} is stale (current {}); releasing it",
                     me, g.token(), g.from(), g.epoch(), epoch);
             out.send(g.from(), new LockRelease(self, g.epoch(), g.token()));
@@ -140,8 +147,9 @@ public final class LockClient {
         }
         if (g.requestId() != waitingRequestId || held != null) {
             if (held != null && held.equals(g.token())) {
-                return;
+                return; // the same grant again (a re-sent request was granted twice): already held
             }
+            // Lock rule: a grant this node is not waiting for is released at once rather than left to lapse.
             log.info("{}: grant with token {} for request {} ignored: not waiting for it; releasing it", me, g.token(),
                     g.requestId());
             out.send(g.from(), new LockRelease(self, g.epoch(), g.token()));
@@ -160,16 +168,13 @@ public final class LockClient {
         coordinator = newCoordinator;
         epoch = newEpoch;
         if (waitingRequestId != 0 && newCoordinator >= 0) {
+            // Lock rule: an outstanding request goes again to the new coordinator (which recovers it or queues it).
             sendRequest();
         }
     }
 
-    /** The token of the mutex this node holds, or null; heartbeats carry it to renew the lease. */
+    /** The token of the mutex this node holds, or null. */
     public FencingToken held() {
         return held;
-    }
-
-    public boolean isWaiting() {
-        return waitingRequestId != 0;
     }
 }

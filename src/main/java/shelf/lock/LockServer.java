@@ -12,23 +12,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.Timings;
 import shelf.fencing.FencingToken;
+import shelf.protocol.Message.LeaseRenewal;
 import shelf.protocol.Message.LockGrant;
 import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
 import shelf.protocol.Message.LockStateQuery;
 import shelf.protocol.Message.LockStateReport;
-import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
 /**
- * The coordinator's centralized lock server: one cluster-wide mutex, a FIFO queue, leases and fencing tokens.
+ * The coordinator's centralized lock server: one cluster-wide mutex, a FIFO queue, leases and fencing tokens. Every
+ * rule of the lock server lives in this file, named in a comment at the branch that implements it; the requester's
+ * side is {@link LockClient}.
  *
- * <p>Runs on the protocol thread only. Active only while this node is coordinator. On taking over it
+ * <p>Called by {@code NodeCore} on the protocol thread only: one typed handler per message the server owns
+ * ({@link #onRequest}, {@link #onRelease}, {@link #onRenewal}, {@link #onReport}) and per undeliverable message it
+ * cares about, and the election's outcome ({@link #takeOver}, {@link #stepDown}); its timers run there too.
+ * Active only while this node is coordinator. On taking over it
  * first <em>recovers</em>: it asks every node what it holds and awaits, rebuilds the table from the
  * answers (or the failure timeout), and only then grants. Every grant carries a token
- * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder's heartbeats renew
- * and that is revoked when it lapses.
+ * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder renews (LEASE_RENEWAL,
+ * every heartbeat interval) and that is revoked when it lapses.
  */
 public final class LockServer {
     private static final Logger log = LoggerFactory.getLogger(LockServer.class);
@@ -96,23 +101,11 @@ public final class LockServer {
         queue.clear();
     }
 
-    /** Dispatches a lock message addressed to the server; returns false for others. */
-    public boolean handle(Message m) {
-        if (m instanceof LockRequest r) {
-            onRequest(r);
-        } else if (m instanceof LockRelease r) {
-            onRelease(r);
-        } else if (m instanceof LockStateReport r) {
-            onReport(r);
-        } else {
-            return false;
-        }
-        return true;
-    }
-
-    private void onRequest(LockRequest r) {
+    /** LOCK_REQUEST from a node (this one included). */
+    public void onRequest(LockRequest r) {
         if (phase == LockPhase.INACTIVE || r.epoch() > epoch) {
-            log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}", me, r.requestId(), r.from(), r.epoch());
+            log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}", me, r.requestId(), r.from(),
+                    r.epoch());
             return;
         }
         if (holder != null && holder.node == r.from() && holder.requestId == r.requestId()) {
@@ -122,6 +115,7 @@ public final class LockServer {
             out.send(r.from(), new LockGrant(self, epoch, r.requestId(), holder.token, timings.leaseMs()));
             return;
         }
+        // Lock rule: requests queue FIFO, one per node: a newer request replaces the node's older one, a re-send is ignored.
         queue.removeIf(w -> w.node == r.from() && w.requestId != r.requestId());
         if (queue.stream().noneMatch(w -> w.node == r.from())) {
             queue.addLast(new Waiter(r.from(), r.requestId()));
@@ -132,8 +126,10 @@ public final class LockServer {
         grantNext();
     }
 
-    private void onRelease(LockRelease r) {
+    /** LOCK_RELEASE from a holder. */
+    public void onRelease(LockRelease r) {
         if (holder == null || !holder.token.equals(r.token())) {
+            // Lock rule: only the current grant's token releases the mutex; a stale release changes nothing.
             staleReleases++;
             log.info("{}: release from node {} with token {} ignored: the current holder is {}", me, r.from(), r.token(),
                     holder == null ? "nobody" : "node " + holder.node + " with token " + holder.token);
@@ -145,25 +141,34 @@ public final class LockServer {
         grantNext();
     }
 
-    /** A heartbeat from a node; renews its lease if it holds the mutex with that token. */
-    public void heartbeat(int node, FencingToken held) {
-        if (holder != null && holder.node == node && holder.token.equals(held)) {
+    /** LEASE_RENEWAL from a holder, every heartbeat interval. */
+    public void onRenewal(LeaseRenewal r) {
+        // Lock rule: the holder's renewal with its grant's token, in this coordinator's epoch, extends its lease.
+        if (holder != null && r.epoch() == epoch && holder.node == r.from() && holder.token.equals(r.token())) {
             holder = new Holder(holder.node, holder.requestId, holder.token, scheduler.now() + timings.leaseMs());
-            log.info("{}: lease of node {} (token {}) renewed for {} ms", me, node, held, timings.leaseMs());
+            log.info("{}: lease of node {} (token {}) renewed for {} ms", me, r.from(), r.token(), timings.leaseMs());
         }
     }
 
-    /** A grant that cannot be delivered is revoked at once, so a dead waiter does not hold up the queue. */
-    public void unreachable(int peer, Message m) {
-        if (m instanceof LockGrant g && holder != null && holder.token.equals(g.token())) {
+    /** This server's grant {@code g} could not be delivered to {@code peer}. */
+    public void onGrantUndeliverable(int peer, LockGrant g) {
+        if (holder != null && holder.token.equals(g.token())) {
+            // Lock rule: a grant that cannot be delivered is revoked at once, so a dead waiter does not hold up the queue.
             revoke("grant could not be delivered to node " + peer);
-        } else if (m instanceof LockStateQuery && phase == LockPhase.RECOVERING && awaitingReports.remove(peer)) {
+        }
+    }
+
+    /** This server's lock-state query could not be delivered to {@code peer}. */
+    public void onQueryUndeliverable(int peer) {
+        if (phase == LockPhase.RECOVERING && awaitingReports.remove(peer)) {
+            // Lock rule: recovery does not wait for a node it cannot reach.
             log.info("{}: node {} unreachable; recovering without its report", me, peer);
             maybeFinishRecovery();
         }
     }
 
-    private void onReport(LockStateReport r) {
+    /** LOCK_STATE_REPORT from a node this server asked while recovering. */
+    public void onReport(LockStateReport r) {
         if (phase != LockPhase.RECOVERING || r.epoch() != epoch || !awaitingReports.remove(r.from())) {
             return;
         }
@@ -194,7 +199,8 @@ public final class LockServer {
         if (!awaitingReports.isEmpty()) {
             return;
         }
-        // The holder known to the cluster keeps the mutex under a fresh lease; waiters queue in report order.
+        // Lock rule (recovery): the holder known to the cluster keeps the mutex under a fresh lease; waiters queue in
+        // report order; only then does the server grant.
         LockStateReport held = null;
         for (LockStateReport r : reports.values()) {
             if (r.held() != null && (held == null || held.held().isBelow(r.held()))) {
@@ -219,6 +225,7 @@ public final class LockServer {
         if (phase != LockPhase.SERVING || holder != null || queue.isEmpty()) {
             return;
         }
+        // Lock rule: the mutex goes to the first waiter, with a token above every earlier one (this epoch, next counter).
         Waiter next = queue.pollFirst();
         counter++;
         FencingToken token = new FencingToken(epoch, counter);
@@ -235,6 +242,7 @@ public final class LockServer {
         }
         scheduler.schedule(timings.heartbeatIntervalMs(), () -> checkLease(armedEpoch));
         if (holder != null && scheduler.now() > holder.leaseUntil) {
+            // Lock rule: a lease that lapsed without renewal is revoked, and the next waiter granted.
             revoke("lease of " + timings.leaseMs() + " ms lapsed without renewal");
         }
     }

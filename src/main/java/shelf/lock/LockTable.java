@@ -20,7 +20,8 @@ public record LockTable(LockPhase phase, long epoch, int holder, FencingToken to
         if (phase == LockPhase.INACTIVE) {
             return "lock server inactive (this node is not the coordinator)";
         }
-        String held = holder < 0 ? "free" : "held by node " + holder + " (token " + token + ", lease " + leaseLeftMs + " ms left)";
+        String held = holder < 0 ? "free"
+                : "held by node " + holder + " (token " + token + ", lease " + leaseLeftMs + " ms left)";
         return "lock " + held + ", queue " + queue + ", " + phase.name().toLowerCase(java.util.Locale.ROOT) + " in epoch " + epoch
                 + "; grants " + grants + ", revocations " + revocations + ", stale releases " + staleReleases;
     }

@@ -11,10 +11,6 @@ final class Counters {
         values.merge(name, 1L, Long::sum);
     }
 
-    long get(String name) {
-        return values.getOrDefault(name, 0L);
-    }
-
     Map<String, Long> snapshot() {
         return new TreeMap<>(values);
     }

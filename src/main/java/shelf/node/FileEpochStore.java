@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import shelf.election.EpochStore;
 import shelf.library.LibraryFiles;
 
-/** The highest epoch a node has seen, in {@code resources/node-<id>.epoch}, replaced atomically and fsynced. */
+/**
+ * The highest epoch a node has seen, in {@code resources/node-<id>.epoch}, replaced atomically and fsynced. Called by
+ * the election on the protocol thread (blocking while it writes); built by the composition root.
+ */
 public final class FileEpochStore implements EpochStore {
     private final Path file;
 

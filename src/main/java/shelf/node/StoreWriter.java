@@ -12,6 +12,8 @@ import shelf.library.StoreException;
 /**
  * Applies batches to a {@link LibraryStore} on the node's own writer thread, one batch at a time: appends,
  * tells the listener (which lets the cluster lock go), then fsyncs and tells it again (which answers the clients).
+ * {@link #write} is called by the node's {@link WritePipeline} on the protocol thread and returns at once; the
+ * listener is called on the writer thread. Built and closed by the composition root.
  */
 public final class StoreWriter implements LibraryWriter, AutoCloseable {
     private final LibraryStore store;

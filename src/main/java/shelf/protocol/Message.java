@@ -45,8 +45,8 @@ public sealed interface Message extends Serializable {
     record Coordinator(int from, long epoch) implements Message {
     }
 
-    /** Follower to coordinator, every heartbeat interval; renews the lease of the lock it holds, if any. */
-    record Heartbeat(int from, long epoch, FencingToken held) implements Message {
+    /** Follower to coordinator, every heartbeat interval: "I am alive and follow you in this epoch." */
+    record Heartbeat(int from, long epoch) implements Message {
     }
 
     /** Coordinator to follower: the answer to a heartbeat of the current epoch. */
@@ -67,6 +67,13 @@ public sealed interface Message extends Serializable {
 
     /** Holder to coordinator: "I am done with the mutex granted with this token." */
     record LockRelease(int from, long epoch, FencingToken token) implements Message {
+    }
+
+    /**
+     * Holder to coordinator (itself included), every heartbeat interval while it holds the mutex: "renew the lease
+     * of the grant with this token."
+     */
+    record LeaseRenewal(int from, long epoch, FencingToken token) implements Message {
     }
 
     /** New coordinator to all, before granting anything: "what do you hold and what do you wait for?" */

@@ -18,30 +18,42 @@ import shelf.library.Book;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
 import shelf.lock.LockTable;
-import shelf.node.NodeCore;
+import shelf.node.LockCycles;
+import shelf.node.Node;
 
-/** The operator's view of one node and the seed's admin operations. */
+/**
+ * The operator's view of one node and the seed's admin operations. Called on RMI threads; it reaches the protocol
+ * only through the narrow {@link Node} interface and waits for its futures with a timeout.
+ */
 final class AdminServiceImpl implements AdminService {
     private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
+    /** How long status waits for the protocol thread's snapshot; well inside an operator's read timeout. */
+    private static final long STATUS_WAIT_MS = 5_000;
+    /** How long crash lets its answer travel back before the process halts. */
+    private static final long CRASH_ANSWER_MS = 50;
+    /** The exit code of a crash: what a shell reports for a process killed by SIGKILL (128 + 9), as kill -9 would. */
+    private static final int CRASH_EXIT_CODE = 137;
+    /** The longest hold an operator may ask for, ten minutes. */
+    private static final long MAX_HOLD_MS = 600_000;
 
-    private final NodeCore core;
+    private final Node node;
     private final LibraryStore store;
     private final ClusterConfig config;
     private final TimeoutClientSocketFactory sockets;
     private final String me;
 
-    AdminServiceImpl(NodeCore core, LibraryStore store, ClusterConfig config, TimeoutClientSocketFactory sockets) {
-        this.core = core;
+    AdminServiceImpl(Node node, LibraryStore store, ClusterConfig config, TimeoutClientSocketFactory sockets) {
+        this.node = node;
         this.store = store;
         this.config = config;
         this.sockets = sockets;
-        this.me = "node " + core.id();
+        this.me = "node " + node.id();
     }
 
     @Override
     public NodeStatus status() {
         try {
-            NodeStatus s = core.status().get(5, TimeUnit.SECONDS);
+            NodeStatus s = node.status().get(STATUS_WAIT_MS, TimeUnit.MILLISECONDS);
             s.counters().putAll(JvmCounters.counters());
             return s;
         } catch (InterruptedException e) {
@@ -54,7 +66,7 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public String ping(int nodeId) {
-        if (nodeId == core.id()) {
+        if (nodeId == node.id()) {
             throw new IllegalArgumentException("node " + nodeId + " is this node; ping another id from " + config.ids());
         }
         NodeAddress target = config.node(nodeId).orElseThrow(() ->
@@ -69,7 +81,8 @@ final class AdminServiceImpl implements AdminService {
             log.info("{}: admin ping: {}", me, answer);
             return answer;
         } catch (Exception e) {
-            String answer = String.format("node %d at %s did not answer %s: %s", nodeId, target, me, e.getClass().getSimpleName());
+            String answer = String.format("node %d at %s did not answer %s: %s", nodeId, target, me,
+                    e.getClass().getSimpleName());
             log.info("{}: admin ping: {}", me, answer);
             return answer;
         }
@@ -78,7 +91,7 @@ final class AdminServiceImpl implements AdminService {
     @Override
     public String startElection() {
         log.info("{}: admin asked for an election", me);
-        core.startElection("asked by admin");
+        node.startElection("asked by admin");
         return me + " started an election (or one was already under way)";
     }
 
@@ -87,11 +100,11 @@ final class AdminServiceImpl implements AdminService {
         log.warn("{}: admin asked for a crash; halting the process now", me);
         Thread halt = new Thread(() -> {
             try {
-                Thread.sleep(50);
+                Thread.sleep(CRASH_ANSWER_MS);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
-            Runtime.getRuntime().halt(137);
+            Runtime.getRuntime().halt(CRASH_EXIT_CODE);
         }, "crash");
         halt.start();
         return me + " is crashing";
@@ -113,12 +126,12 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public String holdLock(long millis) throws UnavailableException {
-        if (millis < 0 || millis > 600_000) {
-            throw new IllegalArgumentException("hold between 0 and 600000 ms, not " + millis);
+        if (millis < 0 || millis > MAX_HOLD_MS) {
+            throw new IllegalArgumentException("hold between 0 and " + MAX_HOLD_MS + " ms, not " + millis);
         }
         log.info("{}: admin asked to hold the cluster lock for {} ms", me, millis);
         long started = System.nanoTime();
-        FencingToken token = await(core.holdLock(millis), config.timings().requestTimeoutMs() + millis);
+        FencingToken token = await(node.holdLock(millis), config.timings().requestTimeoutMs() + millis);
         return String.format("%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
                 (System.nanoTime() - started) / 1_000_000 - millis);
     }
@@ -128,7 +141,7 @@ final class AdminServiceImpl implements AdminService {
         if (cycles < 1 || cycles > MAX_CYCLES) {
             throw new IllegalArgumentException("between 1 and " + MAX_CYCLES + " cycles, not " + cycles);
         }
-        return await(core.lockCycles(cycles), config.timings().requestTimeoutMs());
+        return await(LockCycles.run(node, cycles), config.timings().requestTimeoutMs());
     }
 
     private <T> T await(java.util.concurrent.CompletableFuture<T> future, long millis) throws UnavailableException {

@@ -15,24 +15,32 @@ import shelf.library.LibraryStore;
 import shelf.library.Outcome;
 import shelf.library.StoreException;
 import shelf.library.Usernames;
-import shelf.node.NodeCore;
+import shelf.node.Node;
 
-/** Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. */
+/**
+ * Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. Called on
+ * RMI threads; a write is handed to the protocol through the narrow {@link Node} interface and waited for.
+ */
 final class LibraryServiceImpl implements LibraryService {
     private static final Logger log = LoggerFactory.getLogger(LibraryServiceImpl.class);
-    /** Extra wait beyond the node's own deadline, for a batch already handed to the writer to finish. */
-    private static final long WRITER_GRACE_MS = 5_000;
+    /**
+     * How long past the request timeout this service waits for an operation's outcome before it answers "unavailable"
+     * itself. The node fails an operation still queued for the lock at the request timeout; one already handed to the
+     * writer is answered once its batch is appended and fsynced, which this grace covers. The client's socket read
+     * outlasts this wait ({@link RmiServer#CLIENT_READ_GRACE_MS} is derived from it).
+     */
+    static final long WRITER_GRACE_MS = 5_000;
 
-    private final NodeCore core;
+    private final Node node;
     private final LibraryStore store;
     private final long waitMs;
     private final String me;
 
-    LibraryServiceImpl(NodeCore core, LibraryStore store, long requestTimeoutMs) {
-        this.core = core;
+    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs) {
+        this.node = node;
         this.store = store;
         this.waitMs = requestTimeoutMs + WRITER_GRACE_MS;
-        this.me = "node " + core.id();
+        this.me = "node " + node.id();
     }
 
     @Override
@@ -49,7 +57,7 @@ final class LibraryServiceImpl implements LibraryService {
         Usernames.check(c.user());
         long started = System.nanoTime();
         try {
-            Outcome outcome = core.submit(c).get(waitMs, TimeUnit.MILLISECONDS);
+            Outcome outcome = node.submit(c).get(waitMs, TimeUnit.MILLISECONDS);
             log.info("{}: client request {} {} book {} by {}: {} ({} ms)", me, c.requestId(), c.op(), c.bookId(), c.user(),
                     outcome.ok() ? "ok" : "refused: " + outcome.message(), (System.nanoTime() - started) / 1_000_000);
             return outcome;

@@ -4,7 +4,10 @@ import shelf.api.NodeService;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 
-/** Hands every peer message to the node's protocol thread and returns at once. */
+/**
+ * Hands every peer message to the node's protocol thread ({@link Transport.Inbox#deliver}) and returns at once. Called
+ * on RMI threads, by the peers' transports; it decodes nothing (each method already names its message's type).
+ */
 final class NodeServiceImpl implements NodeService {
     private final Transport.Inbox inbox;
     private final String membership;
@@ -56,6 +59,11 @@ final class NodeServiceImpl implements NodeService {
 
     @Override
     public void releaseLock(Message.LockRelease m) {
+        inbox.deliver(m);
+    }
+
+    @Override
+    public void renewLease(Message.LeaseRenewal m) {
         inbox.deliver(m);
     }
 

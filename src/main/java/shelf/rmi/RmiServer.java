@@ -20,7 +20,7 @@ import shelf.api.NodeService;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryStore;
-import shelf.node.NodeCore;
+import shelf.node.Node;
 import shelf.node.NodeStartException;
 import shelf.protocol.Transport;
 
@@ -40,8 +40,19 @@ public final class RmiServer implements AutoCloseable {
         this.me = me;
     }
 
-    /** Beyond a node's request timeout, for a client call whose batch is being written when the deadline hits. */
-    public static final int CLIENT_READ_GRACE_MS = 7_000;
+    /** How much longer a client's read waits than the node's own wait: time for the node's answer to reach it. */
+    static final long ANSWER_MARGIN_MS = 2_000;
+
+    /**
+     * How long past the request timeout a client's (or operator's) socket read waits for an answer. It must outlast
+     * the node's own wait, the request timeout plus {@link LibraryServiceImpl#WRITER_GRACE_MS} for a batch already
+     * handed to the writer, so that the client hears the node's answer (the outcome, or "unavailable" naming what
+     * the node waited for) instead of a bare read timeout that says nothing about whether the operation applied.
+     */
+    public static final int CLIENT_READ_GRACE_MS = (int) (LibraryServiceImpl.WRITER_GRACE_MS + ANSWER_MARGIN_MS);
+
+    /** The shortest connect timeout a client uses, however short the peers' RPC timeout is. */
+    private static final int MIN_CLIENT_CONNECT_MS = 1_000;
 
     /**
      * A node's outbound calls (to peers) are bounded by the RPC timeout. Each socket wait gets half of it:
@@ -53,14 +64,18 @@ public final class RmiServer implements AutoCloseable {
         TimeoutClientSocketFactory.setTimeouts(half, half);
     }
 
-    /** A client's or operator's calls wait longer than any node's request timeout. */
+    /** A client's or operator's calls: reads wait out the node's own wait and more ({@link #CLIENT_READ_GRACE_MS}). */
     public static void useClientTimeouts(ClusterConfig config) {
-        TimeoutClientSocketFactory.setTimeouts((int) Math.max(1000, config.timings().rpcTimeoutMs()),
+        TimeoutClientSocketFactory.setTimeouts((int) Math.max(MIN_CLIENT_CONNECT_MS, config.timings().rpcTimeoutMs()),
                 (int) config.timings().requestTimeoutMs() + CLIENT_READ_GRACE_MS);
     }
 
-    /** Creates the registry on the node's port and exports and binds the services. */
-    public static RmiServer start(NodeAddress address, ClusterConfig config, NodeCore core, Transport.Inbox inbox,
+    /**
+     * Creates the registry on the node's port and exports and binds the services: NodeService hands peers' messages
+     * to {@code inbox}; LibraryService and AdminService reach the protocol through {@code node}. Called once, by the
+     * composition root ({@code shelf.server.ShelfNode}).
+     */
+    public static RmiServer start(NodeAddress address, ClusterConfig config, Node node, Transport.Inbox inbox,
                                   LibraryStore store) throws NodeStartException {
         String me = "node " + address.id();
         InetAddress bind;
@@ -83,9 +98,9 @@ public final class RmiServer implements AutoCloseable {
         RmiServer server = new RmiServer(registry, me);
         try {
             server.export(NodeService.NAME, new NodeServiceImpl(inbox, config.membershipFingerprint()), address.port(), csf, ssf);
-            server.export(LibraryService.NAME, new LibraryServiceImpl(core, store, config.timings().requestTimeoutMs()),
+            server.export(LibraryService.NAME, new LibraryServiceImpl(node, store, config.timings().requestTimeoutMs()),
                     address.port(), csf, ssf);
-            server.export(AdminService.NAME, new AdminServiceImpl(core, store, config, csf), address.port(), csf, ssf);
+            server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf), address.port(), csf, ssf);
         } catch (RemoteException e) {
             server.close();
             throw new NodeStartException(2, me + ": cannot export services on " + address + ": " + rootMessage(e));

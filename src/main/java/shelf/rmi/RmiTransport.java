@@ -23,8 +23,8 @@ import shelf.protocol.Transport;
  * and a paused peer holds up only its own queue), each call bounded by the socket factory's timeouts.
  * Messages that queued up while a call was in flight (or while the sender woke up) go together in the
  * next call, {@link NodeService#deliver}: under load a lock release and the same node's next request,
- * or a grant and a heartbeat, cost one call instead of two. A failed call drops the cached stub and
- * reports each of its messages as unreachable.
+ * or a grant and a heartbeat, cost one call instead of two; a lone message goes by its own method
+ * ({@link PeerCalls}). A failed call drops the cached stub and reports each of its messages as unreachable.
  *
  * <p>After a call that timed out the peer is <em>down</em> for one RPC timeout: messages to it (queued or
  * new) are reported unreachable at once instead of each waiting out the timeout behind the others. A
@@ -89,7 +89,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
             try {
                 NodeService node = stub();
                 if (batch.size() == 1) {
-                    call(node, batch.get(0));
+                    PeerCalls.send(node, batch.get(0));
                 } else {
                     node.deliver(batch.toArray(Message[]::new));
                 }
@@ -156,32 +156,6 @@ public final class RmiTransport implements Transport, AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static void call(NodeService n, Message m) throws RemoteException {
-        if (m instanceof Message.Election x) {
-            n.election(x);
-        } else if (m instanceof Message.Ok x) {
-            n.ok(x);
-        } else if (m instanceof Message.Coordinator x) {
-            n.coordinator(x);
-        } else if (m instanceof Message.Heartbeat x) {
-            n.heartbeat(x);
-        } else if (m instanceof Message.HeartbeatAck x) {
-            n.heartbeatAck(x);
-        } else if (m instanceof Message.Stale x) {
-            n.stale(x);
-        } else if (m instanceof Message.LockRequest x) {
-            n.requestLock(x);
-        } else if (m instanceof Message.LockGrant x) {
-            n.grantLock(x);
-        } else if (m instanceof Message.LockRelease x) {
-            n.releaseLock(x);
-        } else if (m instanceof Message.LockStateQuery x) {
-            n.queryLockState(x);
-        } else if (m instanceof Message.LockStateReport x) {
-            n.reportLockState(x);
-        }
     }
 
     @Override

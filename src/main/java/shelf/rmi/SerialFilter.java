@@ -20,8 +20,9 @@ final class SerialFilter implements ObjectInputFilter {
      * tokens, client commands and their enum; strings and boxed numbers; small, shallow graphs. Everything
      * else, Shelf's other classes included, is refused.
      */
-    static final String PATTERN = "shelf.protocol.Message;shelf.protocol.Message$*;shelf.fencing.FencingToken;shelf.library.Command;"
-            + "shelf.library.Op;java.lang.String;java.lang.Integer;java.lang.Long;java.lang.Number;java.lang.Enum;"
+    static final String PATTERN = "shelf.protocol.Message;shelf.protocol.Message$*;shelf.fencing.FencingToken;"
+            + "shelf.library.Command;shelf.library.Op;"
+            + "java.lang.String;java.lang.Integer;java.lang.Long;java.lang.Number;java.lang.Enum;"
             + "maxdepth=10;maxrefs=1000;maxbytes=65536;maxarray=1024;!*";
 
     private final ObjectInputFilter allowed = ObjectInputFilter.Config.createFilter(PATTERN);

@@ -20,9 +20,20 @@ import shelf.rmi.RmiServer;
 import shelf.rmi.RmiTransport;
 import shelf.rmi.TimeoutClientSocketFactory;
 
-/** A running node: the library store, the protocol core, the RMI transport and server, wired together. */
+/**
+ * A running node, and the composition root: the only place that wires RMI to the node. It opens the library store,
+ * builds the protocol ({@link NodeCore}) on a {@link SerialScheduler} with a {@link StoreWriter}, connects it to
+ * the peers through an {@link RmiTransport}, and exports the remote services ({@link RmiServer}), which reach the
+ * protocol only through {@link shelf.node.Node} and {@link Transport.Inbox}. Started and closed by {@code node}
+ * (the CLI) and by tests, on their own thread.
+ */
 public final class ShelfNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShelfNode.class);
+    /**
+     * A node numbers its lock requests from the wall clock times this: a restarted node starts above every number its
+     * earlier incarnation used unless that one asked for more than this many locks per millisecond of its life.
+     */
+    private static final long REQUEST_IDS_PER_MS = 1_000;
 
     private final NodeAddress address;
     private final LibraryStore store;
@@ -73,12 +84,12 @@ public final class ShelfNode implements AutoCloseable {
                 inbox[0].unreachable(peer, m);
             }
         });
-        long firstRequestId = System.currentTimeMillis() * 1_000;
+        long firstRequestId = System.currentTimeMillis() * REQUEST_IDS_PER_MS;
         NodeCore core = new NodeCore(id, config, scheduler, transport, new FileEpochStore(resources, id), writer, firstRequestId);
         inbox[0] = core;
         RmiServer server;
         try {
-            server = RmiServer.start(address, config, core, core, store);
+            server = RmiServer.start(address, config, core, core, store); // the core is the Node and the peers' Inbox
         } catch (NodeStartException e) {
             transport.close();
             scheduler.close();

@@ -119,7 +119,7 @@ class SerialFilterTest {
         NodeService peers = (NodeService) registry.lookup(NodeService.NAME);
         AdminService admin = (AdminService) registry.lookup(AdminService.NAME);
         long before = admin.status().counters().getOrDefault("received.HEARTBEAT", 0L);
-        peers.deliver(new Message[] {new Message.Heartbeat(1, 0, null), new Message.Heartbeat(1, 0, null)});
+        peers.deliver(new Message[] {new Message.Heartbeat(1, 0), new Message.Heartbeat(1, 0)});
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(
                 () -> admin.status().counters().getOrDefault("received.HEARTBEAT", 0L) == before + 2);
 

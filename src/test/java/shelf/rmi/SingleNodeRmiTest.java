@@ -97,6 +97,18 @@ class SingleNodeRmiTest {
     }
 
     @Test
+    void theLockBenchmarksLoadAndAnOperatorsHoldRunOnTheCoordinatorItself() throws Exception {
+        RmiServer.useClientTimeouts(config); // an operator's timeouts (the node set the peers' shorter ones for this JVM)
+        AdminService admin = (AdminService) registry().lookup(AdminService.NAME);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.status().lock().phase() == LockPhase.SERVING);
+        long[] cycles = admin.lockCycles(AdminService.MAX_CYCLES); // each cycle may complete on the calling thread
+        assertEquals(AdminService.MAX_CYCLES, cycles.length);
+        assertTrue(java.util.Arrays.stream(cycles).allMatch(ns -> ns > 0));
+        assertTrue(admin.holdLock(0).contains("held the cluster lock for 0 ms"));
+        assertEquals(AdminService.MAX_CYCLES + 1, admin.status().lock().grants());
+    }
+
+    @Test
     void badUserNamesAreRefusedByTheNode() throws Exception {
         LibraryService library = (LibraryService) registry().lookup(LibraryService.NAME);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

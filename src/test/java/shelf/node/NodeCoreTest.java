@@ -1,0 +1,147 @@
+package shelf.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import shelf.api.NodeStatus;
+import shelf.config.ClusterConfig;
+import shelf.election.EpochStore;
+import shelf.election.Role;
+import shelf.fencing.FencingToken;
+import shelf.lock.LockPhase;
+import shelf.protocol.Message;
+import shelf.protocol.Scheduler;
+import shelf.protocol.Transport;
+
+/** NodeCore on virtual time with a recording transport: every message type is routed, leases are renewed. */
+class NodeCoreTest {
+    /** Virtual time: tasks run in time order when the test advances the clock, on the test's thread. */
+    private static final class VirtualScheduler implements Scheduler {
+        private record Timed(long at, long seq, Runnable task) {
+        }
+
+        private final PriorityQueue<Timed> queue = new PriorityQueue<>((a, b) ->
+                a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+        private long now;
+        private long seq;
+
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            queue.add(new Timed(now, seq++, task));
+        }
+
+        @Override
+        public void schedule(long delayMs, Runnable task) {
+            queue.add(new Timed(now + delayMs, seq++, task));
+        }
+
+        void runFor(long millis) {
+            long until = now + millis;
+            while (!queue.isEmpty() && queue.peek().at <= until) {
+                Timed next = queue.poll();
+                now = Math.max(now, next.at);
+                next.task.run();
+            }
+            now = until;
+        }
+    }
+
+    private final VirtualScheduler scheduler = new VirtualScheduler();
+    private final List<Message> sent = new ArrayList<>();
+    private final LibraryWriter noWrites = (token, batch, listener) -> {
+        throw new AssertionError("no writes expected");
+    };
+
+    private NodeCore node(int self, int size) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int id = 1; id <= size; id++) {
+            lines.add("node." + id + "=127.0.0.1:" + (40000 + id));
+        }
+        lines.addAll(List.of("heartbeat.interval.ms=50", "failure.timeout.ms=250", "lease.ms=500"));
+        Transport transport = (to, m) -> sent.add(m);
+        return new NodeCore(self, ClusterConfig.parse(lines, "test"), scheduler, transport, new EpochStore.InMemory(),
+                noWrites, 1_000);
+    }
+
+    private NodeStatus status(NodeCore core) {
+        return core.statusNow();
+    }
+
+    @Test
+    void everyMessageTypeIsRoutedToARoleAndShowsItsSenderAlive() throws Exception {
+        NodeCore core = node(2, 3);
+        FencingToken token = new FencingToken(1, 1);
+        List<Message> oneOfEach = List.of(new Message.LockRequest(1, 0, 1), new Message.LockGrant(3, 0, 1, token, 500),
+                new Message.LockRelease(1, 0, token), new Message.LeaseRenewal(1, 0, token), new Message.Heartbeat(1, 0),
+                new Message.HeartbeatAck(3, 0), new Message.Election(1, 0), new Message.Ok(3, 0),
+                new Message.Coordinator(3, 0), new Message.Stale(3, 0, 3), new Message.LockStateQuery(3, 0),
+                new Message.LockStateReport(1, 0, null, 0, 0));
+        Set<Class<?>> types = new HashSet<>();
+        oneOfEach.forEach(m -> types.add(m.getClass()));
+        assertEquals(Set.of(Message.class.getPermittedSubclasses()), types, "a new message type needs a route in NodeCore");
+
+        oneOfEach.forEach(core::deliver);
+        scheduler.runFor(1);
+
+        Map<String, Long> counters = status(core).counters();
+        for (Message m : oneOfEach) {
+            assertEquals(1L, counters.get("received." + m.type()), m.type());
+        }
+        assertEquals(List.of(1, 3), status(core).peersAlive());
+    }
+
+    @Test
+    void aMessageFromAnUnknownSenderIsRefusedBeforeAnyRoleAndDoesNotCountAsHeardFrom() throws Exception {
+        NodeCore core = node(2, 3);
+        core.deliver(new Message.Heartbeat(9, 0));
+        scheduler.runFor(1);
+        assertEquals(1L, status(core).counters().get("rejected.unknown-sender"));
+        assertEquals(List.of(), status(core).peersAlive());
+    }
+
+    @Test
+    void aHoldingCoordinatorRenewsItsOwnLeaseEveryHeartbeatWithoutTheElection() throws Exception {
+        NodeCore core = node(1, 1);
+        core.start();
+        scheduler.runFor(100);
+        assertEquals(Role.COORDINATOR, core.termNow().role());
+        assertEquals(LockPhase.SERVING, core.termNow().lockPhase());
+
+        CompletableFuture<FencingToken> held = core.holdLock(2_000); // four leases long
+        scheduler.runFor(1_000);
+        assertTrue(status(core).heldToken() != null);
+        scheduler.runFor(1_100);
+        assertTrue(held.isDone());
+        assertEquals(0, status(core).lock().revocations(), "renewed while held");
+        long renewals = status(core).counters().get("received.LEASE_RENEWAL");
+        assertTrue(renewals >= 35 && renewals <= 41, "one renewal per 50 ms heartbeat for 2 s: " + renewals);
+        assertTrue(sent.isEmpty(), "a one-node cluster sends nothing over the network: " + sent);
+    }
+
+    @Test
+    void lockCyclesRunBackToBackThroughHolds() throws Exception {
+        NodeCore core = node(1, 1);
+        core.start();
+        scheduler.runFor(100);
+        CompletableFuture<long[]> cycles = LockCycles.run(core, 1_000);
+        scheduler.runFor(1);
+        assertTrue(cycles.isDone());
+        assertEquals(1_000, cycles.join().length);
+        assertTrue(Arrays.stream(cycles.join()).allMatch(ns -> ns > 0));
+        assertEquals(1_000, status(core).lock().grants());
+    }
+}
