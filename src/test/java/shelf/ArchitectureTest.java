@@ -15,8 +15,11 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.junit.LocationProvider;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import shelf.cli.ShelfCommand;
 
@@ -36,59 +39,39 @@ class ArchitectureTest {
     static final ArchRule packagesHaveNoCycles = slices().matching("shelf.(*)..").should().beFreeOfCycles()
             .because("a package that imports back up cannot be read, tested or replaced on its own");
 
-    /*
-     * Top to bottom; each layer may be used only by the layers above it. election and lock are peers
-     * (neither uses the other), as are fencing, config and about at the bottom.
+    /**
+     * The layers, top to bottom; a layer may use only the layers below it. Packages in one tier are peers that
+     * may not use each other either: election and lock; fencing, config and util at the bottom.
      */
+    static final List<List<String>> TIERS = List.of(
+            List.of("cli"), List.of("bench"), List.of("cluster"), List.of("admin"), List.of("server"), List.of("rmi"),
+            List.of("node"), List.of("api"), List.of("election", "lock"), List.of("protocol"), List.of("library"),
+            List.of("fencing", "config", "util"));
+
     @ArchTest
-    static final ArchRule layersGoOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .ensureAllClassesAreContainedInArchitecture()
-            .layer("entry points").definedBy(describe("the default package", (JavaClass c) -> c.getPackageName().isEmpty()))
-            .layer("cli").definedBy("shelf.cli..")
-            .layer("bench").definedBy("shelf.bench..")
-            .layer("cluster").definedBy("shelf.cluster..")
-            .layer("admin").definedBy("shelf.admin..")
-            .layer("server").definedBy("shelf.server..")
-            .layer("rmi").definedBy("shelf.rmi..")
-            .layer("node").definedBy("shelf.node..")
-            .layer("api").definedBy("shelf.api..")
-            .layer("election").definedBy("shelf.election..")
-            .layer("lock").definedBy("shelf.lock..")
-            .layer("protocol").definedBy("shelf.protocol..")
-            .layer("library").definedBy("shelf.library..")
-            .layer("fencing").definedBy("shelf.fencing..")
-            .layer("config").definedBy("shelf.config..")
-            .layer("about").definedBy("shelf.about..")
-            .whereLayer("entry points").mayNotBeAccessedByAnyLayer()
-            .whereLayer("cli").mayOnlyBeAccessedByLayers("entry points")
-            .whereLayer("bench").mayOnlyBeAccessedByLayers("entry points", "cli")
-            .whereLayer("cluster").mayOnlyBeAccessedByLayers("entry points", "cli", "bench")
-            .whereLayer("admin").mayOnlyBeAccessedByLayers("entry points", "cli", "bench", "cluster")
-            .whereLayer("server").mayOnlyBeAccessedByLayers("entry points", "cli", "bench", "cluster", "admin")
-            .whereLayer("rmi").mayOnlyBeAccessedByLayers("entry points", "cli", "bench", "cluster", "admin", "server")
-            .whereLayer("node").mayOnlyBeAccessedByLayers("entry points", "cli", "bench", "cluster", "admin", "server", "rmi")
-            .whereLayer("api").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node")
-            .whereLayer("election").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node", "api")
-            .whereLayer("lock").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node", "api")
-            .whereLayer("protocol").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node", "api", "election", "lock")
-            .whereLayer("library").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node", "api", "election", "lock",
-                    "protocol")
-            .whereLayer("fencing").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node", "api", "election", "lock",
-                    "protocol", "library")
-            .whereLayer("config").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node", "api", "election", "lock",
-                    "protocol", "library")
-            .whereLayer("about").mayOnlyBeAccessedByLayers(
-                    "entry points", "cli", "bench", "cluster", "admin", "server", "rmi", "node", "api", "election", "lock",
-                    "protocol", "library")
+    static final ArchRule layersGoOneWay = layers()
             .because("the graph runs one way, from the command line down to the algorithms and their value types,"
                     + " with ShelfNode (shelf.server) as the one composition root");
+
+    private static LayeredArchitecture layers() {
+        LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .ensureAllClassesAreContainedInArchitecture()
+                .layer("entry points").definedBy(describe("the default package", (JavaClass c) -> c.getPackageName().isEmpty()))
+                .whereLayer("entry points").mayNotBeAccessedByAnyLayer();
+        List<String> above = new ArrayList<>(List.of("entry points"));
+        for (List<String> tier : TIERS) {
+            for (String name : tier) {
+                layers = layers.layer(name).definedBy("shelf." + name + "..");
+            }
+        }
+        for (List<String> tier : TIERS) {
+            for (String name : tier) {
+                layers = layers.whereLayer(name).mayOnlyBeAccessedByLayers(above.toArray(String[]::new));
+            }
+            above.addAll(tier);
+        }
+        return layers;
+    }
 
     @ArchTest
     static final ArchRule algorithmsImportNoRmi = noClasses().that().resideInAnyPackage(ALGORITHMS)

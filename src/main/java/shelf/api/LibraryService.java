@@ -3,7 +3,6 @@ package shelf.api;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
 import java.util.List;
-import shelf.api.UnavailableException;
 import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;

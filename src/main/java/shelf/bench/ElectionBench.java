@@ -36,10 +36,12 @@ final class ElectionBench implements Callable<Integer> {
     @Mixin
     BenchCommand.Common common;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "5,10,20,50", description = "Cluster sizes in memory (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sizes", split = ",", defaultValue = "5,10,20,50",
+            description = "Cluster sizes in memory (default ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
-    @Option(names = "--rmi-sizes", split = ",", defaultValue = "5,10", description = "Cluster sizes as real processes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rmi-sizes", split = ",", defaultValue = "5,10",
+            description = "Cluster sizes as real processes (default ${DEFAULT-VALUE}).")
     List<Integer> rmiSizes;
 
     @Override

@@ -3,6 +3,7 @@ package shelf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -134,7 +135,7 @@ class ClientSessionTest {
         assertEquals(0, run(true, "history", "4"));
         JsonNode records = json();
         assertEquals(2, records.size());
-        Map<String, Object> first = Json.MAPPER.convertValue(records.get(0), Map.class);
+        Map<String, Object> first = Json.MAPPER.convertValue(records.get(0), new TypeReference<>() { });
         assertEquals(List.of("seq", "time", "op", "bookId", "user", "node", "token"), List.copyOf(first.keySet()));
         assertEquals("RETURN", records.get(1).get("op").asText());
         assertEquals("1:2", records.get(1).get("token").asText());

@@ -57,7 +57,8 @@ class BenchmarksIT {
         assertSane(five.get("stats"), five.get("stats").get("count").asInt());
         assertEquals(2, five.get("ops/s per run").size(), five.toString());
         assertTrue(five.get("ops per grant (fsync)").asDouble() >= 1.0, five.toString());
-        assertTrue(five.get("node GC ms per s").asDouble() >= 0 && five.get("node JIT ms per s").asDouble() >= 0, five.toString());
+        assertTrue(five.get("node GC ms per s").asDouble() >= 0
+                && five.get("node JIT ms per s").asDouble() >= 0, five.toString());
         assertTrue(library.get("largest node peak heap (MiB)").asDouble() > 0);
     }
 

@@ -34,7 +34,8 @@ class ClusterCommandIT {
         Process cluster = new ProcessBuilder(java, "-jar", jar, "cluster", "--no-color").directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("Logs follow."));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Files.readString(out).contains("Logs follow."));
             String banner = Files.readString(out);
             assertTrue(banner.contains("3 nodes agree on coordinator node 3"), banner);
             assertTrue(Files.exists(dir.resolve("resources/catalog.json")), "the library was created");
@@ -51,7 +52,8 @@ class ClusterCommandIT {
             ClusterFixture.Run crash = ClusterFixture.exec(dir, List.of(java, "-jar", jar, "admin", "-n", "3", "crash"));
             assertEquals(0, crash.code(), crash.toString());
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("node 3 exited with code 137"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("[2] node 2: role CANDIDATE -> COORDINATOR"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(out).contains("[2] node 2: role CANDIDATE -> COORDINATOR"));
             assertTrue(Files.readString(out).contains("[1] node 1: "), "node 1's log is streamed with its prefix");
 
             cluster.destroy();

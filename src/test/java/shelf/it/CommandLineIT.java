@@ -35,7 +35,8 @@ class CommandLineIT {
                 assertOneLine(f.run("RmiNode", "-i", "1", "-p", String.valueOf(port1)), 2, "is already in use");
             }
             Files.writeString(dir.resolve("bad.properties"), "node.1=127.0.0.1:5001\nnode.1=127.0.0.1:5002\n");
-            assertOneLine(f.run("RmiNode", "1", "--config", "bad.properties"), 2, "bad.properties line 2: node 1 is listed twice");
+            assertOneLine(f.run("RmiNode", "1", "--config", "bad.properties"), 2,
+                    "bad.properties line 2: node 1 is listed twice");
             assertOneLine(f.run("RmiNode", "1", "--config", "missing.properties"), 2, "configuration file not found");
         }
     }

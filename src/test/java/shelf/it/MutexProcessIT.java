@@ -73,7 +73,8 @@ class MutexProcessIT {
                 clients.execute(() -> {
                     while (running.get()) {
                         int node = 1 + r.nextInt(5);
-                        Command cmd = new Command(UUID.randomUUID().toString(), Op.values()[r.nextInt(3)], 1 + r.nextInt(10), user);
+                        Command cmd = new Command(UUID.randomUUID().toString(), Op.values()[r.nextInt(3)],
+                                1 + r.nextInt(10), user);
                         try {
                             Outcome o = f.execute(node, cmd);
                             if (o.ok()) {

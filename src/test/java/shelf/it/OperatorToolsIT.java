@@ -22,7 +22,8 @@ class OperatorToolsIT {
         assertTrue(demo.out().contains("Consistent: five nodes, one library"), demo.out());
         assertTrue(demo.out().contains("revocations so far: 1"), demo.out());
         assertTrue(demo.out().contains("All five node processes are stopped."), demo.out());
-        long leftovers = ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("shelf-demo")).count();
+        long leftovers = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains("shelf-demo")).count();
         assertEquals(0, leftovers, "no node process of the demo is left");
     }
 
@@ -33,7 +34,8 @@ class OperatorToolsIT {
             f.awaitAgreement(List.of(1, 2));
             Path script = Path.of("src/main/jshell/admin.jsh").toAbsolutePath();
             Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
-            Process p = new ProcessBuilder(jshell.toString(), "--class-path", LocalCluster.currentJar().toString(), script.toString())
+            Process p = new ProcessBuilder(jshell.toString(), "--class-path", LocalCluster.currentJar().toString(),
+                    script.toString())
                     .directory(dir.toFile()).redirectErrorStream(true).start();
             p.getOutputStream().write(String.join("\n", "status()", "System.out.println(node(1).ping(2))",
                     "System.out.println(node(2).lockTable())", "/exit", "").getBytes());
