@@ -23,6 +23,7 @@ import shelf.node.NodeCore;
 import shelf.node.SerialScheduler;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
+import shelf.util.ExitCodes;
 
 /**
  * {@code bench election}: time to agree and messages sent after the coordinator dies, with the lowest id
@@ -59,7 +60,7 @@ final class ElectionBench implements Callable<Integer> {
         }
         common.report("election", common.settings("in-memory sizes", sizes, "RMI sizes", rmiSizes,
                 "failure.timeout.ms", "60000 (so only the starter elects; heartbeats still detect the crash)"), results);
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** One run's outcome: milliseconds from the trigger to agreement, and election messages sent. */

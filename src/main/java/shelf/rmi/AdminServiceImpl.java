@@ -1,6 +1,5 @@
 package shelf.rmi;
 
-import java.rmi.registry.LocateRegistry;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,7 @@ import shelf.api.NodeService;
 import shelf.api.NodeStatus;
 import shelf.api.UnavailableException;
 import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
 import shelf.fencing.FencingToken;
 import shelf.library.Book;
@@ -69,12 +69,15 @@ final class AdminServiceImpl implements AdminService {
         if (nodeId == node.id()) {
             throw new IllegalArgumentException("node " + nodeId + " is this node; ping another id from " + config.ids());
         }
-        NodeAddress target = config.node(nodeId).orElseThrow(() ->
-                new IllegalArgumentException("node " + nodeId + " is not in " + config.source() + " (ids " + config.ids() + ")"));
+        NodeAddress target;
+        try {
+            target = config.require(nodeId);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         long started = System.nanoTime();
         try {
-            NodeService peer = (NodeService) LocateRegistry.getRegistry(target.host(), target.port(), sockets)
-                    .lookup(NodeService.NAME);
+            NodeService peer = Stubs.lookup(target, NodeService.class, sockets);
             peer.membership();
             double ms = (System.nanoTime() - started) / 1e6;
             String answer = String.format("node %d at %s answered %s in %.2f ms", nodeId, target, me, ms);

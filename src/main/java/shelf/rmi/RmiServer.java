@@ -23,6 +23,8 @@ import shelf.library.LibraryStore;
 import shelf.node.Node;
 import shelf.node.NodeStartException;
 import shelf.protocol.Transport;
+import shelf.util.ExitCodes;
+import shelf.util.Throwables;
 
 /**
  * A node's RMI face: its registry and the three services, all on the node's one configured port
@@ -82,7 +84,8 @@ public final class RmiServer implements AutoCloseable {
         try {
             bind = InetAddress.getByName(address.host());
         } catch (UnknownHostException e) {
-            throw new NodeStartException(2, me + ": cannot resolve host '" + address.host() + "' from " + config.source());
+            throw new NodeStartException(ExitCodes.USAGE,
+                    me + ": cannot resolve host '" + address.host() + "' from " + config.source());
         }
         var ssf = new BoundServerSocketFactory(bind);
         var csf = new TimeoutClientSocketFactory();
@@ -90,10 +93,10 @@ public final class RmiServer implements AutoCloseable {
         try {
             registry = LocateRegistry.createRegistry(address.port(), csf, ssf);
         } catch (ExportException e) {
-            throw new NodeStartException(2, me + ": port " + address.port() + " on " + address.host()
+            throw new NodeStartException(ExitCodes.USAGE, me + ": port " + address.port() + " on " + address.host()
                     + " is already in use (is node " + address.id() + " already running?)");
         } catch (RemoteException e) {
-            throw new NodeStartException(2, me + ": cannot listen on " + address + ": " + rootMessage(e));
+            throw new NodeStartException(ExitCodes.USAGE, me + ": cannot listen on " + address + ": " + rootMessage(e));
         }
         RmiServer server = new RmiServer(registry, me);
         try {
@@ -103,7 +106,7 @@ public final class RmiServer implements AutoCloseable {
             server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf), address.port(), csf, ssf);
         } catch (RemoteException e) {
             server.close();
-            throw new NodeStartException(2, me + ": cannot export services on " + address + ": " + rootMessage(e));
+            throw new NodeStartException(ExitCodes.USAGE, me + ": cannot export services on " + address + ": " + rootMessage(e));
         }
         log.info("{}: registry and services {} listening on {}", me, List.of(NodeService.NAME, LibraryService.NAME,
                 AdminService.NAME), address);
@@ -118,10 +121,7 @@ public final class RmiServer implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Throwables.rootCause(e);
         return t instanceof IOException ? t.getMessage() : t.toString();
     }
 

@@ -2,7 +2,6 @@ package shelf.rmi;
 
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
-import java.rmi.registry.LocateRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,7 +106,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
 
         NodeService stub() throws RemoteException, NotBoundException {
             if (stub == null) {
-                stub = (NodeService) LocateRegistry.getRegistry(address.host(), address.port(), sockets).lookup(NodeService.NAME);
+                stub = Stubs.lookup(address, NodeService.class, sockets);
                 if (!checkedMembership) {
                     checkedMembership = true;
                     String theirs = stub.membership();

@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
 import shelf.library.FileLibraryStore;
 import shelf.library.LibraryStore;
@@ -19,6 +20,7 @@ import shelf.protocol.Transport;
 import shelf.rmi.RmiServer;
 import shelf.rmi.RmiTransport;
 import shelf.rmi.TimeoutClientSocketFactory;
+import shelf.util.ExitCodes;
 
 /**
  * A running node, and the composition root: the only place that wires RMI to the node. It opens the library store,
@@ -60,14 +62,18 @@ public final class ShelfNode implements AutoCloseable {
      * @throws NodeStartException with exit code 2 for configuration or port problems, 1 for the library's files
      */
     public static ShelfNode start(ClusterConfig config, int id, Path resources) throws NodeStartException {
-        NodeAddress address = config.node(id).orElseThrow(() -> new NodeStartException(2,
-                "node " + id + " is not in " + config.source() + " (configured ids: " + config.ids() + ")"));
+        NodeAddress address;
+        try {
+            address = config.require(id);
+        } catch (ConfigException e) {
+            throw new NodeStartException(ExitCodes.USAGE, e.getMessage());
+        }
         System.setProperty("java.rmi.server.hostname", address.host());
         LibraryStore store;
         try {
             store = FileLibraryStore.open(resources, Clock.systemUTC(), config.timings().loanDays(), "node " + id);
         } catch (StoreException e) {
-            throw new NodeStartException(1, "node " + id + ": " + e.getMessage());
+            throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": " + e.getMessage());
         }
         SerialScheduler scheduler = new SerialScheduler(id);
         StoreWriter writer = new StoreWriter(store, id);
