@@ -16,8 +16,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * node id (the message does), the time and level after it; the RMI runtime's JUL logging bridged in.
  *
  * <p>Lines are written by the thread that logs them, straight to the file (a write to the page cache, a
- * few microseconds). An asynchronous appender was measured to cost more: at thousands of lock events a
- * second, waking its worker thread for each line made a lock cycle about a fifth slower on two cores.
+ * few microseconds). An asynchronous appender costs more: at thousands of lock events a second, waking its worker
+ * thread for each line slows every lock cycle (BENCHMARKS.md, "Figures behind design choices").
  */
 public final class Logging {
     /** Each line: the message (which starts with the node id or client name), then time and level. */

@@ -11,8 +11,8 @@ import java.util.Map;
  * <p>Kept compact because every node keeps the whole window in a 64 MB heap: a request id in the form the
  * clients send (a lowercase UUID) is two longs, the change an op, a book, a day and a shared user name, in
  * parallel arrays, found through an open-addressing index (linear probing, deletion by backward shift).
- * A full window of 100,000 requests measured 4.8 MB, where a {@code LinkedHashMap} of the history records
- * measured 31.0 MB, half of a node's heap, and lengthened every young collection.
+ * A map of the history records would take about six times the memory, a large part of a node's heap, and lengthen
+ * every young collection (the measured sizes are in BENCHMARKS.md, "Figures behind design choices").
  *
  * <p>Any other id (up to 100 characters of anything) is kept as its string and compared as one, so ids are
  * never confused: a 64-bit hash only chooses where to look.

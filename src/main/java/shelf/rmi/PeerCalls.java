@@ -8,8 +8,8 @@ import shelf.protocol.Message;
 /**
  * Which {@link NodeService} method carries which message: the one place a message's type is decoded on its way out
  * of a node (on its way in, {@code NodeCore.route} is the one place). A lone message travels by its own method rather
- * than as {@code deliver(Message[1])}: the array costs each call about 2 µs more on loopback (a quick A/B of the two,
- * 32-38 µs per call). Called by {@link RmiTransport}'s sender threads; a remote call, so it blocks for its duration.
+ * than as {@code deliver(Message[1])}: the array makes each call a little slower (BENCHMARKS.md, "Figures behind
+ * design choices"). Called by {@link RmiTransport}'s sender threads; a remote call, so it blocks for its duration.
  */
 final class PeerCalls {
     /** One remote method. */

@@ -14,8 +14,8 @@ import java.net.Socket;
  * sends a one-byte Ping ({@code 0x52}) and waits for the server's PingAck ({@code 0x53}), unless the connection was
  * used within the last measured ping round trip. That round trip is measured in whole milliseconds, so on loopback it
  * is 0 after the first ping, and from then on <em>every</em> call costs two round trips: four wake-ups of threads in
- * two processes instead of two. Under the library benchmark's load here, answering it locally took the machine
-from 9.9–10.1 to 8.4–8.8 context switches per operation (BENCHMARKS.md).
+ * two processes instead of two. Answering it locally saves about 1.5 context switches per library operation under
+ * load (BENCHMARKS.md, "The two wake-up cuts").
  *
  * <p>This socket restores the intent: a Ping written at the start of an operation on a connection that received
  * bytes within the last {@link #FRESH_NANOS} is answered from here, and the call follows at once. A connection idle
