@@ -8,10 +8,10 @@ import shelf.fencing.FencingToken;
  * {@link Node#holdLock} with zero-length holds, and times each cycle from asking to releasing.
  *
  * <p>Each cycle is asked for from the completion of the previous one. A hold completes on the node's protocol thread,
- * in the task that releases the lock, so the next request is queued behind that task and run by the same thread: no
- * thread wake-up between cycles, as for the node's own writes. Started from any thread (an RMI thread); a hold
- * completed before its callback could be attached (the whole cycle ran on the calling thread, as on an idle
- * coordinator) is followed by the next one in a loop, not a deeper call.
+ * in the task that releases the lock, and a hold asked for there is queued within that task: the next request leaves
+ * with the release (one call to the coordinator for both), and no thread wakes up between cycles. Started from any
+ * thread (an RMI thread); a hold completed before its callback could be attached (the whole cycle ran on the calling
+ * thread, as on an idle coordinator) is followed by the next one in a loop, not a deeper call.
  */
 public final class LockCycles {
     private final Node node;

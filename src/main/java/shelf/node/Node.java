@@ -22,8 +22,9 @@ public interface Node {
 
     /**
      * Takes the cluster lock like a write would, holds it for {@code millis} without writing, and releases it. The
-     * future completes, with the grant's token, on release, on the protocol thread. For operators (to watch the queue
-     * and leases) and the lock benchmark.
+     * future completes, with the grant's token, on release, on the protocol thread. Asked for on the protocol thread
+     * (from such a completion), the hold is queued within that task, so the next request leaves with the release. For
+     * operators (to watch the queue and leases) and the lock benchmark.
      */
     CompletableFuture<FencingToken> holdLock(long millis);
 

@@ -31,6 +31,8 @@ public final class SerialScheduler implements Scheduler, AutoCloseable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Set while some thread is running tasks: the mutual exclusion between protocol tasks. */
     private final AtomicBoolean running = new AtomicBoolean();
+    /** The thread running tasks while {@link #running} is set, for {@link #inTask}. */
+    private volatile Thread runner;
     private final ScheduledExecutorService timer;
     private final long origin = System.nanoTime();
     private volatile boolean closed;
@@ -79,6 +81,7 @@ public final class SerialScheduler implements Scheduler, AutoCloseable {
     private void runQueued(int turn) {
         while (!tasks.isEmpty() && running.compareAndSet(false, true)) {
             int ran = 0;
+            runner = Thread.currentThread();
             try {
                 Runnable next;
                 while (ran < turn && (next = tasks.poll()) != null) {
@@ -86,6 +89,7 @@ public final class SerialScheduler implements Scheduler, AutoCloseable {
                     ran++;
                 }
             } finally {
+                runner = null;
                 running.set(false);
             }
             if (ran == turn) {
@@ -93,6 +97,11 @@ public final class SerialScheduler implements Scheduler, AutoCloseable {
                 return;
             }
         }
+    }
+
+    @Override
+    public boolean inTask() {
+        return runner == Thread.currentThread();
     }
 
     private void handOver() {

@@ -88,16 +88,27 @@ final class WritePipeline {
         return result;
     }
 
-    /** From any thread: queues a hold of {@code millis}; the future completes with the grant's token on release. */
+    /**
+     * From any thread: queues a hold of {@code millis}; the future completes with the grant's token on release. On the
+     * protocol thread (the completion of an earlier hold, as {@link LockCycles} asks) the hold is queued within the
+     * calling task, so the next lock request leaves together with the release that completed the earlier hold: the
+     * transport sends both in one call.
+     */
     CompletableFuture<FencingToken> hold(long millis) {
         CompletableFuture<FencingToken> released = new CompletableFuture<>();
-        scheduler.execute(() -> {
-            holds.addLast(new Hold(millis, released));
-            if (!busy) {
-                lockClient.acquire();
-            }
-        });
+        if (scheduler.inTask()) {
+            queueHold(new Hold(millis, released));
+        } else {
+            scheduler.execute(() -> queueHold(new Hold(millis, released)));
+        }
         return released;
+    }
+
+    private void queueHold(Hold hold) {
+        holds.addLast(hold);
+        if (!busy) {
+            lockClient.acquire();
+        }
     }
 
     /** The lock client's grant: a hold runs, or a batch goes to the writer, or (nothing left) the lock goes back. */

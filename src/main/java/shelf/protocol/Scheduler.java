@@ -15,4 +15,12 @@ public interface Scheduler {
 
     /** Runs a task after a delay. Tasks re-check state when they fire; there is no cancel. */
     void schedule(long delayMs, Runnable task);
+
+    /**
+     * Whether the calling thread is running one of this scheduler's tasks right now, so that it may touch protocol
+     * state directly instead of queueing a task. False unless the implementation can tell.
+     */
+    default boolean inTask() {
+        return false;
+    }
 }

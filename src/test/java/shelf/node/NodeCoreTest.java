@@ -33,6 +33,9 @@ class NodeCoreTest {
                 a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
         private long now;
         private long seq;
+        /** How many tasks have started; the number of the one running, while one runs. */
+        private long tasksRun;
+        private boolean running;
 
         @Override
         public long now() {
@@ -49,12 +52,23 @@ class NodeCoreTest {
             queue.add(new Timed(now + delayMs, seq++, task));
         }
 
+        @Override
+        public boolean inTask() {
+            return running;
+        }
+
         void runFor(long millis) {
             long until = now + millis;
             while (!queue.isEmpty() && queue.peek().at <= until) {
                 Timed next = queue.poll();
                 now = Math.max(now, next.at);
-                next.task.run();
+                tasksRun++;
+                running = true;
+                try {
+                    next.task.run();
+                } finally {
+                    running = false;
+                }
             }
             now = until;
         }
@@ -62,6 +76,8 @@ class NodeCoreTest {
 
     private final VirtualScheduler scheduler = new VirtualScheduler();
     private final List<Message> sent = new ArrayList<>();
+    /** For each message sent, the number of the task that sent it. */
+    private final List<Long> sentInTask = new ArrayList<>();
     private final LibraryWriter noWrites = (token, batch, listener) -> {
         throw new AssertionError("no writes expected");
     };
@@ -72,7 +88,10 @@ class NodeCoreTest {
             lines.add("node." + id + "=127.0.0.1:" + (40000 + id));
         }
         lines.addAll(List.of("heartbeat.interval.ms=50", "failure.timeout.ms=250", "lease.ms=500"));
-        Transport transport = (to, m) -> sent.add(m);
+        Transport transport = (to, m) -> {
+            sent.add(m);
+            sentInTask.add(scheduler.tasksRun);
+        };
         return new NodeCore(self, ClusterConfig.parse(lines, "test"), scheduler, transport, new EpochStore.InMemory(),
                 noWrites, 1_000);
     }
@@ -143,5 +162,40 @@ class NodeCoreTest {
         assertEquals(1_000, cycles.join().length);
         assertTrue(Arrays.stream(cycles.join()).allMatch(ns -> ns > 0));
         assertEquals(1_000, status(core).lock().grants());
+    }
+
+    @Test
+    void aFollowersNextLockCycleAsksInTheTaskThatReleasesSoBothLeaveTogether() throws Exception {
+        NodeCore core = node(1, 2);
+        core.deliver(new Message.Coordinator(2, 12));
+        scheduler.runFor(1);
+        CompletableFuture<long[]> cycles = LockCycles.run(core, 2);
+        scheduler.runFor(1);
+        Message.LockRequest first = lastSent(Message.LockRequest.class);
+        core.deliver(new Message.LockGrant(2, 12, first.requestId(), new FencingToken(12, 1), 500));
+        scheduler.runFor(1);
+
+        int release = indexOfLast(Message.LockRelease.class);
+        int next = indexOfLast(Message.LockRequest.class);
+        assertTrue(next > release, "the second cycle asked for the lock after the first released it: " + sent);
+        assertEquals(sentInTask.get(release), sentInTask.get(next),
+                "the release and the next request are sent by one task, so the transport can carry them in one call");
+        core.deliver(new Message.LockGrant(2, 12, ((Message.LockRequest) sent.get(next)).requestId(),
+                new FencingToken(12, 2), 500));
+        scheduler.runFor(1);
+        assertEquals(2, cycles.getNow(new long[0]).length);
+    }
+
+    private <T extends Message> T lastSent(Class<T> type) {
+        return type.cast(sent.get(indexOfLast(type)));
+    }
+
+    private int indexOfLast(Class<? extends Message> type) {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            if (type.isInstance(sent.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " sent: " + sent);
     }
 }

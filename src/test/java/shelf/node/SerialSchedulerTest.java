@@ -81,6 +81,33 @@ class SerialSchedulerTest {
     }
 
     @Test
+    void inTaskIsTrueOnlyOnTheThreadRunningATaskWhileItRuns() throws Exception {
+        List<Boolean> seen = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch otherThreadAsked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> seen.add(scheduler.inTask()));
+        Thread busy = new Thread(() -> scheduler.execute(() -> {
+            otherThreadAsked.countDown();
+            awaitQuietly(release);
+        }));
+        busy.start();
+        assertTrue(otherThreadAsked.await(10, TimeUnit.SECONDS));
+        seen.add(scheduler.inTask()); // another thread is running a task right now
+        release.countDown();
+        busy.join();
+        seen.add(scheduler.inTask());
+        assertEquals(List.of(true, false, false), seen);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aTaskDueNowIsQueuedBehindTheRunningOneWithoutTheTimer() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
