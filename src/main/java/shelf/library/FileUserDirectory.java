@@ -218,23 +218,32 @@ public final class FileUserDirectory implements UserDirectory {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    ownerOnly(dir)); FileLock ignored = ch.lock()) {
-                Contents current = read();
-                if (current == null) {
-                    byte[] key = new byte[KEY_BYTES];
-                    random.nextBytes(key);
-                    current = new Contents(FORMAT, key, List.of());
+                    ownerOnly(dir))) {
+                FileLock lock = ch.lock();
+                try {
+                    return apply(change);
+                } finally {
+                    lock.release();
                 }
-                Contents next = change.apply(current);
-                if (next == null) {
-                    return false;
-                }
-                writePrivately(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
-                return true;
             }
         } catch (IOException e) {
             throw new StoreException(file + ": cannot write: " + e.getMessage(), e);
         }
+    }
+
+    private boolean apply(UnaryOperator<Contents> change) throws StoreException, IOException {
+        Contents current = read();
+        if (current == null) {
+            byte[] key = new byte[KEY_BYTES];
+            random.nextBytes(key);
+            current = new Contents(FORMAT, key, List.of());
+        }
+        Contents next = change.apply(current);
+        if (next == null) {
+            return false;
+        }
+        writePrivately(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
+        return true;
     }
 
     /**

@@ -53,6 +53,7 @@ class UserAuthenticationRmiTest {
         directory.add(UserCredential.create("bob", "1357".toCharArray(), new SecureRandom(), 1_000));
         new LibraryFiles(dir).create(SampleCatalog.books(10));
         node = ShelfNode.start(config, 1, dir);
+        RmiServer.useClientTimeouts(config); // a client's read timeout (the node set the peers' shorter ones for this JVM)
         var registry = LocateRegistry.getRegistry("127.0.0.1", port, new TimeoutClientSocketFactory());
         library = (LibraryService) registry.lookup(LibraryService.NAME);
         AdminService admin = (AdminService) registry.lookup(AdminService.NAME);
