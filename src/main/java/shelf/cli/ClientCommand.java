@@ -36,7 +36,8 @@ import shelf.util.VersionProvider;
 @Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"A library client of one node. With a command, runs it and exits; without, an interactive prompt.",
                 "", ClientSession.HELP, "",
-                "Exit codes: 0 ok, 1 refused by the library's rules, 2 usage error, 3 node or cluster unavailable."})
+                "Exit codes: 0 ok, 1 refused (by the library's rules, or a wrong PIN or session), 2 usage error,"
+                        + " 3 node or cluster unavailable."})
 public final class ClientCommand implements Callable<Integer> {
     @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER",
             description = "Your user name: 1-64 of letters, digits, '.', '_', '-'.")
@@ -47,6 +48,10 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print exactly one JSON document per command.")
     boolean json;
+
+    @Option(names = "--pin-file", paramLabel = "FILE", description = "Your PIN, when the cluster has user authentication on: "
+            + "the first line of FILE. Else the " + Pins.ENV + " environment variable, else a prompt.")
+    Path pinFile;
 
     @Mixin
     ConfigOption config;
@@ -66,11 +71,13 @@ public final class ClientCommand implements Callable<Integer> {
         Logging.toFile(Path.of("logs", "client-" + user + ".log"), false, Logging.Level.INFO);
         List<Integer> others = cluster.ids().stream().filter(id -> id != nodeId).toList();
         LibraryService library = connect(node, others, cluster);
-        ClientSession session = new ClientSession(user, node, others, library, json, System.out, System.err);
+        ClientSession session = new ClientSession(user, node, others, library, json, System.out, System.err,
+                Pins.forClient(pinFile, user, System.getenv(), System.console()));
         if (!words.isEmpty()) {
             return session.run(words);
         }
-        return interactive(session, node);
+        int login = session.logIn(); // the prompt logs in once, up front, before the line editor takes the terminal
+        return login != ExitCodes.OK ? login : interactive(session, node);
     }
 
     private static LibraryService connect(NodeAddress node, List<Integer> others, ClusterConfig cluster) {

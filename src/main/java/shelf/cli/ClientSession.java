@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintStream;
 import java.rmi.RemoteException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import shelf.api.LibraryService;
 import shelf.api.UnavailableException;
 import shelf.config.NodeAddress;
+import shelf.library.AccessRefusedException;
 import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
@@ -25,6 +27,10 @@ import shelf.util.Throwables;
 /**
  * One client's commands against its node: parses a command line's words, calls the node, prints the
  * answer (human or JSON) and returns the exit code. Used by one-shot runs and by the interactive prompt.
+ *
+ * <p>When the node requires a login (user authentication on), the session logs in once, the first time a command
+ * needs it (or at the start of the interactive prompt, {@link #logIn}), and sends the ticket with every later change
+ * and {@code loans}; {@code list} and {@code history} need none.
  */
 final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
@@ -46,9 +52,19 @@ final class ClientSession {
     private final boolean json;
     private final PrintStream out;
     private final PrintStream err;
+    private final Pins.Source pins;
+    private boolean loggedIn;
+    /** The session's ticket once logged in; null while the node requires no login. */
+    private String ticket;
 
     ClientSession(String user, NodeAddress node, List<Integer> otherNodes, LibraryService library, boolean json,
                   PrintStream out, PrintStream err) {
+        this(user, node, otherNodes, library, json, out, err, Pins.forClient(null, user, Map.of(), null));
+    }
+
+    ClientSession(String user, NodeAddress node, List<Integer> otherNodes, LibraryService library, boolean json,
+                  PrintStream out, PrintStream err, Pins.Source pins) {
+        this.pins = pins;
         this.user = user;
         this.node = node;
         this.otherNodes = otherNodes;
@@ -79,6 +95,42 @@ final class ClientSession {
         }
     }
 
+    /**
+     * Logs in now if the node requires it (the interactive prompt does, once, before its first command); prints a
+     * one-line error and returns its exit code if that fails (1: wrong PIN; 2: no PIN to read; 3: unavailable).
+     */
+    int logIn() {
+        try {
+            ticket();
+            return ExitCodes.OK;
+        } catch (CliException e) {
+            err.println(e.getMessage());
+            log.info("client {}: login via node {}: exit {}: {}", user, node.id(), e.exitCode(), e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    /** The session's ticket, null when the node requires no login; the first call asks the node, and logs in if so. */
+    private String ticket() {
+        if (!loggedIn) {
+            ticket = call(() -> library.authenticationRequired() ? login() : null);
+            loggedIn = true;
+        }
+        return ticket;
+    }
+
+    /** The one PIN check of this session (a slow hash on the node). */
+    private String login() throws RemoteException, UnavailableException, AccessRefusedException {
+        char[] pin = pins.read();
+        try {
+            String t = library.login(user, new String(pin));
+            log.info("client {}: logged in via node {}", user, node.id());
+            return t;
+        } finally {
+            Arrays.fill(pin, '\0');
+        }
+    }
+
     private int dispatch(String command, List<String> args) {
         return switch (command) {
             case "list" -> {
@@ -90,7 +142,8 @@ final class ClientSession {
             case "renew" -> change(Op.RENEW, args);
             case "loans" -> {
                 noArgs(command, args);
-                yield printBooks(call(() -> library.loans(user)), user + " has no books on loan");
+                String session = ticket();
+                yield printBooks(call(() -> library.loans(user, session)), user + " has no books on loan");
             }
             case "history" -> history(args);
             case "help" -> {
@@ -112,7 +165,8 @@ final class ClientSession {
             outcome = new Outcome(false, "unknown book " + id, null);
         } else {
             Command command = new Command(UUID.randomUUID().toString(), op, (int) id, user);
-            outcome = call(() -> library.execute(command));
+            String session = ticket();
+            outcome = call(() -> library.execute(command, session));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -190,7 +244,7 @@ final class ClientSession {
     }
 
     private interface RemoteCall<T> {
-        T call() throws RemoteException, UnavailableException;
+        T call() throws RemoteException, UnavailableException, AccessRefusedException;
     }
 
     private <T> T call(RemoteCall<T> c) {
@@ -200,6 +254,8 @@ final class ClientSession {
             throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; " + suggestion());
         } catch (RemoteException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
+        } catch (AccessRefusedException e) {
+            throw new CliException(ExitCodes.REFUSED, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

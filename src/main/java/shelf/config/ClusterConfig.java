@@ -14,13 +14,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The cluster as {@code nodes.properties} describes it: the nodes by id and the protocol's timings.
+ * The cluster as {@code nodes.properties} describes it: the nodes by id, the protocol's timings, and where the
+ * library's users are when user authentication is on ({@code users.file=resources/users.json}; off without it).
  *
  * <p>Immutable and thread-safe. Parsing is strict: every malformed line, duplicate id, duplicate
  * address, bad port or unknown key is an error that names the file and the line.
  */
 public final class ClusterConfig {
     public static final String DEFAULT_FILE = "nodes.properties";
+    /** The setting that turns user authentication on: the users file, relative to the working directory. */
+    public static final String USERS_FILE = "users.file";
 
     private static final Pattern NODE_LINE = Pattern.compile("node\\.([^=\\s]*)\\s*=\\s*(.*)");
     private static final Pattern KEY_LINE = Pattern.compile("([A-Za-z0-9_.]+)\\s*=\\s*(.*)");
@@ -28,11 +31,18 @@ public final class ClusterConfig {
 
     private final Map<Integer, NodeAddress> nodes;
     private final Timings timings;
+    private final Path usersFile;
     private final String source;
 
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source) {
+        this(nodes, timings, null, source);
+    }
+
+    /** A configuration; {@code usersFile} null leaves user authentication off. */
+    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source) {
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
         this.timings = timings;
+        this.usersFile = usersFile;
         this.source = source;
     }
 
@@ -55,6 +65,7 @@ public final class ClusterConfig {
         Map<Integer, NodeAddress> nodes = new TreeMap<>();
         Map<String, Integer> seenAddresses = new TreeMap<>();
         Timings.Builder timings = Timings.builder();
+        Path usersFile = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             String where = source + " line " + (i + 1);
@@ -78,12 +89,27 @@ public final class ClusterConfig {
             if (!key.matches()) {
                 throw new ConfigException(where + ": expected node.<id>=<host>:<port> or <setting>=<value>, got '" + line + "'");
             }
-            timings.set(key.group(1), key.group(2).strip(), where);
+            if (key.group(1).equals(USERS_FILE)) {
+                usersFile = usersFile(key.group(2).strip(), where);
+            } else {
+                timings.set(key.group(1), key.group(2).strip(), where);
+            }
         }
         if (nodes.isEmpty()) {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
-        return new ClusterConfig(nodes, timings.build(source), source);
+        return new ClusterConfig(nodes, timings.build(source), usersFile, source);
+    }
+
+    private static Path usersFile(String value, String where) throws ConfigException {
+        if (value.isEmpty()) {
+            throw new ConfigException(where + ": " + USERS_FILE + " needs a file, e.g. " + USERS_FILE + "=resources/users.json");
+        }
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(where + ": " + USERS_FILE + " is not a valid path: '" + value + "'");
+        }
     }
 
     private static NodeAddress parseNode(String idText, String value, String where) throws ConfigException {
@@ -144,6 +170,14 @@ public final class ClusterConfig {
 
     public Timings timings() {
         return timings;
+    }
+
+    /**
+     * The users file when user authentication is on: every node reads it (so it lives in the shared library folder),
+     * and a node then refuses requests made on another user's behalf. Empty: off, and {@code -u USER} is trusted.
+     */
+    public Optional<Path> usersFile() {
+        return Optional.ofNullable(usersFile);
     }
 
     /** Where this configuration came from, for messages. */

@@ -1,5 +1,8 @@
 package shelf.rmi;
 
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -8,18 +11,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.api.LibraryService;
 import shelf.api.UnavailableException;
+import shelf.config.ClusterConfig;
+import shelf.library.AccessRefusedException;
 import shelf.library.Book;
 import shelf.library.Command;
+import shelf.library.FileUserDirectory;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryStore;
 import shelf.library.Outcome;
 import shelf.library.StoreException;
+import shelf.library.UserAuthentication;
+import shelf.library.UserCredential;
 import shelf.library.Usernames;
 import shelf.node.Node;
 
 /**
  * Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. Called on
- * RMI threads; a write is handed to the protocol through the narrow {@link Node} interface and waited for.
+ * RMI threads; a write is handed to the protocol through the narrow {@link Node} interface and waited for. With user
+ * authentication on, a change or a {@code loans} is let through only with a session ticket of the request's own user
+ * ({@link UserAuthentication}), checked before anything is queued.
  */
 final class LibraryServiceImpl implements LibraryService {
     private static final Logger log = LoggerFactory.getLogger(LibraryServiceImpl.class);
@@ -35,12 +45,31 @@ final class LibraryServiceImpl implements LibraryService {
     private final LibraryStore store;
     private final long waitMs;
     private final String me;
+    /** Null when user authentication is off: the user name a client sends is trusted. */
+    private final UserAuthentication users;
 
-    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs) {
+    /** A service for {@code node}; {@code users} null leaves user authentication off. */
+    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs, UserAuthentication users) {
         this.node = node;
         this.store = store;
         this.waitMs = requestTimeoutMs + WRITER_GRACE_MS;
         this.me = "node " + node.id();
+        this.users = users;
+        if (users != null) {
+            try {
+                log.info("{}: user authentication is on: {} users in {}", me, users.count(), users.location());
+            } catch (StoreException e) {
+                log.error("{}: user authentication is on, but the users cannot be read: {}", me, e.getMessage());
+            }
+        }
+    }
+
+    /** The service as {@code config} asks: with user authentication when it names a {@code users.file}. */
+    static LibraryServiceImpl create(Node node, LibraryStore store, ClusterConfig config) {
+        UserAuthentication users = config.usersFile()
+                .map(f -> new UserAuthentication(new FileUserDirectory(f, new SecureRandom()), Clock.systemUTC()))
+                .orElse(null);
+        return new LibraryServiceImpl(node, store, config.timings().requestTimeoutMs(), users);
     }
 
     @Override
@@ -50,11 +79,47 @@ final class LibraryServiceImpl implements LibraryService {
     }
 
     @Override
-    public Outcome execute(Command c) throws UnavailableException {
+    public boolean authenticationRequired() {
+        return users != null;
+    }
+
+    @Override
+    public String login(String user, String pin) throws AccessRefusedException, UnavailableException {
+        Usernames.check(user);
+        if (users == null) {
+            throw new AccessRefusedException(me + " has user authentication off: no login needed");
+        }
+        if (pin == null || pin.length() > UserCredential.MAX_PIN) {
+            throw new AccessRefusedException("wrong PIN for " + user + ", or no such user");
+        }
+        long started = System.nanoTime();
+        char[] chars = pin.toCharArray();
+        try {
+            String ticket = users.login(user, chars);
+            log.info("{}: {} logged in ({} ms)", me, user, (System.nanoTime() - started) / 1_000_000);
+            return ticket;
+        } catch (AccessRefusedException e) {
+            log.info("{}: login of {} refused: {} ({} ms)", me, user, e.getMessage(), (System.nanoTime() - started) / 1_000_000);
+            throw e;
+        } catch (StoreException e) {
+            throw usersUnreadable(e);
+        } finally {
+            Arrays.fill(chars, '\0');
+        }
+    }
+
+    @Override
+    public Outcome execute(Command c) throws UnavailableException, AccessRefusedException {
+        return execute(c, null);
+    }
+
+    @Override
+    public Outcome execute(Command c, String ticket) throws UnavailableException, AccessRefusedException {
         if (c == null || c.op() == null || c.requestId() == null || c.requestId().isEmpty() || c.requestId().length() > 100) {
             throw new IllegalArgumentException("malformed command: " + c);
         }
         Usernames.check(c.user());
+        authorize(ticket, c.user(), c.op() + " book " + c.bookId());
         long started = System.nanoTime();
         try {
             Outcome outcome = node.submit(c).get(waitMs, TimeUnit.MILLISECONDS);
@@ -78,8 +143,14 @@ final class LibraryServiceImpl implements LibraryService {
     }
 
     @Override
-    public List<Book> loans(String user) throws UnavailableException {
+    public List<Book> loans(String user) throws UnavailableException, AccessRefusedException {
+        return loans(user, null);
+    }
+
+    @Override
+    public List<Book> loans(String user, String ticket) throws UnavailableException, AccessRefusedException {
         Usernames.check(user);
+        authorize(ticket, user, "loans");
         log.info("{}: client request: loans of {}", me, user);
         return read(() -> store.loansOf(user));
     }
@@ -88,6 +159,26 @@ final class LibraryServiceImpl implements LibraryService {
     public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
         log.info("{}: client request: history{}", me, bookId == null ? "" : " of book " + bookId);
         return read(() -> store.history(bookId));
+    }
+
+    /** With authentication on: the request for {@code user} goes on only with a valid ticket of that user. */
+    private void authorize(String ticket, String user, String what) throws AccessRefusedException, UnavailableException {
+        if (users == null) {
+            return;
+        }
+        try {
+            users.authorize(ticket, user);
+        } catch (AccessRefusedException e) {
+            log.info("{}: refused {} for {}: {}", me, what, user, e.getMessage());
+            throw e;
+        } catch (StoreException e) {
+            throw usersUnreadable(e);
+        }
+    }
+
+    private UnavailableException usersUnreadable(StoreException e) {
+        log.error("{}: cannot read the users: {}", me, e.getMessage());
+        return new UnavailableException(me + " cannot read the users: " + e.getMessage());
     }
 
     private interface Read<T> {

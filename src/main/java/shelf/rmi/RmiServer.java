@@ -101,7 +101,7 @@ public final class RmiServer implements AutoCloseable {
         RmiServer server = new RmiServer(registry, me);
         try {
             server.export(NodeService.NAME, new NodeServiceImpl(inbox, config.membershipFingerprint()), address.port(), csf, ssf);
-            server.export(LibraryService.NAME, new LibraryServiceImpl(node, store, config.timings().requestTimeoutMs()),
+            server.export(LibraryService.NAME, LibraryServiceImpl.create(node, store, config),
                     address.port(), csf, ssf);
             server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf), address.port(), csf, ssf);
         } catch (RemoteException e) {

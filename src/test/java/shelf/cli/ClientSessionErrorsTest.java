@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.rmi.ConnectException;
 import java.rmi.ConnectIOException;
 import java.rmi.NoSuchObjectException;
-import java.rmi.RemoteException;
 import java.rmi.UnmarshalException;
 import java.time.LocalDate;
 import java.util.List;
@@ -119,7 +119,7 @@ class ClientSessionErrorsTest {
     void aRefusalIsExitOneAndJsonStaysOneDocument(boolean json) throws Exception {
         LibraryService library = mock(LibraryService.class);
         Book onLoan = new Book(3, "Dune", "Frank Herbert", false, "bob", LocalDate.parse("2026-12-08"));
-        when(library.execute(any())).thenReturn(new Outcome(false, "book 3 is on loan to bob", onLoan));
+        when(library.execute(any(), any())).thenReturn(new Outcome(false, "book 3 is on loan to bob", onLoan));
 
         assertEquals(1, run(library, json, "borrow", "3"));
         if (!json) {
@@ -139,13 +139,13 @@ class ClientSessionErrorsTest {
     @Test
     void aChangeSendsOneCommandWithTheUserAndANewRequestId() throws Exception {
         LibraryService library = mock(LibraryService.class);
-        when(library.execute(any())).thenReturn(new Outcome(true, "alice renewed book 7", null));
+        when(library.execute(any(), any())).thenReturn(new Outcome(true, "alice renewed book 7", null));
 
         assertEquals(0, run(library, false, "renew", "7"));
         assertEquals("alice renewed book 7\n", out());
         assertEquals("", err());
         ArgumentCaptor<Command> sent = ArgumentCaptor.forClass(Command.class);
-        verify(library).execute(sent.capture());
+        verify(library).execute(sent.capture(), isNull());
         assertEquals(Op.RENEW, sent.getValue().op());
         assertEquals(7, sent.getValue().bookId());
         assertEquals("alice", sent.getValue().user());
@@ -155,7 +155,7 @@ class ClientSessionErrorsTest {
     @Test
     void aMalformedRequestTheNodeRejectsIsAUsageError() throws Exception {
         LibraryService library = mock(LibraryService.class);
-        when(library.loans("alice")).thenThrow(new IllegalArgumentException("invalid user name 'alice'"));
+        when(library.loans("alice", null)).thenThrow(new IllegalArgumentException("invalid user name 'alice'"));
         assertEquals(2, run(library, false, "loans"));
         assertEquals("invalid user name 'alice'\n", err());
         assertEquals("", out());
@@ -176,9 +176,9 @@ class ClientSessionErrorsTest {
     }
 
     @Test
-    void anEmptyAnswerIsSaidInWordsOrAsAnEmptyList() throws RemoteException, UnavailableException {
+    void anEmptyAnswerIsSaidInWordsOrAsAnEmptyList() throws Exception {
         LibraryService library = mock(LibraryService.class);
-        when(library.loans("alice")).thenReturn(List.of());
+        when(library.loans("alice", null)).thenReturn(List.of());
         assertEquals(0, run(library, false, "loans"));
         assertEquals("alice has no books on loan\n", out());
         assertEquals(0, run(library, true, "loans"));

@@ -50,6 +50,16 @@ class ClusterConfigTest {
     }
 
     @Test
+    void usersFileTurnsUserAuthenticationOn() throws ConfigException {
+        assertTrue(ClusterConfig.parse(List.of("node.1=127.0.0.1:5001"), "test").usersFile().isEmpty(), "off by default");
+        ClusterConfig on = ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "users.file = resources/users.json"), "test");
+        assertEquals(Path.of("resources", "users.json"), on.usersFile().orElseThrow());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "users.file="), "test"));
+        assertEquals("test line 2: users.file needs a file, e.g. users.file=resources/users.json", e.getMessage());
+    }
+
+    @Test
     void rejectsHeartbeatNotShorterThanFailureTimeout() {
         ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.parse(List.of(
                 "node.1=127.0.0.1:5001", "heartbeat.interval.ms=1000", "failure.timeout.ms=1000"), "test"));
