@@ -66,6 +66,19 @@ class FloodSimTest {
 
     @ParameterizedTest(name = "seed {0}")
     @Seeds(5)
+    void anOkFromALowerNodeDoesNotHoldUpAFailover(long seed) {
+        SimCluster c = agreedCluster(seed);
+        long epoch = c.status(COORDINATOR).epoch();
+        flood(c, 4, 10_000, 50, i -> new Message.Ok(1, epoch)); // node 4 would wait for a COORDINATOR that never comes
+        long crashed = c.sim.nowMillis();
+        c.crash(COORDINATOR);
+        assertTrue(c.sim.runUntil(c::agreed, AGREEMENT_MS), "seed " + seed);
+        long took = c.sim.nowMillis() - crashed;
+        assertTrue(took < 2 * HEARTBEAT_MS + 50, "seed " + seed + ": node 4 took over after " + took + " ms");
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @Seeds(5)
     void aRepeatedStaleStartsOneElection(long seed) {
         SimCluster c = agreedCluster(seed);
         long epoch = c.status(COORDINATOR).epoch();

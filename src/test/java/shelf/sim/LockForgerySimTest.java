@@ -99,6 +99,33 @@ class LockForgerySimTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
+    @Seeds(5)
+    void aHolderThatRefusesAGrantOfItsOwnTokenDoesNotReleaseIt(long seed) {
+        SimCluster c = agreedCluster(seed);
+        c.writeDelay(LONG_WRITE_MICROS);
+        Command first = new Command("req-1", Op.BORROW, 1, "alice");
+        Command second = new Command("req-2", Op.BORROW, 2, "bob");
+        CompletableFuture<Outcome> holding = c.submit(1, first);
+        assertTrue(c.sim.runUntil(() -> c.status(1).heldToken() != null, 1_000), "node 1 holds the lock");
+        CompletableFuture<Outcome> waiting = c.submit(2, second);
+        assertTrue(c.sim.runUntil(() -> c.status(COORDINATOR).lock().queue().contains(2), 1_000), "node 2 waits");
+        FencingToken token = c.status(1).heldToken();
+        long epoch = c.status(1).epoch();
+        long grants = c.status(COORDINATOR).lock().grants();
+
+        // The holder's own token, in grants it must refuse (wrong epoch, wrong sender): refused, but not released.
+        c.inject(1, grant(COORDINATOR, epoch + 10, 1, token));
+        c.inject(1, grant(3, epoch, 1, token));
+        c.sim.runFor(5);
+
+        assertEquals(token, c.status(1).heldToken(), "seed " + seed);
+        assertEquals(1, c.status(COORDINATOR).lockHolder(), "seed " + seed + ": node 1 still holds the lock");
+        assertEquals(grants, c.status(COORDINATOR).lock().grants(), "seed " + seed + ": no second grant while node 1 holds");
+        assertTrue(done(c, holding).ok() && done(c, waiting).ok(), "seed " + seed);
+        assertEquals(List.of(), violations(c, List.of(first.requestId(), second.requestId())), "seed " + seed);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
     @Seeds(10)
     void aReleaseWithTheHoldersTokenFromAnotherNodeChangesNothing(long seed) {
         SimCluster c = agreedCluster(seed);
