@@ -52,9 +52,4 @@ public final class LogLimiter {
         suppressed = 0;
         return note;
     }
-
-    /** Lines left out since the last {@link #suppressedNote}. */
-    public long suppressed() {
-        return suppressed;
-    }
 }
