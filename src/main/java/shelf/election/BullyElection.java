@@ -14,6 +14,7 @@ import shelf.protocol.Message.Heartbeat;
 import shelf.protocol.Message.HeartbeatAck;
 import shelf.protocol.Message.Ok;
 import shelf.protocol.Message.Stale;
+import shelf.protocol.LogLimiter;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
@@ -37,15 +38,27 @@ import shelf.protocol.Transport;
  *       and when it hears COORDINATOR from a lower id.</li>
  *   <li>A candidate sends ELECTION to every higher id. An OK makes it wait for COORDINATOR; no OK
  *       in time (or every higher id unreachable) makes it coordinator.</li>
- *   <li>A coordinator takes an epoch above every epoch it has seen and unique to it (see {@link #nextEpoch}),
+ *   <li>A coordinator takes an epoch above every epoch it has seen and unique to it (see {@link Epochs#next}),
  *       persists it, and announces it.</li>
  *   <li>Messages of an older epoch are answered with STALE and otherwise ignored.</li>
  * </ul>
+ *
+ * <p>And the rules that keep a liar (a buggy, restarted or hostile peer, authenticated or not) from steering it: no
+ * epoch outside {@code 0..}{@link Epochs#CEILING} is taken or claimed; a message repeated changes nothing the first
+ * copy did not (an OK only counts from a higher node while this node asks; a STALE only when it carries a newer epoch,
+ * or once per term from the coordinator itself); answers to peers that do not follow this term are rate-limited
+ * ({@link PeerAnswers}); and rounds are paced ({@link RoundPacing}): a failover starts at once, but rounds that end
+ * without a coordinator back off, and news from peers starts at most one round per back-off.
  */
 public final class BullyElection {
     private static final Logger log = LoggerFactory.getLogger(BullyElection.class);
     /** A candidate still without a coordinator after this many failure timeouts starts a new round (a safety net). */
     private static final int ROUND_LIMIT_IN_FAILURE_TIMEOUTS = 3;
+    /** The longest back-off between election rounds, in failure timeouts. */
+    private static final int BACKOFF_CAP_IN_FAILURE_TIMEOUTS = 4;
+    /** Lines of one kind a flood may log: this many per window, then a count of those left out. */
+    private static final int LOG_LINES_PER_WINDOW = 5;
+    private static final long LOG_WINDOW_MS = 1_000;
 
     private final int self;
     private final String me;
@@ -57,7 +70,11 @@ public final class BullyElection {
     private final EpochStore epochs;
     private final ElectionListener listener;
     private final PeerLiveness liveness;
-    private final int epochStride;
+    private final long epochStride;
+    private final RoundPacing pacing;
+    private final PeerAnswers answers;
+    private final LogLimiter underWayLog = new LogLimiter(LOG_LINES_PER_WINDOW, LOG_WINDOW_MS);
+    private final LogLimiter exhaustedLog = new LogLimiter(1, LOG_WINDOW_MS);
 
     private Role role = Role.CANDIDATE;
     private int coordinator = -1;
@@ -70,6 +87,15 @@ public final class BullyElection {
     private long electionStartedAt;
     private final Map<Integer, Long> lastAnnounced = new HashMap<>();
     private boolean stopped;
+    /** A round is scheduled to begin once its back-off has passed; triggers until then fold into it. */
+    private boolean roundDeferred;
+    private long roundsBegun;
+    /** The epoch last written to the epoch store. */
+    private long persisted;
+    /** The term whose coordinator said it no longer leads, and this node acted on it (a repeat changes nothing). */
+    private long resignedEpoch = -1;
+    /** The term the listener last heard of. */
+    private long announcedEpoch = -1;
 
     public BullyElection(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out,
                          EpochStore epochs, ElectionListener listener, PeerLiveness liveness) {
@@ -83,12 +109,31 @@ public final class BullyElection {
         this.epochs = epochs;
         this.listener = listener;
         this.liveness = liveness;
-        this.maxEpochSeen = epochs.load();
-        int stride = 10;
-        while (stride <= allIds.stream().mapToInt(Integer::intValue).max().orElse(1)) {
-            stride *= 10;
+        this.epochStride = Epochs.stride(allIds);
+        this.pacing = new RoundPacing(self, timings.heartbeatIntervalMs(),
+                BACKOFF_CAP_IN_FAILURE_TIMEOUTS * timings.failureTimeoutMs());
+        this.answers = new PeerAnswers(timings.heartbeatIntervalMs() / 2);
+        this.persisted = storedEpoch();
+        this.maxEpochSeen = persisted;
+    }
+
+    /**
+     * The epoch in the store, unless it is absurd. Epochs rule: an epoch file outside {@code 0..CEILING} (corrupted, edited,
+     * or saved from a lying peer by a version without the ceiling) is not used: one error line, and the node starts
+     * from 0, as a new node does, and takes the cluster's epoch from its peers (their OK and STALE answers carry it)
+     * before it claims one; the file is overwritten with a sane epoch the first time this node acts on one. Refusing
+     * to start instead would turn one lie, saved by every node, into an outage that needs an operator to edit every
+     * file; starting from 0 is safe because a coordinator of an older epoch is answered with STALE and its tokens are
+     * fenced off by the store.
+     */
+    private long storedEpoch() {
+        long stored = epochs.load();
+        if (Epochs.isSane(stored)) {
+            return stored;
         }
-        this.epochStride = stride;
+        log.error("{}: ignoring the stored epoch {}: outside 0..{}; starting from 0 to take the cluster's epoch from its peers",
+                me, stored, Epochs.CEILING);
+        return 0;
     }
 
     /** Starts the heartbeat timer and the first election. */
@@ -102,23 +147,61 @@ public final class BullyElection {
         stopped = true;
     }
 
-    /** Begins an election unless one is already under way (a trigger from outside the election itself). */
+    /** Begins an election unless one is already under way (a trigger from outside the election: start, an operator). */
     public void startElection(String reason) {
+        elect(RoundPacing.Trigger.FAILURE, reason);
+    }
+
+    /** Begins a round for {@code trigger} now, or once its back-off has passed, unless one is under way or deferred. */
+    private void elect(RoundPacing.Trigger trigger, String reason) {
         if (stopped) {
             return;
         }
+        long now = scheduler.now();
         if (role == Role.CANDIDATE && (awaitingCoordinator || !unansweredHigher.isEmpty())) {
-            log.info("{}: election already under way (round {}); not starting another: {}", me, round, reason);
+            if (underWayLog.admit(now)) {
+                log.info("{}: election already under way (round {}); not starting another: {}{}", me, round, reason,
+                        underWayLog.suppressedNote());
+            }
             return;
         }
-        beginRound(reason);
+        long wait = pacing.delay(trigger, now);
+        if (wait == 0) {
+            beginRound(reason);
+        } else if (!roundDeferred) {
+            // Pacing: rounds in quick succession back off (RoundPacing); later triggers fold into this deferred round.
+            roundDeferred = true;
+            log.info("{}: next election round in {} ms (back-off after round {}): {}", me, wait, round, reason);
+            scheduler.schedule(wait, () -> deferredRound(trigger, reason));
+        }
+    }
+
+    private void deferredRound(RoundPacing.Trigger trigger, String reason) {
+        roundDeferred = false;
+        if (stopped) {
+            return;
+        }
+        if (leadsOrFollowsNewest()) {
+            log.info("{}: deferred election round dropped: {} leads epoch {}, the newest known", me,
+                    role == Role.COORDINATOR ? "this node" : "node " + coordinator, epoch);
+            return;
+        }
+        elect(trigger, reason);
+    }
+
+    /** True when this node leads, or follows a higher node, in the newest epoch it knows: nothing to elect for. */
+    private boolean leadsOrFollowsNewest() {
+        return epoch == maxEpochSeen && (role == Role.COORDINATOR || role == Role.FOLLOWER && coordinator > self);
     }
 
     /** Starts a new election round, abandoning any earlier one (whose timers then do nothing). */
     private void beginRound(String reason) {
         round++;
+        roundsBegun++;
         long thisRound = round;
         electionStartedAt = scheduler.now();
+        pacing.roundBegan(electionStartedAt);
+        persistSeen();
         setRole(Role.CANDIDATE, -1);
         awaitingCoordinator = false;
         unansweredHigher.clear();
@@ -139,25 +222,32 @@ public final class BullyElection {
 
     /** ELECTION from a candidate. */
     public void onElection(Election e) {
-        learnEpoch(e.epoch());
         if (e.from() > self) {
-            return; // candidates ask only higher ids: nothing to answer
+            return; // candidates ask only higher ids: nothing to answer, nothing to learn
         }
-        // Bully: a node that receives ELECTION from a lower id answers OK and takes the election over.
-        out.send(e.from(), new Ok(self, maxEpochSeen));
-        if (role == Role.COORDINATOR && maxEpochSeen == epoch) {
-            // Already coordinator of the newest epoch: tell the candidate instead of holding a new election.
-            out.send(e.from(), new Coordinator(self, epoch));
-        } else {
-            startElection("ELECTION from lower node " + e.from());
+        learnEpoch(e.epoch());
+        boolean leadsNewest = role == Role.COORDINATOR && maxEpochSeen == epoch;
+        if (answers.admit(PeerAnswers.Kind.ELECTION, e.from(), scheduler.now())) {
+            // Bully: a node that receives ELECTION from a lower id answers OK and takes the election over.
+            out.send(e.from(), new Ok(self, maxEpochSeen));
+            if (leadsNewest) {
+                // Already coordinator of the newest epoch: tell the candidate instead of holding a new election.
+                out.send(e.from(), new Coordinator(self, epoch));
+            }
+        }
+        if (!leadsNewest) {
+            elect(RoundPacing.Trigger.NEWS, "ELECTION from lower node " + e.from());
         }
     }
 
     /** OK from a higher node, answering this node's ELECTION. */
     public void onOk(Ok ok) {
+        if (ok.from() < self) {
+            return; // Bully: only a higher node answers OK; a lower node's OK means nothing
+        }
         learnEpoch(ok.epoch());
-        if (role != Role.CANDIDATE || awaitingCoordinator) {
-            return;
+        if (role != Role.CANDIDATE || awaitingCoordinator || unansweredHigher.isEmpty()) {
+            return; // Bully: an OK counts once, while this node asks; a repeat, or one outside a round, changes nothing
         }
         // Bully: an OK means a higher node is alive and will announce; wait for its COORDINATOR.
         awaitingCoordinator = true;
@@ -168,14 +258,16 @@ public final class BullyElection {
     /** COORDINATOR: an announcement, or a re-announcement to a peer that fell silent. */
     public void onCoordinator(Coordinator c) {
         if (c.epoch() < maxEpochSeen) {
-            // Epochs: a message of an older epoch is answered with STALE and otherwise ignored.
-            out.send(c.from(), new Stale(self, maxEpochSeen, coordinator));
+            // Epochs: a message of an older epoch is answered with STALE (at a bounded rate) and otherwise ignored.
+            if (answers.admit(PeerAnswers.Kind.OLD_COORDINATOR, c.from(), scheduler.now())) {
+                out.send(c.from(), new Stale(self, maxEpochSeen, coordinator));
+            }
             return;
         }
         if (c.from() < self) {
             // Bully: a COORDINATOR from a lower id is overruled; the higher node elects itself with a newer epoch.
             learnEpoch(c.epoch());
-            startElection("COORDINATOR from lower node " + c.from());
+            elect(RoundPacing.Trigger.NEWS, "COORDINATOR from lower node " + c.from());
             return;
         }
         if (c.from() == coordinator && c.epoch() == epoch) {
@@ -197,17 +289,16 @@ public final class BullyElection {
         if (role == Role.COORDINATOR && h.epoch() > epoch) {
             // Epochs: a coordinator that hears of a newer epoch steps down and elects again.
             learnEpoch(h.epoch());
-            startElection("heartbeat from node " + h.from() + " carries newer epoch " + h.epoch());
+            elect(RoundPacing.Trigger.NEWS, "heartbeat from node " + h.from() + " carries newer epoch " + h.epoch());
             return;
         }
-        if (role != Role.COORDINATOR) {
-            // Failure detection: a node that does not lead says so, and its follower elects again.
-            out.send(h.from(), new Stale(self, maxEpochSeen, coordinator));
-            return;
-        }
-        if (h.epoch() < epoch) {
-            // Epochs: a follower of an older term is told who leads now.
-            out.send(h.from(), new Coordinator(self, epoch));
+        if (role != Role.COORDINATOR || h.epoch() < epoch) {
+            if (answers.admit(PeerAnswers.Kind.HEARTBEAT, h.from(), scheduler.now())) {
+                // Failure detection: a node that does not lead says so, and its follower elects again; a follower of an
+                // older term is told who leads now. Answered at a bounded rate: the sender follows no term of ours.
+                out.send(h.from(), role != Role.COORDINATOR ? new Stale(self, maxEpochSeen, coordinator)
+                        : new Coordinator(self, epoch));
+            }
             return;
         }
         // Failure detection: the coordinator answers each heartbeat of its epoch.
@@ -224,12 +315,14 @@ public final class BullyElection {
     /** STALE: the sender knows a newer epoch, or no longer leads. */
     public void onStale(Stale s) {
         if (s.epoch() > maxEpochSeen) {
-            // Epochs: a node that learns of a newer epoch elects again (a resumed coordinator steps down).
+            // Epochs: a node that learns of a newer epoch elects again (a resumed coordinator steps down). A STALE with no
+            // newer epoch than one already learned starts nothing more.
             learnEpoch(s.epoch());
-            startElection("node " + s.from() + " reports newer epoch " + s.epoch());
-        } else if (role == Role.FOLLOWER && s.from() == coordinator) {
-            // Failure detection: the coordinator this node follows says it no longer leads.
-            startElection("coordinator " + s.from() + " says it no longer leads");
+            elect(RoundPacing.Trigger.NEWS, "node " + s.from() + " reports newer epoch " + s.epoch());
+        } else if (role == Role.FOLLOWER && s.from() == coordinator && s.coordinator() != s.from() && epoch != resignedEpoch) {
+            // Failure detection: the coordinator this node follows says it no longer leads; acted on once per term.
+            resignedEpoch = epoch;
+            elect(RoundPacing.Trigger.FAILURE, "coordinator " + s.from() + " says it no longer leads");
         }
     }
 
@@ -246,7 +339,7 @@ public final class BullyElection {
     public void onHeartbeatUndeliverable(int peer) {
         if (role == Role.FOLLOWER && peer == coordinator) {
             // Bully: a node elects when its heartbeat to the coordinator fails.
-            startElection("coordinator " + peer + " unreachable");
+            elect(RoundPacing.Trigger.FAILURE, "coordinator " + peer + " unreachable");
         }
     }
 
@@ -262,26 +355,33 @@ public final class BullyElection {
         if (stopped || armedRound != round || role != Role.CANDIDATE || !awaitingCoordinator) {
             return;
         }
-        // Bully: an OK came but no COORDINATOR followed: the higher node died mid-election; start again.
-        beginRound("OK but no COORDINATOR within " + timings.failureTimeoutMs() + " ms");
+        // Bully: an OK came but no COORDINATOR followed: the higher node died mid-election; start again (backing off).
+        endRoundWithoutCoordinator("OK but no COORDINATOR within " + timings.failureTimeoutMs() + " ms");
     }
 
-    /**
-     * The next epoch this node may claim: above every epoch it has seen, and ending in its own id
-     * (a ballot number, as in Paxos: term × 10^k + id). Two nodes can therefore never claim the same
-     * epoch, even when one wins without hearing of the other's term (Bully has no round trip that
-     * would tell it).
-     */
-    static long nextEpoch(long maxSeen, int self, int stride) {
-        return (maxSeen / stride + 1) * stride + self;
+    private void endRoundWithoutCoordinator(String reason) {
+        awaitingCoordinator = false;
+        unansweredHigher.clear();
+        elect(RoundPacing.Trigger.FAILURE, reason);
     }
 
     private void becomeCoordinator() {
-        epoch = nextEpoch(maxEpochSeen, self, epochStride);
-        maxEpochSeen = epoch;
-        epochs.save(epoch);
         unansweredHigher.clear();
         awaitingCoordinator = false;
+        long next = Epochs.next(maxEpochSeen, self, epochStride);
+        if (next > Epochs.CEILING) {
+            // Epochs: no epoch above the ceiling is claimed (peers would refuse it). Only a peer that sent an epoch near
+            // the ceiling gets a cluster here; this node stays a candidate and retries, backing off, until an operator acts.
+            if (exhaustedLog.admit(scheduler.now())) {
+                log.error("{}: cannot lead: the next epoch after {} would exceed the ceiling {}{}", me, maxEpochSeen,
+                        Epochs.CEILING, exhaustedLog.suppressedNote());
+            }
+            return;
+        }
+        epoch = next;
+        maxEpochSeen = epoch;
+        epochs.save(epoch);
+        persisted = epoch;
         round++;
         long took = scheduler.now() - electionStartedAt;
         log.info("{}: won the election with epoch {} after {} ms; announcing to {}", me, epoch, took, peers);
@@ -302,27 +402,35 @@ public final class BullyElection {
         if (role == Role.FOLLOWER) {
             if (now - lastAckAt > timings.failureTimeoutMs()) {
                 // Bully: a node elects when the coordinator stops answering its heartbeats.
-                startElection("no answer from coordinator " + coordinator + " for " + (now - lastAckAt) + " ms");
+                elect(RoundPacing.Trigger.FAILURE,
+                        "no answer from coordinator " + coordinator + " for " + (now - lastAckAt) + " ms");
             } else {
                 out.send(coordinator, new Heartbeat(self, epoch));
             }
         } else if (role == Role.COORDINATOR) {
             reannounceToSilentPeers(now);
-        } else if (role == Role.CANDIDATE && awaitingCoordinator) {
+        } else {
+            askAgain(now);
+        }
+    }
+
+    /** A candidate's tick: asks again for an answer that may have been lost, and ends a round that lasts too long. */
+    private void askAgain(long now) {
+        if (awaitingCoordinator) {
             // A COORDINATOR may have been lost: ask the higher nodes again; a sitting coordinator answers with one.
             for (int id : higher) {
                 out.send(id, new Election(self, maxEpochSeen));
             }
-        } else if (role == Role.CANDIDATE) {
+        } else {
             // An OK may have been lost on its way here (the higher node is alive but its answer was not
             // delivered): ask those that have not answered again rather than wait out the whole OK timeout.
             for (int id : unansweredHigher) { // undeliverable ones are reported later, as events
                 out.send(id, new Election(self, maxEpochSeen));
             }
         }
-        if (role == Role.CANDIDATE && now - electionStartedAt > ROUND_LIMIT_IN_FAILURE_TIMEOUTS * timings.failureTimeoutMs()) {
+        if (!roundDeferred && now - electionStartedAt > ROUND_LIMIT_IN_FAILURE_TIMEOUTS * timings.failureTimeoutMs()) {
             // A safety net: no round may leave the node a candidate for good (lost messages, say).
-            beginRound("election round " + round + " ended without a coordinator");
+            endRoundWithoutCoordinator("election round " + round + " ended without a coordinator");
         }
     }
 
@@ -342,18 +450,35 @@ public final class BullyElection {
         }
     }
 
+    /**
+     * Remembers an epoch heard of (NodeCore has refused any outside {@code 0..CEILING}). It is persisted when this node
+     * acts on it (a round, a term it follows), not per message: a peer that sends ever newer epochs costs no fsync each.
+     */
     private void learnEpoch(long seen) {
         if (seen > maxEpochSeen) {
             maxEpochSeen = seen;
-            epochs.save(seen);
+        }
+    }
+
+    private void persistSeen() {
+        if (maxEpochSeen > persisted) {
+            epochs.save(maxEpochSeen);
+            persisted = maxEpochSeen;
         }
     }
 
     private void setRole(Role newRole, int newCoordinator) {
-        boolean changed = newRole != role || newCoordinator != coordinator;
+        // A new term of the same coordinator is a change too: the lock client must learn the new epoch.
+        boolean changed = newRole != role || newCoordinator != coordinator
+                || (newRole != Role.CANDIDATE && epoch != announcedEpoch);
         Role old = role;
         role = newRole;
         coordinator = newCoordinator;
+        if (newRole != Role.CANDIDATE) {
+            pacing.settled();
+            persistSeen();
+            announcedEpoch = epoch;
+        }
         if (changed) {
             if (newRole == Role.FOLLOWER) {
                 log.info("{}: role {} -> FOLLOWER of node {} in epoch {}", me, old, newCoordinator, epoch);
@@ -375,6 +500,11 @@ public final class BullyElection {
     /** The epoch of the term this node is in (its own, when coordinator). */
     public long epoch() {
         return epoch;
+    }
+
+    /** Election rounds this node has begun since it started. */
+    public long roundsBegun() {
+        return roundsBegun;
     }
 
     /** Peers heard from within the failure timeout, ascending. */

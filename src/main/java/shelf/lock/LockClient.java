@@ -10,6 +10,7 @@ import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
 import shelf.protocol.Message.LockStateQuery;
 import shelf.protocol.Message.LockStateReport;
+import shelf.protocol.LogLimiter;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
@@ -28,6 +29,8 @@ import shelf.protocol.Transport;
 public final class LockClient {
     private static final Logger log = LoggerFactory.getLogger(LockClient.class);
     private static final long RESEND_AFTER_MS_FACTOR = 2;
+    /** Refused grants logged per second at most (a forger may send thousands); the rest are counted in the next line. */
+    private static final int REFUSALS_LOGGED_PER_SECOND = 5;
 
     private final int self;
     private final String me;
@@ -45,6 +48,7 @@ public final class LockClient {
     private long heldRequestId;
     private long heldFrom;
     private long resendAfterMs;
+    private final LogLimiter refusalLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
 
     /**
      * @param firstRequestId a number no earlier incarnation of this node used (the wiring derives it from the clock)
@@ -138,23 +142,62 @@ public final class LockClient {
 
     /** LOCK_GRANT from the coordinator. */
     public void onGrant(LockGrant g) {
-        if (g.epoch() < epoch) {
-            // Epochs: a grant of an older term is not used; it is released so that its server can move on.
-            log.info("{}: grant with token {} from node {} ignored: epoch {} is stale (current {}); releasing it",
-                    me, g.token(), g.from(), g.epoch(), epoch);
-            out.send(g.from(), new LockRelease(self, g.epoch(), g.token()));
-            return;
-        }
-        if (g.requestId() != waitingRequestId || held != null) {
-            if (held != null && held.equals(g.token())) {
-                return; // the same grant again (a re-sent request was granted twice): already held
+        if (g.from() == coordinator && g.epoch() == epoch) {
+            if (answersOutstandingRequest(g)) {
+                take(g);
+                return;
             }
-            // Lock rule: a grant this node is not waiting for is released at once rather than left to lapse.
-            log.info("{}: grant with token {} for request {} ignored: not waiting for it; releasing it", me, g.token(),
-                    g.requestId());
-            out.send(g.from(), new LockRelease(self, g.epoch(), g.token()));
-            return;
+            if (held != null && held.equals(g.token())) {
+                // Lock rule: the same grant again (a re-sent request granted twice), or a new coordinator confirming the
+                // older token this node reported holding in its recovery: already held, nothing to do.
+                return;
+            }
         }
+        refuse(g);
+    }
+
+    /**
+     * Lock rule: a grant is taken only from the coordinator this node follows, for that coordinator's epoch, for the
+     * request outstanding (the id this node sent), with a token of that epoch: a buggy or restarted peer is a liar too.
+     */
+    private boolean answersOutstandingRequest(LockGrant g) {
+        return held == null && waitingRequestId != 0 && g.requestId() == waitingRequestId && g.token() != null
+                && g.token().epoch() == epoch;
+    }
+
+    /**
+     * Lock rule: a grant this node does not take is released at once to its sender (an older coordinator, or one this
+     * node does not follow yet), so the lock does not sit idle for a lease; never the token this node holds, which would
+     * free the lock under its feet.
+     */
+    private void refuse(LockGrant g) {
+        boolean release = g.token() != null && !g.token().equals(held);
+        if (refusalLog.admit(scheduler.now())) {
+            log.info("{}: grant with token {} from node {} (epoch {}, request {}) refused: {}{}{}", me, g.token(), g.from(),
+                    g.epoch(), g.requestId(), whyRefused(g), release ? "; releasing it" : "", refusalLog.suppressedNote());
+        }
+        if (release) {
+            out.send(g.from(), new LockRelease(self, g.epoch(), g.token()));
+        }
+    }
+
+    private String whyRefused(LockGrant g) {
+        if (g.from() != coordinator) {
+            return coordinator < 0 ? "this node follows no coordinator" : "this node follows node " + coordinator;
+        }
+        if (g.epoch() != epoch) {
+            return "epoch " + g.epoch() + " is not the current " + epoch;
+        }
+        if (held != null) {
+            return "this node holds token " + held;
+        }
+        if (waitingRequestId == 0 || g.requestId() != waitingRequestId) {
+            return waitingRequestId == 0 ? "no request outstanding" : "the request outstanding is " + waitingRequestId;
+        }
+        return "token " + g.token() + " is not of epoch " + epoch;
+    }
+
+    private void take(LockGrant g) {
         held = g.token();
         heldRequestId = g.requestId();
         heldFrom = scheduler.now();

@@ -18,6 +18,7 @@ import shelf.protocol.Message.LockRelease;
 import shelf.protocol.Message.LockRequest;
 import shelf.protocol.Message.LockStateQuery;
 import shelf.protocol.Message.LockStateReport;
+import shelf.protocol.LogLimiter;
 import shelf.protocol.Scheduler;
 import shelf.protocol.Transport;
 
@@ -37,6 +38,8 @@ import shelf.protocol.Transport;
  */
 public final class LockServer {
     private static final Logger log = LoggerFactory.getLogger(LockServer.class);
+    /** Refusals logged per second at most (a forger may send thousands); the rest are counted in the next line. */
+    private static final int REFUSALS_LOGGED_PER_SECOND = 5;
 
     private record Waiter(int node, long requestId) {
     }
@@ -61,6 +64,8 @@ public final class LockServer {
     private long grants;
     private long revocations;
     private long staleReleases;
+    private final LogLimiter staleReleaseLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
+    private final LogLimiter ignoredRequestLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
 
     public LockServer(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out) {
         this.self = self;
@@ -104,8 +109,10 @@ public final class LockServer {
     /** LOCK_REQUEST from a node (this one included). */
     public void onRequest(LockRequest r) {
         if (phase == LockPhase.INACTIVE || r.epoch() > epoch) {
-            log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}", me, r.requestId(), r.from(),
-                    r.epoch());
+            if (ignoredRequestLog.admit(scheduler.now())) {
+                log.info("{}: lock request {} from node {} ignored: not coordinator of epoch {}{}", me, r.requestId(),
+                        r.from(), r.epoch(), ignoredRequestLog.suppressedNote());
+            }
             return;
         }
         if (holder != null && holder.node == r.from() && holder.requestId == r.requestId()) {
@@ -128,11 +135,15 @@ public final class LockServer {
 
     /** LOCK_RELEASE from a holder. */
     public void onRelease(LockRelease r) {
-        if (holder == null || !holder.token.equals(r.token())) {
-            // Lock rule: only the current grant's token releases the mutex; a stale release changes nothing.
+        if (holder == null || holder.node != r.from() || !holder.token.equals(r.token())) {
+            // Lock rule: a release counts only from the holder of that token (the current grant's): a stale release, or
+            // one from another node with the holder's token, changes nothing.
             staleReleases++;
-            log.info("{}: release from node {} with token {} ignored: the current holder is {}", me, r.from(), r.token(),
-                    holder == null ? "nobody" : "node " + holder.node + " with token " + holder.token);
+            if (staleReleaseLog.admit(scheduler.now())) {
+                log.info("{}: release from node {} with token {} ignored: the current holder is {}{}", me, r.from(),
+                        r.token(), holder == null ? "nobody" : "node " + holder.node + " with token " + holder.token,
+                        staleReleaseLog.suppressedNote());
+            }
             return;
         }
         log.info("{}: lock released by node {} (token {}), held {} ms", me, r.from(), r.token(),

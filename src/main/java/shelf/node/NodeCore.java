@@ -5,6 +5,7 @@ import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.election.BullyElection;
 import shelf.election.EpochStore;
+import shelf.election.Epochs;
 import shelf.election.PeerLiveness;
 import shelf.election.Role;
 import shelf.fencing.FencingToken;
@@ -50,7 +51,7 @@ public final class NodeCore implements Node, Transport.Inbox {
         this.scheduler = scheduler;
         this.network = network;
         Counters counters = new Counters();
-        this.traffic = new MessageLog(me, counters);
+        this.traffic = new MessageLog(me, counters, scheduler::now);
         var timings = config.timings();
         Transport out = this::send;
         this.lockServer = new LockServer(self, config.ids(), timings, scheduler, out);
@@ -97,6 +98,12 @@ public final class NodeCore implements Node, Transport.Inbox {
         }
         if (config.node(m.from()).isEmpty()) {
             traffic.rejectedUnknownSender(m, config.source());
+            return;
+        }
+        if (!Epochs.isSane(m.epoch())) {
+            // Epochs: a message with an epoch outside 0..CEILING (negative, or too large to be followed by another
+            // election) is refused before any role sees it: nothing is learned, persisted or answered.
+            traffic.rejectedEpoch(m);
             return;
         }
         traffic.received(m);

@@ -37,6 +37,7 @@ final class NodeView {
         all.put("lock.grants", table.grants());
         all.put("lock.revocations", table.revocations());
         all.put("lock.stale-releases", table.staleReleases());
+        all.put("election.rounds", election.roundsBegun());
         return new NodeStatus(self, election.role(), election.coordinator(), election.epoch(), election.peersAlive(),
                 lockClient.held(), pipeline.operations(), table, all);
     }

@@ -1,6 +1,7 @@
 package shelf.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.election.EpochStore;
+import shelf.election.Epochs;
 import shelf.election.Role;
 import shelf.fencing.FencingToken;
 import shelf.lock.LockPhase;
@@ -130,6 +132,21 @@ class NodeCoreTest {
         scheduler.runFor(1);
         assertEquals(1L, status(core).counters().get("rejected.unknown-sender"));
         assertEquals(List.of(), status(core).peersAlive());
+    }
+
+    @Test
+    void aMessageWithAnEpochOutsideTheRangeIsRefusedBeforeAnyRoleAndDoesNotCountAsHeardFrom() throws Exception {
+        NodeCore core = node(2, 3);
+        core.deliver(new Message.Coordinator(3, Long.MAX_VALUE));
+        core.deliver(new Message.Election(1, Epochs.CEILING + 1));
+        core.deliver(new Message.Stale(3, -1, 3));
+        scheduler.runFor(1);
+        Map<String, Long> counters = status(core).counters();
+        assertEquals(3L, counters.get("rejected.epoch-out-of-range"));
+        assertNull(counters.get("received.COORDINATOR"));
+        assertEquals(List.of(), status(core).peersAlive());
+        assertTrue(sent.isEmpty(), "nothing answered: " + sent);
+        assertEquals(-1, status(core).coordinator());
     }
 
     @Test

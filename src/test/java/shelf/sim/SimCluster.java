@@ -145,7 +145,7 @@ final class SimCluster {
         SimNode old = nodes.get(id);
         SimNode node = new SimNode(id, old == null ? 1 : old.incarnation + 1);
         nodes.put(id, node);
-        EpochStore epochStore = epochs.computeIfAbsent(id, i -> new EpochStore.InMemory());
+        EpochStore epochStore = epochStore(id);
         Transport transport = (to, m) -> network.send(id, to, m);
         // The writer thread freezes with its process: a paused node's write happens only when it resumes. A crashed
         // node's appended batch stays in the store (the page cache survives a process), unanswered.
@@ -213,6 +213,16 @@ final class SimCluster {
     }
 
     // ---- views ----
+
+    /** Node {@code id}'s epoch store (its epoch file; it survives crashes): read it, or plant a value before a start. */
+    EpochStore epochStore(int id) {
+        return epochs.computeIfAbsent(id, i -> new EpochStore.InMemory());
+    }
+
+    /** Election rounds the current process of node {@code id} has begun. */
+    long rounds(int id) {
+        return status(id).counters().get("election.rounds");
+    }
 
     ProcessState state(int id) {
         SimNode n = nodes.get(id);
