@@ -82,7 +82,7 @@ class BadInputTest {
     }
 
     @Test
-    void benchmarkOptionsAreCheckedBeforeAnythingStarts() {
+    void electionSizesNeedACoordinatorToCrashAndANodeToElect() {
         assertTimeoutPreemptively(AT_ONCE, () -> {
             assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "1", "--rmi-sizes", "1"), 2,
                     "--sizes: each cluster size must be between 2 and 1000");
@@ -90,14 +90,28 @@ class BadInputTest {
                     "--sizes: each cluster size must be between 2 and 1000");
             assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "5", "--rmi-sizes", "1"), 2,
                     "--rmi-sizes: each cluster size must be between 2 and 50");
-            assertOneLine(run(new ShelfCommand(), "bench", "failover", "--times", "-1"), 2,
-                    "--times must be between 1 and 1000, got -1");
+        });
+    }
+
+    @Test
+    void failoverTimesMustBePositive() {
+        assertTimeoutPreemptively(AT_ONCE, () -> assertOneLine(run(new ShelfCommand(), "bench", "failover", "--times", "-1"), 2,
+                "--times must be between 1 and 1000, got -1"));
+    }
+
+    @Test
+    void anUnknownNodeLogLevelIsRefusedBeforeAnyNodeStarts() {
+        assertTimeoutPreemptively(AT_ONCE, () -> {
             for (String bench : List.of("lock", "library", "failover", "election")) {
                 assertOneLine(run(new ShelfCommand(), "bench", bench, "--node-log-level", "FROB"), 2,
                         "expected one of [DEBUG, INFO, WARN]");
             }
-            assertOneLine(run(new ShelfCommand(), "bench"), 2, "choose a benchmark: lock, library, failover, election");
         });
+    }
+
+    @Test
+    void benchWithoutABenchmarkIsAUsageError() {
+        assertOneLine(run(new ShelfCommand(), "bench"), 2, "choose a benchmark: lock, library, failover, election");
     }
 
     @Test
