@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Several nodes share the file: a write takes its OS file lock and writes {@code max(current, new)}, so the mark
  * only ever moves forward, whichever node is slower. It may lag behind the durable history (it is advanced after
- * each fsync of the history, off the answers' path), never run ahead of it.
+ * each fsync of the history, off the answers' path, at most every {@value #MIN_INTERVAL_MS} ms), never run ahead of
+ * it; closing a store writes the last value it asked for.
  *
  * <p>Thread-safe. {@link #advance} returns at once; the write happens on a shared background thread, and writes
  * requested while one is queued are coalesced into one.
@@ -47,7 +48,12 @@ final class HistoryMark implements AutoCloseable {
     private static final long LOCK_WAIT_MS = 3_000;
     /** Stores of one JVM (tests run several nodes in one) serialize here before taking the OS file lock. */
     private static final ConcurrentMap<Path, Object> IN_PROCESS = new ConcurrentHashMap<>();
-    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
+    /**
+     * Under load a store writes the mark at most this often: a write is an fdatasync beside the history's, and one per
+     * batch would double a busy node's flushes. An idle store writes it at once after its fsync.
+     */
+    static final long MIN_INTERVAL_MS = 50;
+    private static final ScheduledExecutorService WRITER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "history-mark-writer");
         t.setDaemon(true);
         return t;
@@ -59,6 +65,8 @@ final class HistoryMark implements AutoCloseable {
     private final String who;
     private final AtomicLong requested = new AtomicLong();
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** When the last write began ({@link System#nanoTime}), written by the writer thread. */
+    private volatile long lastWrite = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(MIN_INTERVAL_MS);
     /** The highest value this process has read from or written to the file. */
     private volatile long known;
     private boolean closed;
@@ -147,16 +155,21 @@ final class HistoryMark implements AutoCloseable {
         }
     }
 
-    /** Asks for the mark to be advanced to {@code seq}, which must be durable; returns at once. */
+    /**
+     * Asks for the mark to be advanced to {@code seq}, which must be durable; returns at once. The write happens on
+     * the writer thread, at once or {@value #MIN_INTERVAL_MS} ms after the previous one began, whichever is later.
+     */
     void advance(long seq) {
         requested.accumulateAndGet(seq, Math::max);
         if (seq > known && queued.compareAndSet(false, true)) {
-            WRITER.execute(this::drain);
+            long wait = lastWrite + TimeUnit.MILLISECONDS.toNanos(MIN_INTERVAL_MS) - System.nanoTime();
+            WRITER.schedule(this::drain, Math.max(0, wait), TimeUnit.NANOSECONDS);
         }
     }
 
     private void drain() {
         queued.set(false); // an advance from now on queues another drain
+        lastWrite = System.nanoTime();
         try {
             write(requested.get());
         } catch (StoreException e) {
