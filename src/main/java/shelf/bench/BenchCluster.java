@@ -24,19 +24,47 @@ final class BenchCluster implements AutoCloseable {
 
     final LocalCluster cluster;
     private final Path dir;
+    /** Ctrl-C (or SIGTERM) in the middle of a benchmark: stop the nodes, then delete their folder. */
+    private final Thread onExit;
 
     BenchCluster(int nodes, int books, Map<String, String> settings, BenchCommand.Common common)
             throws IOException, ConfigException, InterruptedException {
         dir = Files.createTempDirectory("shelf-bench");
-        cluster = LocalCluster.create(dir, nodes, books, settings, LocalCluster.currentJar(), common.jvm)
-                .withNodeArgs(List.of("--log-level", common.nodeLogLevel));
+        LocalCluster[] started = new LocalCluster[1];
+        onExit = new Thread(() -> {
+            if (started[0] != null) {
+                started[0].close();
+            }
+            delete(dir);
+        }, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(onExit);
+        try {
+            cluster = LocalCluster.create(dir, nodes, books, settings, LocalCluster.currentJar(), common.jvm)
+                    .withNodeArgs(List.of("--log-level", common.nodeLogLevel.name()));
+            started[0] = cluster;
+        } catch (IOException | ConfigException | RuntimeException e) {
+            close(null);
+            throw e;
+        }
         try {
             cluster.startAll();
             cluster.awaitAgreement(cluster.config().ids(), LocalCluster.AGREEMENT_TIMEOUT);
         } catch (IOException | RuntimeException | InterruptedException e) {
             cluster.close();
-            System.err.println("bench: the cluster did not start; its folder, with the nodes' logs, is kept at " + dir);
+            if (keepOnExit()) {
+                System.err.println("bench: the cluster did not start; its folder, with the nodes' logs, is kept at " + dir);
+            }
             throw e;
+        }
+    }
+
+    /** Takes back the shutdown hook (false when the JVM is already exiting: the hook deletes the folder then). */
+    private boolean keepOnExit() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+            return true;
+        } catch (IllegalStateException exiting) {
+            return false;
         }
     }
 
@@ -47,10 +75,24 @@ final class BenchCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        cluster.close();
+    public void close() {
+        close(cluster);
+    }
+
+    private void close(LocalCluster nodes) {
+        if (nodes != null) {
+            nodes.close();
+        }
+        if (keepOnExit()) {
+            delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("bench: could not delete " + dir + ": " + e.getMessage());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import shelf.library.Json;
 import shelf.util.VersionProvider;
 
@@ -20,7 +21,18 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw new ParameterException(spec.commandLine(), "choose a benchmark: " + String.join(", ",
+                spec.subcommands().keySet()));
+    }
+
+    /** The log levels a node takes ({@code --log-level} of {@code RmiNode}). */
+    enum NodeLogLevel {
+        /** Heartbeats and RMI internals too. */
+        DEBUG,
+        /** One line per protocol event, as in production. */
+        INFO,
+        /** Problems only. */
+        WARN
     }
 
     /** Options every benchmark takes. */
@@ -29,8 +41,8 @@ public final class BenchCommand implements Runnable {
         boolean json;
 
         @Option(names = "--node-log-level", defaultValue = "INFO", paramLabel = "LEVEL",
-                description = "Log level of the node processes: INFO (default, as in production) or WARN.")
-        String nodeLogLevel;
+                description = "Log level of the node processes: INFO (default, as in production), WARN or DEBUG.")
+        NodeLogLevel nodeLogLevel;
 
         @Option(names = "--jvm", split = " ", paramLabel = "OPTIONS",
                 defaultValue = "-Xmx64m -XX:+UseSerialGC", description = "JVM options of each node (default: ${DEFAULT-VALUE}).")

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,7 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.election.EpochStore;
@@ -34,6 +38,9 @@ import shelf.util.ExitCodes;
         description = {"Time to agree and messages sent after the coordinator dies, with the lowest id starting the",
                 "election (Bully's worst case) and the second highest (best case); in memory and over real RMI."})
 final class ElectionBench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     BenchCommand.Common common;
 
@@ -45,8 +52,15 @@ final class ElectionBench implements Callable<Integer> {
             description = "Cluster sizes as real processes (default ${DEFAULT-VALUE}).")
     List<Integer> rmiSizes;
 
+    /** In memory each node is two threads; beyond this the figures measure the machine, not Bully. */
+    private static final int MAX_IN_MEMORY = 1_000;
+    /** Each node a JVM of its own. */
+    private static final int MAX_PROCESSES = 50;
+
     @Override
     public Integer call() throws Exception {
+        requireSizes("--sizes", sizes, MAX_IN_MEMORY);
+        requireSizes("--rmi-sizes", rmiSizes, MAX_PROCESSES);
         Map<String, Object> results = new LinkedHashMap<>();
         for (int n : sizes) {
             results.put("in memory, " + n + " nodes, lowest starts", inMemory(n, 1));
@@ -61,6 +75,17 @@ final class ElectionBench implements Callable<Integer> {
         common.report("election", common.settings("in-memory sizes", sizes, "RMI sizes", rmiSizes,
                 "failure.timeout.ms", "60000 (so only the starter elects; heartbeats still detect the crash)"), results);
         return ExitCodes.OK;
+    }
+
+    /** A cluster needs a coordinator to crash and a node to elect the next: at least 2 nodes, each size once. */
+    private void requireSizes(String option, List<Integer> values, int max) {
+        if (values.stream().anyMatch(n -> n < 2 || n > max)) {
+            throw new ParameterException(spec.commandLine(), option + ": each cluster size must be between 2 and " + max
+                    + " (a coordinator to crash and a node to elect the next), got " + values);
+        }
+        if (new LinkedHashSet<>(values).size() != values.size()) {
+            throw new ParameterException(spec.commandLine(), option + ": " + values + " names a size twice");
+        }
     }
 
     /** One run's outcome: milliseconds from the trigger to agreement, and election messages sent. */

@@ -10,7 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import shelf.api.AdminService;
 import shelf.api.LibraryService;
 import shelf.cluster.LocalCluster;
@@ -28,6 +31,11 @@ final class FailoverBench implements Callable<Integer> {
     private static final long GIVE_UP_SECONDS = 60;
     /** A pause after the cluster agrees again, before the next failover. */
     private static final long SETTLE_MS = 300;
+    /** Each failover takes a few seconds: 1,000 of each kind is already hours. */
+    private static final int MAX_TIMES = 1_000;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     BenchCommand.Common common;
@@ -37,6 +45,9 @@ final class FailoverBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (times < 1 || times > MAX_TIMES) {
+            throw new ParameterException(spec.commandLine(), "--times must be between 1 and " + MAX_TIMES + ", got " + times);
+        }
         Map<String, Object> results = new LinkedHashMap<>();
         try (BenchCluster b = new BenchCluster(BenchCluster.NODES, BenchCluster.BOOKS, Map.of(), common)) {
             results.putAll(measure(b, true));

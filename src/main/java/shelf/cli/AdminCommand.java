@@ -76,7 +76,8 @@ public final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(out());
+        throw new CliException(ExitCodes.USAGE, "choose an operation: " + String.join(", ", spec.subcommands().keySet())
+                + " (see: admin --help)");
     }
 
     private PrintWriter out() {

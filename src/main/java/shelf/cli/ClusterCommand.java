@@ -21,6 +21,7 @@ import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
+import shelf.library.StoreException;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
 
@@ -64,9 +65,11 @@ public final class ClusterCommand implements Callable<Integer> {
         Path dir = Path.of("").toAbsolutePath();
         LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
         if (!library.exists()) {
+            refuseToEraseLoans(library);
             library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
             System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
         }
+        requireHistory(library);
         Files.createDirectories(dir.resolve("logs"));
         Map<Integer, Long> logStart = new HashMap<>();
         for (int id : ids) {
@@ -106,6 +109,25 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
         follow(dir, ids, logStart, nodes, stopped);
         return ExitCodes.OK;
+    }
+
+    /** A new library only where it erases no loan record: CreateBooks --force is the way to start over. */
+    private static void refuseToEraseLoans(LibraryFiles library) throws IOException {
+        long records = library.historyRecords();
+        if (records > 0) {
+            throw new CliException(ExitCodes.REFUSED, library.catalog() + " is missing but " + library.history() + " has "
+                    + records + " loan records; refusing to create a new library over them (restore "
+                    + LibraryFiles.CATALOG + ", or start over with CreateBooks --force)");
+        }
+    }
+
+    /** A catalogue without its history is an error (every node would refuse it), not a new empty history. */
+    private static void requireHistory(LibraryFiles library) {
+        try {
+            library.requireHistory();
+        } catch (StoreException e) {
+            throw new CliException(ExitCodes.REFUSED, e.getMessage());
+        }
     }
 
     private static Path logFile(Path dir, int id) {

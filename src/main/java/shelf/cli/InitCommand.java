@@ -2,16 +2,11 @@ package shelf.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import shelf.config.Timings;
-import shelf.library.FileLibraryStore;
-import shelf.library.HistoryRecord;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
-import shelf.library.StoreException;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
 
@@ -40,13 +35,12 @@ public final class InitCommand implements Callable<Integer> {
         if (count < 1 || count > MAX_BOOKS) {
             throw new CliException(ExitCodes.USAGE, "--count must be between 1 and " + MAX_BOOKS + ", got " + count);
         }
-        LibraryFiles files = new LibraryFiles(dir);
-        if (files.exists() && !force) {
-            long records = existingRecords(files);
-            if (records > 0) {
-                throw new CliException(ExitCodes.REFUSED, files.history() + " has " + records
-                        + " loan records; refusing to erase them (use --force to start over)");
-            }
+        LibraryFiles files = new LibraryFiles(libraryDir());
+        // Loan records are never erased without --force, whatever else is missing (the catalogue, say).
+        long records = files.historyRecords();
+        if (records > 0 && !force) {
+            throw new CliException(ExitCodes.REFUSED, files.history() + " has " + records
+                    + " loan records; refusing to erase them (use --force to start over)");
         }
         files.create(SampleCatalog.books(count));
         System.out.println("Created a library of " + count + " books in " + dir + " (" + LibraryFiles.CATALOG + ", "
@@ -54,16 +48,14 @@ public final class InitCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static long existingRecords(LibraryFiles files) {
-        try (FileLibraryStore store = FileLibraryStore.open(files.dir(), java.time.Clock.systemUTC(),
-                Timings.DEFAULTS.loanDays(), "init")) {
-            List<HistoryRecord> history = store.history(null);
-            return history.size();
-        } catch (StoreException e) {
-            if (!java.nio.file.Files.exists(files.history())) {
-                return 0;
-            }
-            throw new CliException(ExitCodes.REFUSED, e.getMessage() + " (use --force to start over)");
+    /** The --dir folder: a folder, or a name not yet taken; never empty (that would be the current folder). */
+    private Path libraryDir() {
+        if (dir.toString().isBlank()) {
+            throw new CliException(ExitCodes.USAGE, "--dir needs a folder name, e.g. --dir resources");
         }
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new CliException(ExitCodes.USAGE, "--dir " + dir + " is a file, not a folder");
+        }
+        return dir;
     }
 }

@@ -1,5 +1,9 @@
 package shelf.cli;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +49,7 @@ public final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        requireEachOnce();
         Integer id = idOption != null ? idOption : idArg;
         Integer port = portOption != null ? portOption : portArg;
         if (id == null) {
@@ -56,6 +61,7 @@ public final class NodeCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "node " + id + " is configured on port " + address.port() + " in "
                     + cluster.source() + ", not " + port);
         }
+        requireThisMachine(address, cluster.source());
         java.nio.file.Files.createDirectories(Path.of("logs"));
         // The console gets the log too when a person watches it; under the cluster command it would only duplicate the file.
         Logging.Level level = verbose ? Logging.Level.DEBUG : logLevel;
@@ -69,5 +75,39 @@ public final class NodeCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** The id and the port each given at most once: {@code RmiNode -i 1 2} is a mistake, not node 1. */
+    private void requireEachOnce() {
+        if (idOption != null && idArg != null) {
+            throw new CliException(ExitCodes.USAGE, "the node id is given twice (-i " + idOption + " and " + idArg
+                    + "): write RmiNode <id> [<port>] or RmiNode -i <id> [-p <port>]");
+        }
+        if (portOption != null && portArg != null) {
+            throw new CliException(ExitCodes.USAGE, "the port is given twice (-p " + portOption + " and " + portArg
+                    + "): write RmiNode <id> [<port>] or RmiNode -i <id> [-p <port>]");
+        }
+    }
+
+    /** A node listens on its configured address, so that address must be one of this machine's. */
+    static void requireThisMachine(NodeAddress address, String source) {
+        InetAddress ip;
+        try {
+            ip = InetAddress.getByName(address.host());
+        } catch (UnknownHostException e) {
+            throw new CliException(ExitCodes.USAGE, "node " + address.id() + "'s host " + address.host() + " in " + source
+                    + " does not resolve to an address");
+        }
+        boolean local;
+        try {
+            local = ip.isLoopbackAddress() || NetworkInterface.getByInetAddress(ip) != null;
+        } catch (SocketException e) {
+            local = true; // cannot tell: binding will say
+        }
+        if (!local) {
+            throw new CliException(ExitCodes.USAGE, "node " + address.id() + "'s address " + address + " in " + source
+                    + " is not on this machine (" + ip.getHostAddress() + " is none of its network addresses): start node "
+                    + address.id() + " on the machine that has it, or correct " + source);
+        }
     }
 }

@@ -1,14 +1,25 @@
 package shelf.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +39,8 @@ public final class ClusterConfig {
     private static final Pattern NODE_LINE = Pattern.compile("node\\.([^=\\s]*)\\s*=\\s*(.*)");
     private static final Pattern KEY_LINE = Pattern.compile("([A-Za-z0-9_.]+)\\s*=\\s*(.*)");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:]+]");
+    /** The numeric forms of an IPv4 address Java accepts without a name lookup (0, 127.1, 10.0.0.1). */
+    private static final Pattern NUMERIC_HOST = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
 
     private final Map<Integer, NodeAddress> nodes;
     private final Timings timings;
@@ -46,18 +59,43 @@ public final class ClusterConfig {
         this.source = source;
     }
 
-    /** Reads and validates a configuration file. */
+    /** Reads and validates a configuration file: UTF-8 text (a byte-order mark is allowed). */
     public static ClusterConfig load(Path file) throws ConfigException {
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file
                     + ": configuration file not found (run from the cluster's folder or pass --config FILE)");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        return parse(lines, file.toString());
+        return parse(utf8Lines(bytes, file.toString()), file.toString());
+    }
+
+    /** The lines of a file, decoded strictly: a byte that is not UTF-8 is an error naming the line. */
+    private static List<String> utf8Lines(byte[] bytes, String source) throws ConfigException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i < bytes.length && bytes[i] != '\n') {
+                continue;
+            }
+            ByteBuffer in = ByteBuffer.wrap(bytes, start, i - start);
+            CharBuffer out = CharBuffer.allocate(i - start);
+            CoderResult result = decoder.reset().decode(in, out, true);
+            if (result.isError()) {
+                int column = in.position() - start + 1;
+                throw new ConfigException(source + " line " + (lines.size() + 1) + ": byte 0x"
+                        + String.format("%02X", bytes[in.position()] & 0xff) + " (byte " + column + " of the line)"
+                        + " is not UTF-8 text; save the file as UTF-8");
+            }
+            lines.add(out.flip().toString());
+            start = i + 1;
+        }
+        return lines;
     }
 
     /** Parses the lines of a configuration; {@code source} names it in error messages. */
@@ -67,7 +105,7 @@ public final class ClusterConfig {
         Timings.Builder timings = Timings.builder();
         Path usersFile = null;
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
+            String line = (i == 0 ? withoutByteOrderMark(lines.get(i)) : lines.get(i)).strip();
             String where = source + " line " + (i + 1);
             if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
                 continue;
@@ -82,12 +120,14 @@ public final class ClusterConfig {
                 if (other != null) {
                     throw new ConfigException(where + ": address " + address + " is already node " + other + "'s");
                 }
+                requireOwnAddress(nodes, address, where);
                 nodes.put(address.id(), address);
                 continue;
             }
             Matcher key = KEY_LINE.matcher(line);
             if (!key.matches()) {
-                throw new ConfigException(where + ": expected node.<id>=<host>:<port> or <setting>=<value>, got '" + line + "'");
+                throw new ConfigException(where + ": expected node.<id>=<host>:<port> or <setting>=<value>, got '"
+                        + visible(line) + "'");
             }
             if (key.group(1).equals(USERS_FILE)) {
                 usersFile = usersFile(key.group(2).strip(), where);
@@ -128,7 +168,12 @@ public final class ClusterConfig {
         }
         String host = value.substring(0, colon);
         if (!HOST.matcher(host).matches()) {
-            throw new ConfigException(where + ": node " + id + " has an invalid host '" + host + "'");
+            throw new ConfigException(where + ": node " + id + " has an invalid host '" + visible(host) + "'");
+        }
+        if (isWildcard(host)) {
+            throw new ConfigException(where + ": node " + id + " has host " + host + ", which is no address to dial: peers and"
+                    + " clients connect to a node's host, and a node listens on that address only; give the address of"
+                    + " the node's machine (127.0.0.1 for a cluster on one machine)");
         }
         String portText = value.substring(colon + 1);
         int port;
@@ -141,6 +186,71 @@ public final class ClusterConfig {
             throw new ConfigException(where + ": node " + id + " has port " + port + ", outside 1-65535");
         }
         return new NodeAddress(id, host, port);
+    }
+
+    /** A first line without the byte-order mark some editors write at the start of a UTF-8 file. */
+    private static String withoutByteOrderMark(String line) {
+        return line.startsWith("\uFEFF") ? line.substring(1) : line;
+    }
+
+    /** The text with invisible characters (controls, zero-width and other format characters) written as \\uXXXX. */
+    static String visible(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            int type = Character.getType(c);
+            boolean invisible = Character.isISOControl(c) || type == Character.FORMAT
+                    || Character.isSpaceChar(c) && c != ' ';
+            b.append(invisible ? String.format("\\u%04X", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
+    }
+
+    /** 0.0.0.0, [::] and their other spellings: "every interface", not an address of one machine. */
+    private static boolean isWildcard(String host) {
+        boolean literal = host.startsWith("[") || NUMERIC_HOST.matcher(host).matches();
+        if (!literal) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(unbracketed(host)).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** An IPv6 literal without its brackets, for {@link InetAddress}; any other host as it is. */
+    private static String unbracketed(String host) {
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /**
+     * Two nodes cannot listen on one address: the same port on hosts that are the same machine address, compared by
+     * what they resolve to (localhost and 127.0.0.1 are one), not as text. A host that does not resolve here is
+     * compared as text (a client may not resolve every node's name).
+     */
+    private static void requireOwnAddress(Map<Integer, NodeAddress> nodes, NodeAddress address, String where)
+            throws ConfigException {
+        for (NodeAddress other : nodes.values()) {
+            if (other.port() != address.port()) {
+                continue;
+            }
+            Set<InetAddress> shared = resolve(address.host());
+            shared.retainAll(resolve(other.host()));
+            if (other.host().equalsIgnoreCase(address.host()) || !shared.isEmpty()) {
+                String same = shared.isEmpty() ? "" : ": both are " + shared.iterator().next().getHostAddress() + ":"
+                        + address.port();
+                throw new ConfigException(where + ": address " + address + " is already node " + other.id() + "'s ("
+                        + other + ")" + same);
+            }
+        }
+    }
+
+    private static Set<InetAddress> resolve(String host) {
+        try {
+            return new HashSet<>(Arrays.asList(InetAddress.getAllByName(unbracketed(host))));
+        } catch (UnknownHostException e) {
+            return new HashSet<>();
+        }
     }
 
     public Map<Integer, NodeAddress> nodes() {

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -32,10 +33,14 @@ import shelf.fencing.FencingToken;
  * is let go ({@link #sync}), so the next holder's append overlaps this one's fsync; an fsync flushes the
  * whole file, so it also covers every earlier holder's records that a later answer may rest on.
  *
- * <p>Line format: {@code <crc32 of the JSON, 8 hex digits> <JSON>\n}. A last line that is cut short
- * or fails its checksum is a write interrupted by a crash, never acknowledged: it is skipped with a
- * warning and cut off by the next writer. A bad line followed by good ones is corruption: an error
- * that names the file and the line, never a silent reset.
+ * <p>Line format: {@code <crc32 of the JSON, 8 hex digits> <JSON>\n}; the record on line N has sequence number N.
+ * What a bad line means is decided by durability, as write-ahead logs do: after each fsync the store advances the
+ * durable high-water mark ({@link HistoryMark}, {@code history.mark}), the last record known to be fsynced. A last
+ * line beyond the mark that is cut short or fails its checksum is a write interrupted by a crash, never acknowledged:
+ * it is skipped with a warning and cut off by the next writer. A bad line at or below the mark, or one followed by
+ * good ones, is damage: an error that names the file and the record, and nothing is cut. A history that ends before
+ * the mark has lost acknowledged records: an error too, never a silent reset. A library without {@code history.mark}
+ * (written by an earlier version) has mark 0: its last line is judged as before, and the mark is written from then on.
  */
 public final class FileLibraryStore implements LibraryStore {
     private static final Logger log = LoggerFactory.getLogger(FileLibraryStore.class);
@@ -53,6 +58,7 @@ public final class FileLibraryStore implements LibraryStore {
     private final LibraryFiles files;
     private final Path historyPath;
     private final FileChannel channel;
+    private final HistoryMark mark;
     private final ReentrantLock writers;
     private final Clock clock;
     private final int loanDays;
@@ -60,11 +66,14 @@ public final class FileLibraryStore implements LibraryStore {
     private LibraryState state;
     private long offset;
     private long lines;
+    /** The last record this store has read or written: all of it is in the file, so an fsync makes it durable. */
+    private volatile long inFile;
 
-    private FileLibraryStore(LibraryFiles files, FileChannel channel, Clock clock, int loanDays, String who) {
+    private FileLibraryStore(LibraryFiles files, FileChannel channel, HistoryMark mark, Clock clock, int loanDays, String who) {
         this.files = files;
         this.historyPath = files.history().toAbsolutePath().normalize();
         this.channel = channel;
+        this.mark = mark;
         this.writers = IN_PROCESS.computeIfAbsent(historyPath, p -> new ReentrantLock());
         this.clock = clock;
         this.loanDays = loanDays;
@@ -72,27 +81,41 @@ public final class FileLibraryStore implements LibraryStore {
     }
 
     /**
-     * Opens the library in {@code dir} and replays its history.
+     * Opens the library in {@code dir} and replays its history; when the replay found records beyond the durable
+     * mark, fsyncs them and advances the mark.
      *
      * @param who how log lines name the owner, e.g. {@code "node 3"}
+     * @throws StoreException when the catalogue is missing or invalid, the history is missing, damaged, or has lost
+     *                        records the mark says were durable (one line naming the file)
      */
     public static FileLibraryStore open(Path dir, Clock clock, int loanDays, String who) throws StoreException {
         LibraryFiles files = new LibraryFiles(dir);
         List<CatalogEntry> catalog = files.readCatalog();
+        files.requireHistory();
         FileChannel channel;
         try {
-            channel = FileChannel.open(files.history(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(files.history(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new StoreException(files.history() + " disappeared while opening it", e);
         } catch (IOException e) {
             throw new StoreException(files.history() + ": cannot open: " + e.getMessage(), e);
         }
-        FileLibraryStore store = new FileLibraryStore(files, channel, clock, loanDays, who);
+        HistoryMark mark;
+        try {
+            mark = HistoryMark.open(files.mark(), who);
+        } catch (StoreException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        FileLibraryStore store = new FileLibraryStore(files, channel, mark, clock, loanDays, who);
         store.state = new LibraryState(catalog);
         try {
             store.underFileLock(() -> {
                 store.catchUp(true);
+                store.requireMarkedRecords();
                 return null;
             });
+            store.markReplayed();
         } catch (StoreException e) {
             store.close();
             throw e;
@@ -100,9 +123,41 @@ public final class FileLibraryStore implements LibraryStore {
             store.close();
             throw new IllegalStateException("opening the library checks no token", e);
         }
-        log.info("{}: library {} opened: {} books, {} history records, highest token {}", who, dir,
-                store.state.size(), store.state.lastSeq(), store.state.highestToken());
+        log.info("{}: library {} opened: {} books, {} history records (durable up to record {}), highest token {}", who, dir,
+                store.state.size(), store.state.lastSeq(), mark.known(), store.state.highestToken());
         return store;
+    }
+
+    /** Opening: every record up to the mark must be there. Called under the file lock, after the replay. */
+    private void requireMarkedRecords() throws StoreException {
+        long durable = mark.read();
+        if (state.lastSeq() < durable) {
+            throw missing(durable);
+        }
+    }
+
+    private LibraryCorruptException missing(long durable) {
+        return new LibraryCorruptException(historyPath + ": acknowledged records are missing: the history ends after record "
+                + state.lastSeq() + " (byte " + offset + "), but " + files.mark().getFileName() + " says records up to "
+                + durable + " were made durable; refusing to go on without them: restore the file from a backup"
+                + " (or, to accept the loss, delete " + files.mark().getFileName() + ")");
+    }
+
+    /** Opening: records replayed beyond the mark (a node crashed before advancing it) are fsynced and marked. */
+    private void markReplayed() throws StoreException {
+        long replayed = state.lastSeq();
+        if (replayed > mark.known()) {
+            sync();
+            mark.write(replayed);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.warn("closing the history: {}", e.getMessage());
+        }
     }
 
     @Override
@@ -115,13 +170,19 @@ public final class FileLibraryStore implements LibraryStore {
         });
     }
 
+    /**
+     * Fsyncs the history, then asks for the durable mark to be advanced to the last record this store had read or
+     * written before the fsync began (the mark is written off the caller's path, see {@link HistoryMark#advance}).
+     */
     @Override
     public void sync() throws StoreException {
+        long upTo = inFile;
         try {
             channel.force(false);
         } catch (IOException e) {
             throw new StoreException(historyPath + ": fsync failed: " + e.getMessage(), e);
         }
+        mark.advance(upTo);
     }
 
     /** Writes the records at the end of the history, in one write when it can. Called under the file lock. */
@@ -141,6 +202,7 @@ public final class FileLibraryStore implements LibraryStore {
             }
             offset = pos;
             lines += records.size();
+            inFile = state.lastSeq();
         } catch (IOException e) {
             reload();
             throw new StoreException(historyPath + ": write failed, nothing was applied: " + e.getMessage(), e);
@@ -178,8 +240,10 @@ public final class FileLibraryStore implements LibraryStore {
         return result;
     }
 
+    /** Closes the files; the mark is first advanced as far as this store's syncs asked. */
     @Override
     public synchronized void close() {
+        mark.close();
         try {
             channel.close();
         } catch (IOException e) {
@@ -201,6 +265,9 @@ public final class FileLibraryStore implements LibraryStore {
             log.warn("{}: {} shrank from {} to {} bytes (recreated by CreateBooks?); replaying it from the start",
                     who, historyPath, offset, size);
             reload();
+            if (state.lastSeq() < mark.known()) {
+                throw missing(mark.known());
+            }
             return;
         }
         long fileSize = size;
@@ -208,11 +275,11 @@ public final class FileLibraryStore implements LibraryStore {
             HistoryRecord r = decode(line);
             if (r == null) {
                 if (end + 1 < fileSize) {
-                    throw new LibraryCorruptException(historyPath + " line " + number
-                            + ": corrupted record (checksum or format) followed by more records; refusing to guess."
+                    throw new LibraryCorruptException(historyPath + " line " + number + ": corrupted record " + number
+                            + " (checksum or format) followed by more records; refusing to guess."
                             + " Restore the file from a backup or move it away");
                 }
-                return;
+                return; // the last line: judged by the mark below
             }
             try {
                 state.apply(r);
@@ -222,22 +289,55 @@ public final class FileLibraryStore implements LibraryStore {
             offset = end + 1;
             lines = number;
         });
+        inFile = state.lastSeq();
         if (offset < fileSize) {
-            tornTail(offset, fileSize, lines + 1, mayRepair);
+            badTail(offset, fileSize, lines + 1, mayRepair);
         }
     }
 
-    private void tornTail(long start, long size, long number, boolean mayRepair) throws StoreException {
+    /**
+     * The bytes after the last good record: a line that fails its checksum or is cut short. Beyond the durable mark it
+     * is a torn write, never acknowledged, and a writer cuts it off; at or below the mark it is an acknowledged record,
+     * damaged or cut short: an error, and nothing is cut. Readers judge by the mark they know (it only grows), writers
+     * read it afresh first.
+     */
+    private void badTail(long start, long size, long number, boolean mayRepair) throws StoreException {
+        long durable = mayRepair ? mark.read() : mark.known();
+        if (number <= durable) {
+            throw damagedTail(start, size, number, durable);
+        }
         if (!mayRepair) {
             return;
         }
-        log.warn("{}: {} line {}: skipping a torn last record ({} bytes), left by a write that crashed before"
-                + " it was acknowledged; cutting it off", who, historyPath, number, size - start);
+        log.warn("{}: {} line {}: skipping a torn last record ({} bytes) beyond the durable mark (record {}), left by a write"
+                + " that crashed before it was acknowledged; cutting it off", who, historyPath, number, size - start, durable);
         try {
             channel.truncate(start);
             channel.force(true);
         } catch (IOException e) {
             throw new StoreException(historyPath + ": cannot cut off the torn record: " + e.getMessage(), e);
+        }
+    }
+
+    private LibraryCorruptException damagedTail(long start, long size, long number, long durable) throws StoreException {
+        String markName = files.mark().getFileName().toString();
+        if (endsWithNewline(size)) {
+            return new LibraryCorruptException(historyPath + " line " + number + ": record " + number
+                    + " is damaged (checksum or format), but " + markName + " says records up to " + durable
+                    + " were made durable: it was acknowledged, so it is not cut off. Restore the file from a backup");
+        }
+        return new LibraryCorruptException(historyPath + ": acknowledged records are missing: the history ends inside record "
+                + number + " (byte " + size + "), after record " + (number - 1) + ", but " + markName + " says records up to "
+                + durable + " were made durable; refusing to go on without them: restore the file from a backup"
+                + " (or, to accept the loss, delete " + markName + ")");
+    }
+
+    private boolean endsWithNewline(long size) throws StoreException {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        try {
+            return size > 0 && channel.read(last, size - 1) == 1 && last.get(0) == '\n';
+        } catch (IOException e) {
+            throw new StoreException(historyPath + ": cannot read: " + e.getMessage(), e);
         }
     }
 

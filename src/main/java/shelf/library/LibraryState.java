@@ -54,7 +54,17 @@ public final class LibraryState {
     public record Appended(List<HistoryRecord> records, List<Outcome> outcomes) {
     }
 
+    /**
+     * A library of {@code entries} with no loans.
+     *
+     * @throws IllegalArgumentException when the entries are not a valid catalogue (two books with one id, an id
+     *                                  below 1, a book without a title): the entry is named
+     */
     public LibraryState(List<CatalogEntry> entries) {
+        String problem = LibraryFiles.problem(entries);
+        if (problem != null) {
+            throw new IllegalArgumentException("not a valid catalogue: " + problem);
+        }
         this.catalog = new TreeMap<>();
         for (CatalogEntry e : entries) {
             catalog.put(e.id(), e);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,6 +82,61 @@ class ClusterConfigTest {
         assertEquals(new NodeAddress(3, "127.0.0.1", 5003), c.require(3));
         ConfigException e = assertThrows(ConfigException.class, () -> c.require(7));
         assertEquals("node 7 is not in test.properties (configured ids: [1, 3])", e.getMessage());
+    }
+
+    @Test
+    void addressesAreComparedByWhatTheyResolveTo() throws ConfigException {
+        ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.parse(List.of(
+                "node.1=127.0.0.1:17601", "node.2=localhost:17601"), "test"));
+        assertTrue(e.getMessage().startsWith("test line 2: address localhost:17601 is already node 1's (127.0.0.1:17601):"
+                + " both are 127.0.0.1:17601"), e.getMessage());
+        ConfigException upper = assertThrows(ConfigException.class, () -> ClusterConfig.parse(List.of(
+                "node.1=localhost:17601", "node.2=LOCALHOST:17601"), "test"));
+        assertTrue(upper.getMessage().startsWith("test line 2: address LOCALHOST:17601 is already node 1's"),
+                upper.getMessage());
+        ClusterConfig ok = ClusterConfig.parse(List.of("node.1=127.0.0.1:17601", "node.2=localhost:17602",
+                "node.3=127.0.0.2:17601"), "test");
+        assertEquals(3, ok.ids().size());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0", "0", "[::]", "[0:0:0:0:0:0:0:0]"})
+    void theWildcardAddressIsRefusedWithAReason(String host) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.parse(List.of(
+                "node.1=" + host + ":5001"), "test"));
+        assertTrue(e.getMessage().startsWith("test line 1: node 1 has host " + host + ", which is no address to dial"),
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void aByteOrderMarkIsAccepted(@TempDir Path dir) throws Exception {
+        Path bom = dir.resolve("bom.properties");
+        Files.write(bom, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                "node.1=127.0.0.1:5001\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(1), ClusterConfig.load(bom).ids());
+    }
+
+    @Test
+    void aByteThatIsNotUtf8NamesTheLine(@TempDir Path dir) throws Exception {
+        Path latin1 = dir.resolve("latin1.properties");
+        Files.write(latin1, "# caf\u00e9\nnode.1=127.0.0.1:5001\n# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.load(latin1));
+        assertEquals(latin1 + " line 1: byte 0xE9 (byte 6 of the line) is not UTF-8 text; save the file as UTF-8",
+                e.getMessage());
+    }
+
+    @Test
+    void anInvisibleCharacterInAnErrorIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.parse(List.of(
+                "node.1=127.0.0.1:5001", "lease\u200b.ms=3000"), "test"));
+        assertTrue(e.getMessage().contains("got 'lease\\u200B.ms=3000'"), e.getMessage());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test

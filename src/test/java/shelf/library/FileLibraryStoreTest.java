@@ -1,22 +1,28 @@
 package shelf.library;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import shelf.fencing.FencingToken;
 
 class FileLibraryStoreTest {
@@ -135,14 +141,149 @@ class FileLibraryStoreTest {
     }
 
     @Test
-    void aLastRecordWithABadChecksumIsTornToo() throws Exception {
+    void aBadLastRecordBeyondTheDurableMarkIsATornWriteAndCutOff() throws Exception {
+        try (FileLibraryStore store = open()) {
+            store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice")));
+        }
+        byte[] line = FileLibraryStore.encode(
+                new HistoryRecord(2, Instant.EPOCH, Op.BORROW, 2, "bob", 1, FencingToken.parse("1:2"), null, "x"));
+        line[line.length - 5] ^= 1; // a complete line that fails its checksum, never fsynced: beyond the mark
+        Files.write(files.history(), line, StandardOpenOption.APPEND);
+        try (FileLibraryStore store = open()) {
+            assertEquals(1, store.history(null).size());
+            assertEquals(1, Files.readAllLines(files.history()).size(), "the torn record is cut off");
+        }
+    }
+
+    /** Five acknowledged records: borrow, renew, borrow, borrow, renew. */
+    private void fiveAcknowledgedRecords() throws Exception {
+        try (FileLibraryStore store = open()) {
+            store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice"), cmd(Op.RENEW, 1, "alice")));
+            store.apply(new FencingToken(1, 2), 2, List.of(cmd(Op.BORROW, 2, "bob"), cmd(Op.BORROW, 3, "carol")));
+            store.apply(new FencingToken(1, 3), 1, List.of(cmd(Op.RENEW, 2, "bob")));
+        }
+        assertEquals(5, Files.readAllLines(files.history()).size());
+    }
+
+    @Test
+    void aChangedByteInTheLastAcknowledgedRecordIsDamageNotATornWrite() throws Exception {
+        fiveAcknowledgedRecords();
+        byte[] before = Files.readAllBytes(files.history());
+        byte[] changed = before.clone();
+        int inLastLine = before.length - 10;
+        changed[inLastLine] = (byte) (changed[inLastLine] == 'x' ? 'y' : 'x');
+        Files.write(files.history(), changed);
+        LibraryCorruptException e = assertThrows(LibraryCorruptException.class, this::open);
+        assertTrue(e.getMessage().contains("history.log line 5: record 5 is damaged"), e.getMessage());
+        assertTrue(e.getMessage().contains("history.mark says records up to 5 were made durable"), e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+        assertArrayEquals(changed, Files.readAllBytes(files.history()), "nothing is cut: the acknowledged RENEW stays");
+    }
+
+    @Test
+    void aHistoryCutShortBeforeTheMarkIsMissingAcknowledgedRecords() throws Exception {
+        fiveAcknowledgedRecords();
+        List<String> lines = Files.readAllLines(files.history());
+        int endOfSecond = lines.get(0).length() + lines.get(1).length() + 2;
+        int insideThird = endOfSecond + lines.get(2).length() / 2;
+        try (FileChannel ch = FileChannel.open(files.history(), StandardOpenOption.WRITE)) {
+            ch.truncate(insideThird);
+        }
+        LibraryCorruptException inside = assertThrows(LibraryCorruptException.class, this::open);
+        assertTrue(inside.getMessage().contains("history.log: acknowledged records are missing: the history ends inside"
+                + " record 3 (byte " + insideThird + "), after record 2, but history.mark says records up to 5"),
+                inside.getMessage());
+        assertEquals(insideThird, Files.size(files.history()), "nothing is cut");
+
+        try (FileChannel ch = FileChannel.open(files.history(), StandardOpenOption.WRITE)) {
+            ch.truncate(endOfSecond);
+        }
+        LibraryCorruptException atLine = assertThrows(LibraryCorruptException.class, this::open);
+        assertTrue(atLine.getMessage().contains("history.log: acknowledged records are missing: the history ends after record 2"
+                + " (byte " + endOfSecond + "), but history.mark says records up to 5"), atLine.getMessage());
+    }
+
+    @Test
+    void syncAdvancesTheDurableMarkAndCloseWritesTheLast() throws Exception {
+        try (FileLibraryStore store = open()) {
+            store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice"), cmd(Op.BORROW, 2, "alice")));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readMark() == 2);
+            store.append(T1, 1, List.of(cmd(Op.BORROW, 3, "alice")));
+            assertEquals(2, readMark(), "an append is not durable before its sync");
+            store.sync();
+        }
+        assertEquals(3, readMark());
+    }
+
+    @Test
+    void theMarkOnlyMovesForwardWhicheverNodeIsSlower() throws Exception {
+        FileLibraryStore slow = open();
+        try (FileLibraryStore fast = open()) {
+            fast.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice")));
+            slow.books(); // the slow node has seen record 1
+            fast.apply(new FencingToken(1, 2), 1, List.of(cmd(Op.BORROW, 2, "alice"), cmd(Op.BORROW, 3, "alice")));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readMark() == 3);
+            slow.sync(); // durable up to record 1 as far as it knows
+        } finally {
+            slow.close();
+        }
+        assertEquals(3, readMark());
+    }
+
+    @Test
+    void aLibraryOfAnEarlierVersionWithoutAMarkLoadsAsBeforeAndGetsOne() throws Exception {
         try (FileLibraryStore store = open()) {
             store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice"), cmd(Op.BORROW, 2, "bob")));
         }
+        Files.delete(files.mark());
         String text = Files.readString(files.history());
         Files.writeString(files.history(), text.substring(0, text.length() - 5) + "xx}}\n");
         try (FileLibraryStore store = open()) {
-            assertEquals(1, store.history(null).size());
+            assertEquals(1, store.history(null).size(), "without a mark, a bad last record is a torn write, as before");
+        }
+        assertEquals(1, readMark(), "the mark is written from then on");
+    }
+
+    @Test
+    void aMissingHistoryBesideACatalogueIsAnErrorAndNotRecreated() throws Exception {
+        fiveAcknowledgedRecords();
+        Files.delete(files.history());
+        StoreException e = assertThrows(StoreException.class, this::open);
+        assertTrue(e.getMessage().contains("history.log not found beside"), e.getMessage());
+        assertTrue(e.getMessage().contains("loan records are missing"), e.getMessage());
+        assertFalse(Files.exists(files.history()), "not recreated empty");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a duplicate id   | {\"id\":1,\"title\":\"A\"},{\"id\":2,\"title\":\"B\"},{\"id\":1,\"title\":\"C\"}"
+                + " | entry 3: id 1 is already the id of entry 1 (A)",
+        "id 0             | {\"id\":1,\"title\":\"A\"},{\"id\":0,\"title\":\"B\"} | entry 2: no id, or id 0",
+        "no id            | {\"title\":\"A\"}                                  | entry 1: no id, or id 0",
+        "a negative id    | {\"id\":-4,\"title\":\"A\"}                         | entry 1: id -4 is negative",
+        "no title         | {\"id\":1,\"author\":\"X\"}                         | entry 1 (id 1): the title is missing",
+        "a blank title    | {\"id\":1,\"title\":\"  \"}                          | entry 1 (id 1): the title is missing or blank",
+        "a null entry     | {\"id\":1,\"title\":\"A\"},null                     | entry 2: null, not a book",
+    })
+    void anInvalidCatalogueIsAnErrorNamingTheEntry(String what, String entries, String expected) throws Exception {
+        Files.writeString(files.catalog(), "[" + entries + "]");
+        StoreException e = assertThrows(StoreException.class, this::open);
+        assertTrue(e.getMessage().contains("catalog.json " + expected), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void createNeverWritesAnInvalidCatalogue(@TempDir Path other) throws Exception {
+        LibraryFiles fresh = new LibraryFiles(other.resolve("lib"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fresh.create(List.of(
+                new CatalogEntry(1, "A", "x"), new CatalogEntry(1, "B", "y"))));
+        assertTrue(e.getMessage().contains("entry 2: id 1 is already the id of entry 1"), e.getMessage());
+        assertFalse(Files.exists(fresh.catalog()));
+    }
+
+    private long readMark() throws StoreException {
+        try (HistoryMark mark = HistoryMark.open(files.mark(), "test reader")) {
+            return mark.read();
         }
     }
 

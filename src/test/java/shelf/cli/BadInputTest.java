@@ -1,0 +1,132 @@
+package shelf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import shelf.fencing.FencingToken;
+import shelf.library.Command;
+import shelf.library.FileLibraryStore;
+import shelf.library.LibraryFiles;
+import shelf.library.Op;
+import shelf.library.SampleCatalog;
+
+/** Bad input on the command line: one line on stderr, the documented exit code (2 for usage), nothing lost. */
+class BadInputTest {
+    /** A bench mistake is refused before any node starts; without the check a benchmark runs for minutes. */
+    private static final Duration AT_ONCE = Duration.ofSeconds(20);
+
+    record Run(int code, String err) {
+    }
+
+    private static Run run(Object command, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine line = Cli.commandLine(command);
+        line.setErr(new PrintWriter(err, true));
+        line.setOut(new PrintWriter(new StringWriter(), true));
+        return new Run(line.execute(args), err.toString());
+    }
+
+    private static void assertOneLine(Run r, int code, String expected) {
+        assertEquals(code, r.code(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+    }
+
+    private static void fiveRecords(Path dir) throws Exception {
+        new LibraryFiles(dir).create(SampleCatalog.books(10));
+        try (FileLibraryStore store = FileLibraryStore.open(dir, Clock.systemUTC(), 14, "test")) {
+            for (int book = 1; book <= 5; book++) {
+                store.apply(new FencingToken(1, book), 1, List.of(new Command(UUID.randomUUID().toString(), Op.BORROW, book,
+                        "alice")));
+            }
+        }
+    }
+
+    @Test
+    void createBooksNeverErasesLoanRecordsWithoutForceWhateverElseIsMissing(@TempDir Path dir) throws Exception {
+        Path lib = dir.resolve("resources");
+        fiveRecords(lib);
+        LibraryFiles files = new LibraryFiles(lib);
+        Files.delete(files.catalog());
+        assertOneLine(run(new InitCommand(), "--dir", lib.toString()), 1,
+                "history.log has 5 loan records; refusing to erase them (use --force to start over)");
+        assertEquals(5, Files.readAllLines(files.history()).size(), "nothing was lost");
+        assertEquals(0, run(new InitCommand(), "--dir", lib.toString(), "--force").code());
+        assertEquals(0, Files.size(files.history()));
+    }
+
+    @Test
+    void createBooksNeedsAFolder(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "not a folder");
+        assertOneLine(run(new InitCommand(), "--dir", file.toString()), 2, "--dir " + file + " is a file, not a folder");
+        assertOneLine(run(new InitCommand(), "--dir", ""), 2, "--dir needs a folder name");
+        assertFalse(Files.exists(Path.of(LibraryFiles.CATALOG)), "nothing written into the current folder");
+    }
+
+    @Test
+    void adminWithoutAnOperationIsAUsageError() {
+        assertOneLine(run(new AdminCommand()), 2, "choose an operation: ");
+    }
+
+    @Test
+    void electionSizesNeedACoordinatorToCrashAndANodeToElect() {
+        assertTimeoutPreemptively(AT_ONCE, () -> {
+            assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "1", "--rmi-sizes", "1"), 2,
+                    "--sizes: each cluster size must be between 2 and 1000");
+            assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "0"), 2,
+                    "--sizes: each cluster size must be between 2 and 1000");
+            assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "5", "--rmi-sizes", "1"), 2,
+                    "--rmi-sizes: each cluster size must be between 2 and 50");
+        });
+    }
+
+    @Test
+    void failoverTimesMustBePositive() {
+        assertTimeoutPreemptively(AT_ONCE, () -> assertOneLine(run(new ShelfCommand(), "bench", "failover", "--times", "-1"), 2,
+                "--times must be between 1 and 1000, got -1"));
+    }
+
+    @Test
+    void anUnknownNodeLogLevelIsRefusedBeforeAnyNodeStarts() {
+        assertTimeoutPreemptively(AT_ONCE, () -> {
+            for (String bench : List.of("lock", "library", "failover", "election")) {
+                assertOneLine(run(new ShelfCommand(), "bench", bench, "--node-log-level", "FROB"), 2,
+                        "expected one of [DEBUG, INFO, WARN]");
+            }
+        });
+    }
+
+    @Test
+    void benchWithoutABenchmarkIsAUsageError() {
+        assertOneLine(run(new ShelfCommand(), "bench"), 2, "choose a benchmark: lock, library, failover, election");
+    }
+
+    @Test
+    void aNodeIdGivenTwiceIsAUsageError(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("nodes.properties"), "node.1=192.0.2.1:17601\n");
+        assertOneLine(run(new NodeCommand(), "-i", "1", "2", "--config", config.toString()), 2,
+                "the node id is given twice (-i 1 and 2)");
+        assertOneLine(run(new NodeCommand(), "1", "17601", "-p", "17601", "--config", config.toString()), 2,
+                "the port is given twice");
+    }
+
+    @Test
+    void aNodeWhoseAddressIsNotOnThisMachineSaysSo(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("nodes.properties"), "node.1=192.0.2.1:17601\n");
+        assertOneLine(run(new NodeCommand(), "1", "--config", config.toString()), 2,
+                "node 1's address 192.0.2.1:17601 in " + config + " is not on this machine");
+    }
+}
