@@ -198,8 +198,9 @@ final class ClientSession {
             return c.call();
         } catch (UnavailableException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; " + suggestion());
-        } catch (RemoteException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
+        } catch (RemoteException | SecurityException e) {
+            throw Denied.is(e) ? new CliException(ExitCodes.DENIED, Denied.message(node, e))
+                    : new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

@@ -26,14 +26,23 @@ public final class ClusterConfig {
     private static final Pattern KEY_LINE = Pattern.compile("([A-Za-z0-9_.]+)\\s*=\\s*(.*)");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:]+]");
 
+    /** The setting that turns TLS off: {@code tls=off} (the default is {@code tls=on}). */
+    public static final String TLS = "tls";
+
     private final Map<Integer, NodeAddress> nodes;
     private final Timings timings;
     private final String source;
+    private final boolean tls;
 
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source) {
+        this(nodes, timings, source, true);
+    }
+
+    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source, boolean tls) {
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
         this.timings = timings;
         this.source = source;
+        this.tls = tls;
     }
 
     /** Reads and validates a configuration file. */
@@ -55,6 +64,7 @@ public final class ClusterConfig {
         Map<Integer, NodeAddress> nodes = new TreeMap<>();
         Map<String, Integer> seenAddresses = new TreeMap<>();
         Timings.Builder timings = Timings.builder();
+        boolean tls = true;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             String where = source + " line " + (i + 1);
@@ -78,12 +88,24 @@ public final class ClusterConfig {
             if (!key.matches()) {
                 throw new ConfigException(where + ": expected node.<id>=<host>:<port> or <setting>=<value>, got '" + line + "'");
             }
+            if (key.group(1).equals(TLS)) {
+                tls = parseTls(key.group(2).strip(), where);
+                continue;
+            }
             timings.set(key.group(1), key.group(2).strip(), where);
         }
         if (nodes.isEmpty()) {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
-        return new ClusterConfig(nodes, timings.build(source), source);
+        return new ClusterConfig(nodes, timings.build(source), source, tls);
+    }
+
+    private static boolean parseTls(String value, String where) throws ConfigException {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new ConfigException(where + ": tls must be on or off, got '" + value + "'");
+        };
     }
 
     private static NodeAddress parseNode(String idText, String value, String where) throws ConfigException {
@@ -144,6 +166,11 @@ public final class ClusterConfig {
 
     public Timings timings() {
         return timings;
+    }
+
+    /** False only when the file says {@code tls=off}: plaintext, unauthenticated connections. */
+    public boolean tls() {
+        return tls;
     }
 
     /** Where this configuration came from, for messages. */

@@ -16,6 +16,7 @@ import shelf.library.Outcome;
 import shelf.library.StoreException;
 import shelf.library.Usernames;
 import shelf.node.Node;
+import shelf.tls.Role;
 
 /**
  * Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. Called on
@@ -35,22 +36,31 @@ final class LibraryServiceImpl implements LibraryService {
     private final LibraryStore store;
     private final long waitMs;
     private final String me;
+    private final Access access;
 
-    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs) {
+    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs, Access access) {
         this.node = node;
         this.store = store;
         this.waitMs = requestTimeoutMs + WRITER_GRACE_MS;
         this.me = "node " + node.id();
+        this.access = access;
+    }
+
+    /** Lets only a client's or an operator's certificate in (with tls=off, anyone). */
+    private void client(String method) {
+        access.require("LibraryService." + method, Role.CLIENT, Role.ADMIN);
     }
 
     @Override
     public List<Book> list() throws UnavailableException {
+        client("list");
         log.info("{}: client request: list", me);
         return read(store::books);
     }
 
     @Override
     public Outcome execute(Command c) throws UnavailableException {
+        client("execute");
         if (c == null || c.op() == null || c.requestId() == null || c.requestId().isEmpty() || c.requestId().length() > 100) {
             throw new IllegalArgumentException("malformed command: " + c);
         }
@@ -79,6 +89,7 @@ final class LibraryServiceImpl implements LibraryService {
 
     @Override
     public List<Book> loans(String user) throws UnavailableException {
+        client("loans");
         Usernames.check(user);
         log.info("{}: client request: loans of {}", me, user);
         return read(() -> store.loansOf(user));
@@ -86,6 +97,7 @@ final class LibraryServiceImpl implements LibraryService {
 
     @Override
     public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
+        client("history");
         log.info("{}: client request: history{}", me, bookId == null ? "" : " of book " + bookId);
         return read(() -> store.history(bookId));
     }
