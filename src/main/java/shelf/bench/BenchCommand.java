@@ -34,7 +34,8 @@ public final class BenchCommand implements Runnable {
         }
 
         @Option(names = "--tls", defaultValue = "on", paramLabel = "on|off",
-                description = "TLS between the nodes and to them (default ${DEFAULT-VALUE}); off measures the cluster without it.")
+                description = "TLS between the nodes and to them (default ${DEFAULT-VALUE}); off measures the cluster"
+                        + " without it.")
         Switch tls;
 
         boolean on() {

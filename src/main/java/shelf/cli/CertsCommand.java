@@ -60,7 +60,8 @@ public final class CertsCommand implements Runnable {
         @Option(names = "--out", paramLabel = "DIR", description = "Where to write the key (default: the CA's folder).")
         Path out;
 
-        @Option(names = "--days", paramLabel = "N", defaultValue = "825", description = "Validity in days (default ${DEFAULT-VALUE}).")
+        @Option(names = "--days", paramLabel = "N", defaultValue = "825",
+                description = "Validity in days (default ${DEFAULT-VALUE}).")
         int days;
 
         @Option(names = "--force", description = "Replace a key that exists (to rotate it).")
@@ -98,7 +99,8 @@ public final class CertsCommand implements Runnable {
         @Parameters(paramLabel = "ID", description = "The node's id.")
         int id;
 
-        @Option(names = "--host", paramLabel = "NAME", description = "A host name or address to put in the certificate (repeatable).")
+        @Option(names = "--host", paramLabel = "NAME",
+                description = "A host name or address to put in the certificate (repeatable).")
         List<String> hosts = new ArrayList<>();
 
         @Option(names = "--config", paramLabel = "FILE", defaultValue = ClusterConfig.DEFAULT_FILE,
@@ -127,7 +129,8 @@ public final class CertsCommand implements Runnable {
     @Command(name = "admin", mixinStandardHelpOptions = true,
             description = "Issues an operator's key (admin.crt/.key): AdminService and LibraryService.")
     static final class Admin extends Issue implements java.util.concurrent.Callable<Integer> {
-        @Option(names = "--name", paramLabel = "NAME", defaultValue = "admin", description = "The operator's name (default ${DEFAULT-VALUE}).")
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = "admin",
+                description = "The operator's name (default ${DEFAULT-VALUE}).")
         String name;
 
         @Override
@@ -140,7 +143,8 @@ public final class CertsCommand implements Runnable {
     @Command(name = "client", mixinStandardHelpOptions = true,
             description = "Issues a library client's key (client.crt/.key): LibraryService only.")
     static final class Client extends Issue implements java.util.concurrent.Callable<Integer> {
-        @Option(names = "--name", paramLabel = "NAME", defaultValue = "client", description = "The client's name (default ${DEFAULT-VALUE}).")
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = "client",
+                description = "The client's name (default ${DEFAULT-VALUE}).")
         String name;
 
         @Override
@@ -161,7 +165,8 @@ public final class CertsCommand implements Runnable {
         @Option(names = "--force", description = "Replace an existing CA (every key it issued stops being trusted).")
         boolean force;
 
-        @Option(names = "--days", paramLabel = "N", defaultValue = "3650", description = "Validity in days (default ${DEFAULT-VALUE}).")
+        @Option(names = "--days", paramLabel = "N", defaultValue = "3650",
+                description = "Validity in days (default ${DEFAULT-VALUE}).")
         int days;
 
         @Override
@@ -206,7 +211,8 @@ public final class CertsCommand implements Runnable {
             TlsFiles files = new TlsFiles(dir == null ? certs.caDir : dir);
             Instant now = Instant.now();
             for (X509Certificate ca : load(files::trusted)) {
-                System.out.println("CA      " + ca.getSubjectX500Principal().getName() + "  until " + ca.getNotAfter().toInstant());
+                System.out.println("CA      " + ca.getSubjectX500Principal().getName() + "  until "
+                        + ca.getNotAfter().toInstant());
             }
             for (Role role : Role.values()) {
                 for (int id : role == Role.NODE ? nodeIds(files.dir()) : List.of(0)) {

@@ -198,9 +198,11 @@ final class ClientSession {
             return c.call();
         } catch (UnavailableException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; " + suggestion());
-        } catch (RemoteException | SecurityException e) {
+        } catch (RemoteException e) {
             throw Denied.is(e) ? new CliException(ExitCodes.DENIED, Denied.message(node, e))
                     : new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
+        } catch (SecurityException e) {
+            throw new CliException(ExitCodes.DENIED, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

@@ -109,6 +109,12 @@ final class AcceptedSocket extends DelegatingSocket {
             root = root.getCause();
         }
         String m = String.valueOf(root.getMessage());
+        if (root instanceof java.security.cert.CertificateExpiredException) {
+            return "an expired certificate (" + m + ")";
+        }
+        if (root instanceof java.security.cert.CertPathBuilderException) {
+            return "a certificate this cluster's CA did not sign (" + m + ")";
+        }
         if (m.contains("Unsupported or unrecognized SSL message")) {
             return "not TLS (a plaintext client?)";
         }
@@ -138,7 +144,7 @@ final class AcceptedSocket extends DelegatingSocket {
         delegate.close();
     }
 
-    private void serving() {
+    private void markServing() {
         Caller.set(caller);
         SERVING.set(access);
     }
@@ -156,13 +162,13 @@ final class AcceptedSocket extends DelegatingSocket {
 
         @Override
         public int read() throws IOException {
-            serving();
+            markServing();
             return in.read();
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            serving();
+            markServing();
             return in.read(b, off, len);
         }
     }

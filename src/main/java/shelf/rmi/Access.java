@@ -116,7 +116,8 @@ public final class Access {
     private SecurityException refuse(Caller caller, String what, String why) {
         identities.incrementAndGet();
         String who = caller == null ? "a caller without a certificate" : caller.toString();
-        warnings.warn("identity " + (caller == null ? "?" : caller.address()), me + ": refused " + what + " from " + who + ": " + why);
+        warnings.warn("identity " + (caller == null ? "?" : caller.address()),
+                me + ": refused " + what + " from " + who + ": " + why);
         return new SecurityException(me + " refused " + what + ": " + why);
     }
 

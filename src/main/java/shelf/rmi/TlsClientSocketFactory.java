@@ -46,11 +46,11 @@ public final class TlsClientSocketFactory implements RMIClientSocketFactory, Ser
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        if (keys == null) {
-            throw new IOException(missing);
-        }
-        Socket plain = TimeoutClientSocketFactory.connect(host, port);
+        Socket plain = TimeoutClientSocketFactory.connect(host, port); // a node that is down is told as such first
         try {
+            if (keys == null) {
+                throw new IOException(missing);
+            }
             return new PingAnsweringSocket(keys.clientSocket(plain, host, port));
         } catch (IOException | RuntimeException e) {
             plain.close();

@@ -124,6 +124,11 @@ public final class ShelfNode implements AutoCloseable {
             store.close();
             throw e;
         }
+        if (keys == null) {
+            Credentials.usePlaintext();
+        } else {
+            Credentials.use(keys); // the process's default: stubs that reach it outside a lookup (none today) too
+        }
         core.start();
         log.info("node {}: started at {} with peers {}", id, address, config.ids());
         return new ShelfNode(address, store, scheduler, writer, transport, core, server);
@@ -139,7 +144,6 @@ public final class ShelfNode implements AutoCloseable {
             log.warn("{}: TLS IS OFF (tls=off in {}): connections are plaintext and nobody is authenticated; anyone who can"
                     + " reach {} can crash this node, hold the cluster lock and forge protocol messages", me, config.source(),
                     config.node(id).orElseThrow());
-            Credentials.usePlaintext();
             return null;
         }
         TlsFiles files = TlsFiles.under(resources);
@@ -153,7 +157,6 @@ public final class ShelfNode implements AutoCloseable {
             if (TlsFiles.readableByOthers(files.key(Identity.node(id)))) {
                 log.warn("{}: {} may be read by other users: chmod 600 it", me, files.key(Identity.node(id)));
             }
-            Credentials.use(keys); // stubs that reach this process outside a lookup (none today) use the node's key too
             return keys;
         } catch (ConfigException e) {
             throw new NodeStartException(ExitCodes.USAGE, me + ": " + e.getMessage());

@@ -66,8 +66,8 @@ public final class CertificateAuthority {
     /** A new CA, named with a random suffix so that two clusters' CAs are told apart in messages. */
     public static CertificateAuthority create(Duration validity) {
         KeyPair pair = newKeyPair();
-        X500Name name = new X500Name("CN=Shelf cluster CA " + HexFormat.of().formatHex(randomBytes(4)) + ",O="
-                + Identity.ORGANISATION);
+        X500Name name = new X500Name("O=" + Identity.ORGANISATION + ",CN=Shelf cluster CA "
+                + HexFormat.of().formatHex(randomBytes(4)));
         Instant now = Instant.now();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -107,7 +107,8 @@ public final class CertificateAuthority {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, node
-                            ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
+                            ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
+                                KeyPurposeId.id_kp_clientAuth})
                             : new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
@@ -133,7 +134,8 @@ public final class CertificateAuthority {
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e.getMessage(), e);
         }

@@ -77,9 +77,12 @@ public record Identity(Role role, String name, int nodeId) {
         return node(Integer.parseInt(m.group(1)));
     }
 
-    /** The subject a certificate for this identity carries. */
+    /**
+     * The subject a certificate for this identity carries, in the order it is encoded (the most general part first),
+     * which Java prints the other way round: {@code CN=node-3,OU=node,O=Shelf}.
+     */
     String subject() {
-        return "CN=" + name + ",OU=" + role.label() + ",O=" + ORGANISATION;
+        return "O=" + ORGANISATION + ",OU=" + role.label() + ",CN=" + name;
     }
 
     /** The stem of this identity's files in a key folder: {@code node-3}, {@code admin}, {@code client}. */

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -121,9 +121,9 @@ final class Pem {
         Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             FileAttribute<?>[] attributes = {PosixFilePermissions.asFileAttribute(permissions)};
-            try (SeekableByteChannel ch = open(tmp, options, attributes)) {
+            try (FileChannel ch = open(tmp, options, attributes)) {
                 ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
-                ((java.nio.channels.FileChannel) ch).force(true);
+                ch.force(true);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -135,12 +135,12 @@ final class Pem {
         }
     }
 
-    private static SeekableByteChannel open(Path file, Set<StandardOpenOption> options, FileAttribute<?>[] attributes)
+    private static FileChannel open(Path file, Set<StandardOpenOption> options, FileAttribute<?>[] attributes)
             throws IOException {
         try {
-            return java.nio.channels.FileChannel.open(file, options, attributes);
+            return FileChannel.open(file, options, attributes);
         } catch (UnsupportedOperationException e) {
-            return java.nio.channels.FileChannel.open(file, options); // not a POSIX file system
+            return FileChannel.open(file, options); // not a POSIX file system
         }
     }
 }

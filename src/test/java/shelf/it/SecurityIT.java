@@ -161,7 +161,8 @@ class SecurityIT {
         SecurityException e = refused(SecurityException.class, () -> one.coordinator(new Message.Coordinator(5, Long.MAX_VALUE)));
         assertEquals("node 1 refused NodeService: a COORDINATOR claiming to be from node 5 came with node 3's certificate",
                 e.getMessage());
-        refused(SecurityException.class, () -> one.grantLock(new Message.LockGrant(5, epoch, 1, new FencingToken(epoch, 99), 60_000)));
+        refused(SecurityException.class,
+                () -> one.grantLock(new Message.LockGrant(5, epoch, 1, new FencingToken(epoch, 99), 60_000)));
         refused(SecurityException.class, () -> one.releaseLock(new Message.LockRelease(5, epoch, new FencingToken(epoch, 1))));
         refused(SecurityException.class, () -> one.deliver(new Message[] {new Message.Heartbeat(3, epoch),
                 new Message.Coordinator(5, Long.MAX_VALUE)}));
@@ -181,7 +182,8 @@ class SecurityIT {
             assertEquals("Registry.unbind disallowed; origin unknown", e.getCause().getMessage());
             e = refused(RemoteException.class, () -> registry.bind("Decoy", decoy));
             assertTrue(e.getCause() instanceof AccessException, e.toString());
-            assertEquals(List.of("AdminService", "LibraryService", "NodeService"), List.of(registry.list()).stream().sorted().toList());
+            assertEquals(List.of("AdminService", "LibraryService", "NodeService"),
+                    List.of(registry.list()).stream().sorted().toList());
         }
         assertTrue(counter(1, "rejected.registry") >= 6, "counted: " + counter(1, "rejected.registry"));
         assertTrue(Files.readString(dir.resolve("logs/node-1.log")).contains("node 1: refused Registry.rebind from node 3 at"

@@ -69,7 +69,8 @@ class AccessTest {
     void aNodeMaySpeakOnlyForItself() {
         callAs(Identity.node(3));
         assertDoesNotThrow(() -> access.fromPeer(new Message.Coordinator(3, 7)));
-        SecurityException e = assertThrows(SecurityException.class, () -> access.fromPeer(new Message.Coordinator(5, Long.MAX_VALUE)));
+        SecurityException e = assertThrows(SecurityException.class,
+                () -> access.fromPeer(new Message.Coordinator(5, Long.MAX_VALUE)));
         assertEquals("node 1 refused NodeService: a COORDINATOR claiming to be from node 5 came with node 3's certificate",
                 e.getMessage());
         Message[] batch = {new Message.Heartbeat(3, 7), new Message.LockGrant(5, 7, 1, new FencingToken(7, 1), 1000)};

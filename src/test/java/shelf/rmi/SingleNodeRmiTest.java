@@ -32,7 +32,6 @@ import shelf.library.SampleCatalog;
 import shelf.lock.LockPhase;
 import shelf.node.NodeStartException;
 import shelf.server.ShelfNode;
-import shelf.tls.Role;
 import shelf.tls.TlsFiles;
 
 /** One node in this JVM with a real RMI registry on a free loopback port, driven through its stubs. */
@@ -50,7 +49,7 @@ class SingleNodeRmiTest {
         new LibraryFiles(dir).create(SampleCatalog.books(10));
         TlsFiles.under(dir).ensureLocalCluster(config);
         node = ShelfNode.start(config, 1, dir);
-        Credentials.use(TlsFiles.under(dir).load(Role.ADMIN, 0)); // this test calls as the operator
+        Credentials.use(TlsFiles.under(dir).load(shelf.tls.Role.ADMIN, 0)); // this test calls as the operator
     }
 
     @AfterEach
@@ -124,6 +123,7 @@ class SingleNodeRmiTest {
     @Test
     void aSecondNodeOnTheSamePortIsAClearError(@TempDir Path other) throws Exception {
         new LibraryFiles(other).create(SampleCatalog.books(10));
+        TlsFiles.under(other).ensureLocalCluster(config);
         NodeStartException e = assertThrows(NodeStartException.class, () -> ShelfNode.start(config, 1, other));
         assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().contains("port " + port + " on 127.0.0.1 is already in use"), e.getMessage());

@@ -32,7 +32,8 @@ class TlsFilesTest {
 
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.dir())));
         for (String key : List.of("ca.key", "node-1.key", "node-2.key", "admin.key", "client.key")) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.dir().resolve(key))), key);
+            Path file = files.dir().resolve(key);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), key);
             assertTrue(Files.readString(files.dir().resolve(key)).startsWith("-----BEGIN PRIVATE KEY-----"), key);
         }
         KeyMaterial node2 = files.load(Role.NODE, 2);
