@@ -58,6 +58,7 @@ class SerialFilterTest {
         ClusterConfig config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + port), "test");
         TlsFiles.under(dir).ensureLocalCluster(config);
         node = ShelfNode.start(config, 1, dir);
+        RmiServer.useClientTimeouts(config); // an operator's timeouts (the node set its peers' shorter ones for this JVM)
         Credentials.use(TlsFiles.under(dir).load(Role.ADMIN, 0)); // this test calls as the operator
         registry = LocateRegistry.getRegistry("127.0.0.1", port, Credentials.sockets());
         nodeService = Stubs.lookup("127.0.0.1", port, NodeService.class,

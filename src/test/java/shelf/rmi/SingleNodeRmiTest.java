@@ -49,6 +49,7 @@ class SingleNodeRmiTest {
         new LibraryFiles(dir).create(SampleCatalog.books(10));
         TlsFiles.under(dir).ensureLocalCluster(config);
         node = ShelfNode.start(config, 1, dir);
+        RmiServer.useClientTimeouts(config); // an operator's timeouts (the node set its peers' shorter ones for this JVM)
         Credentials.use(TlsFiles.under(dir).load(shelf.tls.Role.ADMIN, 0)); // this test calls as the operator
     }
 
