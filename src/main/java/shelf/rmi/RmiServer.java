@@ -47,7 +47,8 @@ public final class RmiServer implements AutoCloseable {
     private static final long EXPIRY_CHECK_HOURS = 6;
     /** How long the handshake a node makes with itself at start may take (it loads and warms the TLS code). */
     private static final int WARM_UP_TIMEOUT_MS = 10_000;
-    /** The warm-up stops after this many handshakes, or once one took less than {@link #WARM_UP_QUICK_NANOS}. */
+    /** The warm-up stops after this long, this many handshakes, or once one took less than {@link #WARM_UP_QUICK_NANOS}. */
+    private static final long WARM_UP_BUDGET_MS = 1_500;
     private static final int WARM_UP_HANDSHAKES = 40;
     private static final long WARM_UP_QUICK_NANOS = 15_000_000;
     /** RMI's transport constants (sun.rmi.transport.TransportConstants): what a client sends first, and the answer. */
@@ -161,7 +162,7 @@ public final class RmiServer implements AutoCloseable {
         int handshakes = 0;
         try {
             while (handshakes < WARM_UP_HANDSHAKES && last > WARM_UP_QUICK_NANOS
-                    && System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(WARM_UP_TIMEOUT_MS)) {
+                    && System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(WARM_UP_BUDGET_MS)) {
                 long one = System.nanoTime();
                 handshakeWithItself(address, access);
                 last = System.nanoTime() - one;
@@ -178,6 +179,7 @@ public final class RmiServer implements AutoCloseable {
 
     private static void handshakeWithItself(NodeAddress address, Access access) throws IOException {
         try (Socket plain = new Socket()) {
+            plain.setTcpNoDelay(true); // as every client socket: each handshake flight goes out at once
             plain.connect(new InetSocketAddress(address.host(), address.port()), WARM_UP_TIMEOUT_MS);
             plain.setSoTimeout(WARM_UP_TIMEOUT_MS);
             SSLSocket tls = access.keys().clientSocket(plain, address.host(), address.port());

@@ -8,8 +8,9 @@ import shelf.tls.KeyMaterial;
 
 /**
  * TLS 1.3 client sockets with the caller's certificate: a plain connection with this JVM's connect timeout
- * ({@link TimeoutClientSocketFactory#setTimeouts}), TLS layered over it, whose handshake runs with the first bytes RMI
- * writes and is bounded by the read timeout, then {@link PingAnsweringSocket} over the decrypted streams. The server
+ * ({@link TimeoutClientSocketFactory#setTimeouts}), TLS layered over it, whose handshake runs when RMI first writes,
+ * bounded by the read timeout but never less than {@link TlsClientSocket#MIN_HANDSHAKE_MS}, then
+ * {@link PingAnsweringSocket} over the decrypted streams. The server
  * must present a <em>node</em> certificate from the cluster CA naming the host dialled.
  *
  * <p>Shipped inside every stub a TLS node exports, like {@link TimeoutClientSocketFactory}; the key material is
@@ -51,7 +52,7 @@ public final class TlsClientSocketFactory implements RMIClientSocketFactory, Ser
             if (keys == null) {
                 throw new IOException(missing);
             }
-            return new PingAnsweringSocket(keys.clientSocket(plain, host, port));
+            return new PingAnsweringSocket(new TlsClientSocket(keys.clientSocket(plain, host, port)));
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;

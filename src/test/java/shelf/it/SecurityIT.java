@@ -53,7 +53,7 @@ class SecurityIT {
     private static final long QUICK_MS = 2_000;
 
     @TempDir
-    Path dir;
+    static Path dir;
     private ClusterFixture f;
     private TlsFiles keys;
     private Map<Integer, String> views;
