@@ -93,10 +93,29 @@ final class AcceptedSocket extends DelegatingSocket {
             caller = new Caller(Identity.of((X509Certificate) tls.getSession().getPeerCertificates()[0]), address);
         } catch (IOException | RuntimeException e) {
             refused = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-            access.handshakeFailed(address, "TLS handshake failed: " + reason(e));
+            if (closedByPeer(e)) {
+                access.handshakeAbandoned(address, reason(e));
+            } else {
+                access.handshakeFailed(address, "TLS handshake failed: " + reason(e));
+            }
             closeQuietly();
             throw refused;
         }
+    }
+
+    /**
+     * True when the peer hung up during the handshake rather than failing it: a caller that gave up waiting (a node
+     * starting on a busy machine) or walked away. Nothing was refused, so it is not a refusal to count or warn about.
+     */
+    static boolean closedByPeer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof java.io.EOFException || t instanceof java.net.SocketException // reset, broken pipe
+                    || m.contains("Remote host terminated the handshake")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What went wrong in a handshake, in a few words. */

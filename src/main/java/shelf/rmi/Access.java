@@ -127,6 +127,11 @@ public final class Access {
         warnings.warn("handshake " + address, me + ": refused a connection from " + address + ": " + why);
     }
 
+    /** A connection whose peer hung up during the handshake: not a refusal, logged at DEBUG only. */
+    void handshakeAbandoned(String address, String why) {
+        log.debug("{}: a connection from {} closed during its TLS handshake: {}", me, address, why);
+    }
+
     /** A remote bind, rebind or unbind of the registry, which the JDK refused ({@link RegistryGuard}). */
     void registryRefused(String what) {
         registry.incrementAndGet();
