@@ -17,8 +17,12 @@ import shelf.tls.KeyMaterial;
  * let the registry and every exported object share the node's one port.
  */
 public final class BoundServerSocketFactory implements RMIServerSocketFactory {
-    /** How long a connection may take to complete its TLS handshake before the node closes it. */
-    static final int HANDSHAKE_TIMEOUT_MS = 5_000;
+    /**
+     * How long a connection may take to complete its TLS handshake before the node closes it: long enough for a caller
+     * whose JVM is cold on a busy machine (seconds of its own CPU between its handshake messages), short enough that a
+     * silent peer holds a thread no longer than that; a plaintext peer is turned away at its first bytes.
+     */
+    static final int HANDSHAKE_TIMEOUT_MS = 10_000;
 
     private final InetAddress address;
     private final Access access;
