@@ -82,7 +82,7 @@ public final class CertsCommand implements Runnable {
                 target.writeTrusted(load(ca::trusted));
             }
             CertifiedKey issued = target.issue(authority, who, hosts, Duration.ofDays(days));
-            System.out.println("Issued " + who + "'s key" + (hosts.isEmpty() ? "" : " for " + String.join(", ", hosts))
+            System.out.println("Issued a key for " + who + (hosts.isEmpty() ? "" : " at " + String.join(", ", hosts))
                     + ", valid until " + issued.certificate().getNotAfter().toInstant() + ":");
             System.out.println("  " + target.certificate(who));
             System.out.println("  " + target.key(who) + "   (owner-only: keep it so)");
