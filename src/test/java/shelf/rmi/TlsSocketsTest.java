@@ -173,6 +173,15 @@ class TlsSocketsTest {
         assertTrue(e instanceof javax.net.ssl.SSLException, e.toString());
     }
 
+    @Test
+    void factoriesWithTheSameKeysAreEqualSoTheyShareAPortAndAPool() {
+        assertEquals(new TlsClientSocketFactory(client), new TlsClientSocketFactory(client));
+        assertEquals(new TlsClientSocketFactory(client).hashCode(), new TlsClientSocketFactory(client).hashCode());
+        assertTrue(!new TlsClientSocketFactory(client).equals(new TlsClientSocketFactory(node)), "another identity, another pool");
+        assertEquals(new BoundServerSocketFactory(LOOPBACK, access, HANDSHAKE_MS),
+                new BoundServerSocketFactory(LOOPBACK, access, HANDSHAKE_MS));
+    }
+
     /** Reads until the end of the stream (or a reset): true when the peer closed. */
     private static boolean readsToEnd(Socket s) throws IOException {
         try {
