@@ -131,7 +131,8 @@ class AdminCommandTest {
                 new javax.net.ssl.SSLHandshakeException("Received fatal alert: certificate_unknown")));
         assertEquals(4, admin("-n", "2", "status", "--json"));
         assertEquals("the TLS handshake with node 2 at 127.0.0.1:5002 failed (Received fatal alert: certificate_unknown): is"
-                + " resources/tls from this cluster's CA, or does the cluster run with tls=off?", oneDocument().get("error").asText());
+                + " resources/tls from this cluster's CA, or does the cluster run with tls=off?",
+                oneDocument().get("error").asText());
     }
 
     @Test

@@ -177,7 +177,8 @@ class TlsSocketsTest {
     void factoriesWithTheSameKeysAreEqualSoTheyShareAPortAndAPool() {
         assertEquals(new TlsClientSocketFactory(client), new TlsClientSocketFactory(client));
         assertEquals(new TlsClientSocketFactory(client).hashCode(), new TlsClientSocketFactory(client).hashCode());
-        assertTrue(!new TlsClientSocketFactory(client).equals(new TlsClientSocketFactory(node)), "another identity, another pool");
+        assertTrue(!new TlsClientSocketFactory(client).equals(new TlsClientSocketFactory(node)),
+                "another identity, another pool");
         assertEquals(new BoundServerSocketFactory(LOOPBACK, access, HANDSHAKE_MS),
                 new BoundServerSocketFactory(LOOPBACK, access, HANDSHAKE_MS));
     }
