@@ -35,6 +35,31 @@ public final class BenchCommand implements Runnable {
         WARN
     }
 
+    /** {@code --tls on|off}: TLS between the nodes and to them (the default), or plaintext, to measure what it costs. */
+    public static final class TlsOption {
+        /** The option's values. */
+        enum Switch {
+            /** Mutual TLS 1.3, as a cluster runs by default. */
+            on,
+            /** {@code tls=off}: plaintext. */
+            off
+        }
+
+        @Option(names = "--tls", defaultValue = "on", paramLabel = "on|off",
+                description = "TLS between the nodes and to them (default ${DEFAULT-VALUE}); off measures the cluster"
+                        + " without it.")
+        Switch tls;
+
+        boolean on() {
+            return tls == Switch.on;
+        }
+
+        /** The nodes' settings that say so. */
+        Map<String, String> settings() {
+            return on() ? Map.of() : Map.of("tls", "off");
+        }
+    }
+
     /** Options every benchmark takes. */
     public static final class Common {
         @Option(names = "--json", description = "Print one JSON document.")

@@ -41,6 +41,9 @@ final class LibraryBench implements Callable<Integer> {
     @Mixin
     BenchCommand.Common common;
 
+    @Mixin
+    BenchCommand.TlsOption tls;
+
     @Option(names = "--clients", split = ",", defaultValue = "1,5,20,50",
             description = "Client counts (default ${DEFAULT-VALUE}).")
     List<Integer> clientCounts;
@@ -62,7 +65,7 @@ final class LibraryBench implements Callable<Integer> {
         validate();
         int maxClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> results = new LinkedHashMap<>();
-        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, maxClients, Map.of(), common)) {
+        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, maxClients, tls.settings(), common)) {
             List<LibraryService> nodes = new ArrayList<>();
             for (int id : b.cluster.config().ids()) {
                 nodes.add(b.library(id));
@@ -82,7 +85,7 @@ final class LibraryBench implements Callable<Integer> {
             results.put("largest node peak resident (MiB)", Math.round(peakRss / (double) BYTES_PER_MIB * 10) / 10.0);
         }
         common.report("library", common.settings("clients", clientCounts, "seconds per run", seconds, "runs", runs,
-                "warm-up at most (s)", warmUpSeconds, "nodes", BenchCluster.NODES,
+                "warm-up at most (s)", warmUpSeconds, "nodes", BenchCluster.NODES, "tls", tls.tls,
                 "operation", "borrow then return of the client's own book"),
                 results);
         return ExitCodes.OK;

@@ -26,6 +26,9 @@ final class LockBench implements Callable<Integer> {
     @Mixin
     BenchCommand.Common common;
 
+    @Mixin
+    BenchCommand.TlsOption tls;
+
     @Option(names = "--cycles", defaultValue = "5000", description = "Cycles per node per run (default ${DEFAULT-VALUE}).")
     int cycles;
 
@@ -47,8 +50,8 @@ final class LockBench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--cycles and --runs must be at least 1, --warm-up at least 0");
         }
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("empty RMI call on loopback (the floor)", RmiBaseline.measure(BASELINE_CALLS));
-        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, BenchCluster.BOOKS, Map.of(), common)) {
+        results.put("empty RMI call on loopback (the floor)", RmiBaseline.measure(BASELINE_CALLS, tls.on()));
+        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, BenchCluster.BOOKS, tls.settings(), common)) {
             AdminService follower = b.cluster.admin(1);
             AdminService coordinator = b.cluster.admin(BenchCluster.COORDINATOR);
             List<AdminService> all = new ArrayList<>();
@@ -63,7 +66,7 @@ final class LockBench implements Callable<Integer> {
             results.put("grants on the coordinator", b.cluster.status(BenchCluster.COORDINATOR).orElseThrow().lock().grants());
         }
         common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "warm-up at most (s)", warmUpSeconds,
-                "nodes", BenchCluster.NODES), results);
+                "nodes", BenchCluster.NODES, "tls", tls.tls), results);
         return ExitCodes.OK;
     }
 

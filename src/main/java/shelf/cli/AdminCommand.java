@@ -1,5 +1,6 @@
 package shelf.cli;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
 import java.net.SocketTimeoutException;
@@ -38,7 +39,8 @@ import shelf.util.VersionProvider;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Operator commands against one node (-n ID) or every node (--all).",
-                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable."})
+                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable,",
+                "4 not allowed (the node refused the admin key, resources/tls/admin.crt)."})
 public final class AdminCommand implements Runnable {
     /** How the command reaches node {@code id}'s admin service: over RMI, or a mock in tests. */
     @FunctionalInterface
@@ -52,8 +54,14 @@ public final class AdminCommand implements Runnable {
         Object on(AdminService admin) throws Exception;
     }
 
-    /** A node that could not answer; in a JSON document it stands in the node's place as {@code {"error": ...}}. */
-    record Failure(String error) {
+    /**
+     * A node that could not answer (exit code 3), or refused the admin's credentials (4); in a JSON document it stands in
+     * the node's place as {@code {"error": ...}}.
+     */
+    record Failure(String error, @JsonIgnore int exitCode) {
+        Failure(String error) {
+            this(error, ExitCodes.UNAVAILABLE);
+        }
     }
 
     @Spec
@@ -103,11 +111,11 @@ public final class AdminCommand implements Runnable {
     int forEach(Call call, BiFunction<Integer, Object, String> human) throws ConfigException {
         ClusterConfig cluster = ClusterConfig.load(config);
         Map<String, Object> results = new LinkedHashMap<>();
-        boolean failed = false;
+        int code = ExitCodes.OK;
         for (NodeAddress target : nodes(cluster)) {
             Object result = callOne(cluster, target, call);
             results.put(String.valueOf(target.id()), result);
-            failed |= result instanceof Failure;
+            code = result instanceof Failure f ? Math.max(code, f.exitCode()) : code;
             if (json) {
                 continue;
             }
@@ -120,14 +128,19 @@ public final class AdminCommand implements Runnable {
         if (json) {
             out().println(toJson(all ? results : results.values().iterator().next()));
         }
-        return failed ? ExitCodes.UNAVAILABLE : ExitCodes.OK;
+        return code;
     }
 
     /** The call's result, or the {@link Failure} of a node that could not answer; a usage error ends the command. */
     private Object callOne(ClusterConfig cluster, NodeAddress target, Call call) {
         try {
             return call.on(connector.connect(cluster, target.id()));
+        } catch (SecurityException e) {
+            return new Failure(e.getMessage(), ExitCodes.DENIED);
         } catch (RemoteException | NotBoundException e) {
+            if (Denied.byTls(e)) {
+                return new Failure(Denied.message(target, e), ExitCodes.DENIED);
+            }
             return new Failure("node " + target.id() + " at " + target + " is not reachable (" + why(e) + ")");
         } catch (UnavailableException e) {
             return new Failure(e.getMessage());

@@ -53,6 +53,9 @@ public final class Cli {
         if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
             return ExitCodes.USAGE;
         }
+        if (e instanceof SecurityException || Denied.byTls(e)) {
+            return ExitCodes.DENIED;
+        }
         if (e instanceof UnavailableException || e instanceof RemoteException) {
             return ExitCodes.UNAVAILABLE;
         }
@@ -61,7 +64,7 @@ public final class Cli {
 
     static String message(Throwable e) {
         if (e instanceof CliException || e instanceof NodeStartException || e instanceof ConfigException
-                || e instanceof UnavailableException || e instanceof IllegalArgumentException) {
+                || e instanceof UnavailableException || e instanceof IllegalArgumentException || e instanceof SecurityException) {
             return e.getMessage();
         }
         Throwable root = Throwables.rootCause(e);

@@ -27,8 +27,10 @@ import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
 import shelf.library.Usernames;
+import shelf.rmi.Credentials;
 import shelf.rmi.RmiServer;
 import shelf.rmi.Stubs;
+import shelf.tls.Role;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
 
@@ -36,8 +38,9 @@ import shelf.util.VersionProvider;
 @Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"A library client of one node. With a command, runs it and exits; without, an interactive prompt.",
                 "", ClientSession.HELP, "",
-                "Exit codes: 0 ok, 1 refused (by the library's rules, or a wrong PIN or session), 2 usage error,"
-                        + " 3 node or cluster unavailable."})
+                "Exit codes: 0 ok, 1 refused (by the library's rules, or a wrong PIN or session), 2 usage error,",
+                "3 node or cluster unavailable, 4 not allowed (the node refused this client's TLS key,",
+                "resources/tls/client.crt)."})
 public final class ClientCommand implements Callable<Integer> {
     @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER",
             description = "Your user name: 1-64 of letters, digits, '.', '_', '-'.")
@@ -67,6 +70,7 @@ public final class ClientCommand implements Callable<Integer> {
         }
         ClusterConfig cluster = config.load();
         NodeAddress node = cluster.require(nodeId);
+        Credentials.choose(cluster, Role.CLIENT); // resources/tls/client.crt and .key, or plaintext with tls=off
         Files.createDirectories(Path.of("logs"));
         Logging.toFile(Path.of("logs", "client-" + user + ".log"), false, Logging.Level.INFO);
         List<Integer> others = cluster.ids().stream().filter(id -> id != nodeId).toList();
@@ -85,6 +89,9 @@ public final class ClientCommand implements Callable<Integer> {
         try {
             return Stubs.lookup(node, LibraryService.class);
         } catch (RemoteException e) {
+            if (Denied.is(e)) {
+                throw new CliException(ExitCodes.DENIED, Denied.message(node, e));
+            }
             throw new CliException(ExitCodes.UNAVAILABLE, ClientSession.unreachable(node, e)
                     + (others.isEmpty() ? "" : "; try another node, e.g. -n " + others.get(0)));
         } catch (NotBoundException e) {

@@ -253,9 +253,12 @@ final class ClientSession {
         } catch (UnavailableException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; " + suggestion());
         } catch (RemoteException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
+            throw Denied.is(e) ? new CliException(ExitCodes.DENIED, Denied.message(node, e))
+                    : new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
         } catch (AccessRefusedException e) {
             throw new CliException(ExitCodes.REFUSED, e.getMessage());
+        } catch (SecurityException e) {
+            throw new CliException(ExitCodes.DENIED, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

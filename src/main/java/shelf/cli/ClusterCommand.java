@@ -32,7 +32,8 @@ import shelf.util.VersionProvider;
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Starts every node of nodes.properties as its own process, waits for a coordinator,",
-                "then streams their logs merged. Ctrl-C stops every node. Creates the library if there is none."})
+                "then streams their logs merged. Ctrl-C stops every node. Creates the library if there is none,",
+                "and the TLS keys that are missing (resources/tls/) unless tls=off."})
 public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
@@ -70,6 +71,10 @@ public final class ClusterCommand implements Callable<Integer> {
             System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
         }
         requireHistory(library);
+        List<String> keys = LocalCluster.ensureKeys(dir, cluster);
+        if (!keys.isEmpty()) {
+            System.out.println("Created TLS keys in resources/tls: " + String.join(", ", keys));
+        }
         Files.createDirectories(dir.resolve("logs"));
         Map<Integer, Long> logStart = new HashMap<>();
         for (int id : ids) {

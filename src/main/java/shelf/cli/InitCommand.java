@@ -1,19 +1,28 @@
 package shelf.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
+import shelf.tls.TlsFiles;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
 
 /** {@code CreateBooks} / {@code shelf init}: writes a fresh library. */
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Writes a fresh library of N real books (ids 1..N) under resources/.",
-                "Refuses to erase a library that has loan records unless --force."})
+                "Refuses to erase a library that has loan records unless --force.",
+                "Creates the cluster's TLS keys that are missing under resources/tls/ (a CA, one key per node of",
+                "nodes.properties, the admin's and the client's), even when it refuses to erase the library;",
+                "not with tls=off."})
 public final class InitCommand implements Callable<Integer> {
     /** The library's size unless {@code --count} says otherwise (also what {@code cluster} creates). */
     static final int DEFAULT_BOOKS = 10;
@@ -30,12 +39,17 @@ public final class InitCommand implements Callable<Integer> {
             description = "Library folder (default ${DEFAULT-VALUE}).")
     Path dir;
 
+    @Mixin
+    ConfigOption config;
+
     @Override
     public Integer call() throws IOException {
         if (count < 1 || count > MAX_BOOKS) {
             throw new CliException(ExitCodes.USAGE, "--count must be between 1 and " + MAX_BOOKS + ", got " + count);
         }
-        LibraryFiles files = new LibraryFiles(libraryDir());
+        Path library = libraryDir();
+        ensureKeys(library);
+        LibraryFiles files = new LibraryFiles(library);
         // Loan records are never erased without --force, whatever else is missing (the catalogue, say).
         long records = files.historyRecords();
         if (records > 0 && !force) {
@@ -46,6 +60,25 @@ public final class InitCommand implements Callable<Integer> {
         System.out.println("Created a library of " + count + " books in " + dir + " (" + LibraryFiles.CATALOG + ", "
                 + LibraryFiles.HISTORY + ")");
         return ExitCodes.OK;
+    }
+
+    /** The local cluster's missing TLS keys, for the nodes of nodes.properties if there is one. */
+    private void ensureKeys(Path library) throws IOException {
+        ClusterConfig cluster = Files.exists(config.file) ? config.load() : null;
+        if (cluster != null && !cluster.tls()) {
+            return;
+        }
+        TlsFiles keys = TlsFiles.under(library);
+        try {
+            List<String> created = keys.ensureLocalCluster(cluster);
+            if (!created.isEmpty()) {
+                System.out.println("Created TLS keys in " + keys.dir() + ": " + String.join(", ", created)
+                        + (cluster == null ? " (no " + config.file + ": each node issues its own key from ca.key when it"
+                        + " first starts)" : ""));
+            }
+        } catch (ConfigException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
     }
 
     /** The --dir folder: a folder, or a name not yet taken; never empty (that would be the current folder). */

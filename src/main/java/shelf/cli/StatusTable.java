@@ -16,7 +16,19 @@ public final class StatusTable {
         boolean coordinator = s.role() == Role.COORDINATOR;
         return String.format("%-4d %-11s %-5s %-6d %-16s %-8s %-12s %s", s.id(), s.role(),
                 s.coordinator() < 0 ? "-" : String.valueOf(s.coordinator()), s.epoch(), s.peersAlive(),
-                s.heldToken() == null ? "-" : s.heldToken(), coordinator ? holder : "", coordinator ? s.lock().queue() : "");
+                s.heldToken() == null ? "-" : s.heldToken(), coordinator ? holder : "", coordinator ? s.lock().queue() : "")
+                + security(s);
+    }
+
+    /** A warning at the end of the row when the node runs without TLS or its certificate expires soon. */
+    static String security(NodeStatus s) {
+        if (s.counters().getOrDefault("tls.enabled", 1L) == 0) {
+            return "   TLS OFF";
+        }
+        if (s.counters().getOrDefault("tls.certificate.expiring", 0L) == 1) {
+            return "   certificate expires in " + s.counters().get("tls.certificate.days-left") + " days";
+        }
+        return "";
     }
 
     /** The row for a node that did not answer. */

@@ -23,6 +23,9 @@ import shelf.config.ConfigException;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
 import shelf.lock.LockPhase;
+import shelf.rmi.Credentials;
+import shelf.tls.Role;
+import shelf.tls.TlsFiles;
 
 /**
  * A cluster of real node processes on this machine, one JVM per node, all started from Shelf's jar in
@@ -58,14 +61,33 @@ public final class LocalCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-cluster-stop"));
     }
 
-    /** A cluster of the configuration already in {@code dir/nodes.properties}. */
+    /**
+     * A cluster of the configuration already in {@code dir/nodes.properties}. The program that runs it is its operator:
+     * from now on this process calls with the admin key of {@code dir/resources/tls} ({@link Credentials}), or in
+     * plaintext if the configuration says {@code tls=off}.
+     *
+     * @throws ConfigException for a bad configuration, or a missing admin key
+     */
     public static LocalCluster open(Path dir, Path config, Path jar, List<String> jvmOptions) throws ConfigException {
-        return new LocalCluster(dir, jar, ClusterConfig.load(config.toAbsolutePath()), jvmOptions);
+        ClusterConfig cluster = ClusterConfig.load(config.toAbsolutePath());
+        Credentials.choose(cluster, Role.ADMIN, dir.resolve("resources"));
+        return new LocalCluster(dir, jar, cluster, jvmOptions);
+    }
+
+    /**
+     * Creates the keys a local cluster in {@code dir} lacks ({@code resources/tls}: the CA, a key per node, the admin's
+     * and the client's), unless its configuration says {@code tls=off}.
+     *
+     * @return what was created, as {@link TlsFiles#ensureLocalCluster} says; empty when nothing was missing
+     */
+    public static List<String> ensureKeys(Path dir, ClusterConfig config) throws ConfigException, IOException {
+        return config.tls() ? TlsFiles.under(dir.resolve("resources")).ensureLocalCluster(config) : List.of();
     }
 
     /**
      * Writes a fresh cluster into {@code dir}: {@code nodes.properties} with {@code nodes} free loopback
-     * ports plus {@code settings}, and a library of {@code books} books.
+     * ports plus {@code settings}, a library of {@code books} books and, unless {@code settings} has {@code tls=off},
+     * the cluster's keys.
      */
     public static LocalCluster create(Path dir, int nodes, int books, Map<String, String> settings, Path jar,
                                       List<String> jvmOptions) throws IOException, ConfigException {
@@ -79,6 +101,7 @@ public final class LocalCluster implements AutoCloseable {
         Path file = dir.resolve(ClusterConfig.DEFAULT_FILE);
         Files.write(file, lines, StandardCharsets.UTF_8);
         new LibraryFiles(dir.resolve("resources")).create(SampleCatalog.books(books));
+        ensureKeys(dir, ClusterConfig.load(file));
         return open(dir, file, jar, jvmOptions);
     }
 

@@ -42,21 +42,28 @@ public final class ClusterConfig {
     /** The numeric forms of an IPv4 address Java accepts without a name lookup (0, 127.1, 10.0.0.1). */
     private static final Pattern NUMERIC_HOST = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
 
+    /** The setting that turns TLS off: {@code tls=off} (the default is {@code tls=on}). */
+    public static final String TLS = "tls";
+
     private final Map<Integer, NodeAddress> nodes;
     private final Timings timings;
     private final Path usersFile;
     private final String source;
+    private final boolean tls;
 
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source) {
-        this(nodes, timings, null, source);
+        this(nodes, timings, null, source, true);
     }
 
-    /** A configuration; {@code usersFile} null leaves user authentication off. */
-    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source) {
+    /** A configuration; {@code usersFile} null leaves user authentication off; {@code tls} false is plaintext. */
+
+    /** A configuration; {@code usersFile} null leaves user authentication off; {@code tls} false means plaintext. */
+    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls) {
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
         this.timings = timings;
         this.usersFile = usersFile;
         this.source = source;
+        this.tls = tls;
     }
 
     /** Reads and validates a configuration file: UTF-8 text (a byte-order mark is allowed). */
@@ -102,8 +109,7 @@ public final class ClusterConfig {
     public static ClusterConfig parse(List<String> lines, String source) throws ConfigException {
         Map<Integer, NodeAddress> nodes = new TreeMap<>();
         Map<String, Integer> seenAddresses = new TreeMap<>();
-        Timings.Builder timings = Timings.builder();
-        Path usersFile = null;
+        Settings settings = new Settings();
         for (int i = 0; i < lines.size(); i++) {
             String line = (i == 0 ? withoutByteOrderMark(lines.get(i)) : lines.get(i)).strip();
             String where = source + " line " + (i + 1);
@@ -129,16 +135,29 @@ public final class ClusterConfig {
                 throw new ConfigException(where + ": expected node.<id>=<host>:<port> or <setting>=<value>, got '"
                         + visible(line) + "'");
             }
-            if (key.group(1).equals(USERS_FILE)) {
-                usersFile = usersFile(key.group(2).strip(), where);
-            } else {
-                timings.set(key.group(1), key.group(2).strip(), where);
-            }
+            settings.set(key.group(1), key.group(2).strip(), where);
         }
         if (nodes.isEmpty()) {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
-        return new ClusterConfig(nodes, timings.build(source), usersFile, source);
+        return new ClusterConfig(nodes, settings.timings.build(source), settings.usersFile, source, settings.tls);
+    }
+
+    /** The settings other than nodes, as the lines give them. */
+    private static final class Settings {
+        final Timings.Builder timings = Timings.builder();
+        Path usersFile;
+        boolean tls = true;
+
+        void set(String key, String value, String where) throws ConfigException {
+            if (key.equals(USERS_FILE)) {
+                usersFile = usersFile(value, where);
+            } else if (key.equals(TLS)) {
+                tls = parseTls(value, where);
+            } else {
+                timings.set(key, value, where);
+            }
+        }
     }
 
     private static Path usersFile(String value, String where) throws ConfigException {
@@ -150,6 +169,14 @@ public final class ClusterConfig {
         } catch (java.nio.file.InvalidPathException e) {
             throw new ConfigException(where + ": " + USERS_FILE + " is not a valid path: '" + value + "'");
         }
+    }
+
+    private static boolean parseTls(String value, String where) throws ConfigException {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new ConfigException(where + ": tls must be on or off, got '" + value + "'");
+        };
     }
 
     private static NodeAddress parseNode(String idText, String value, String where) throws ConfigException {
@@ -288,6 +315,11 @@ public final class ClusterConfig {
      */
     public Optional<Path> usersFile() {
         return Optional.ofNullable(usersFile);
+    }
+
+    /** False only when the file says {@code tls=off}: plaintext, unauthenticated connections. */
+    public boolean tls() {
+        return tls;
     }
 
     /** Where this configuration came from, for messages. */

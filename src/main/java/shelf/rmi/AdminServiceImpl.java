@@ -1,5 +1,6 @@
 package shelf.rmi;
 
+import java.rmi.server.RMIClientSocketFactory;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +21,12 @@ import shelf.library.StoreException;
 import shelf.lock.LockTable;
 import shelf.node.LockCycles;
 import shelf.node.Node;
+import shelf.tls.Role;
 
 /**
  * The operator's view of one node and the seed's admin operations. Called on RMI threads; it reaches the protocol
- * only through the narrow {@link Node} interface and waits for its futures with a timeout.
+ * only through the narrow {@link Node} interface and waits for its futures with a timeout. Only admin certificates
+ * may call ({@link Access#require}).
  */
 final class AdminServiceImpl implements AdminService {
     private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
@@ -39,22 +42,36 @@ final class AdminServiceImpl implements AdminService {
     private final Node node;
     private final LibraryStore store;
     private final ClusterConfig config;
-    private final TimeoutClientSocketFactory sockets;
+    private final RMIClientSocketFactory sockets;
+    private final Access access;
     private final String me;
 
-    AdminServiceImpl(Node node, LibraryStore store, ClusterConfig config, TimeoutClientSocketFactory sockets) {
+    AdminServiceImpl(Node node, LibraryStore store, ClusterConfig config, RMIClientSocketFactory sockets, Access access) {
         this.node = node;
         this.store = store;
         this.config = config;
         this.sockets = sockets;
+        this.access = access;
         this.me = "node " + node.id();
+    }
+
+    /** Lets only an operator's certificate in (with tls=off, anyone). */
+    private void admin(String method) {
+        access.require("AdminService." + method, Role.ADMIN);
     }
 
     @Override
     public NodeStatus status() {
+        admin("status");
+        return snapshot();
+    }
+
+    private NodeStatus snapshot() {
         try {
             NodeStatus s = node.status().get(STATUS_WAIT_MS, TimeUnit.MILLISECONDS);
             s.counters().putAll(JvmCounters.counters());
+            s.counters().putAll(access.counters());
+            access.warnIfExpiring();
             return s;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -66,6 +83,7 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public String ping(int nodeId) {
+        admin("ping");
         if (nodeId == node.id()) {
             throw new IllegalArgumentException("node " + nodeId + " is this node; ping another id from " + config.ids());
         }
@@ -93,6 +111,7 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public String startElection() {
+        admin("startElection");
         log.info("{}: admin asked for an election", me);
         node.startElection("asked by admin");
         return me + " started an election (or one was already under way)";
@@ -100,6 +119,7 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public String crash() {
+        admin("crash");
         log.warn("{}: admin asked for a crash; halting the process now", me);
         Thread halt = new Thread(() -> {
             try {
@@ -115,6 +135,7 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public List<Book> books() throws UnavailableException {
+        admin("books");
         try {
             return store.books();
         } catch (StoreException e) {
@@ -124,11 +145,13 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public LockTable lockTable() {
-        return status().lock();
+        admin("lockTable");
+        return snapshot().lock();
     }
 
     @Override
     public String holdLock(long millis) throws UnavailableException {
+        admin("holdLock");
         if (millis < 0 || millis > MAX_HOLD_MS) {
             throw new IllegalArgumentException("hold between 0 and " + MAX_HOLD_MS + " ms, not " + millis);
         }
@@ -141,6 +164,7 @@ final class AdminServiceImpl implements AdminService {
 
     @Override
     public long[] lockCycles(int cycles) throws UnavailableException {
+        admin("lockCycles");
         if (cycles < 1 || cycles > MAX_CYCLES) {
             throw new IllegalArgumentException("between 1 and " + MAX_CYCLES + " cycles, not " + cycles);
         }

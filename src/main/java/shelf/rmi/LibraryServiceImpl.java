@@ -24,6 +24,7 @@ import shelf.library.UserAuthentication;
 import shelf.library.UserCredential;
 import shelf.library.Usernames;
 import shelf.node.Node;
+import shelf.tls.Role;
 
 /**
  * Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. Called on
@@ -47,14 +48,16 @@ final class LibraryServiceImpl implements LibraryService {
     private final String me;
     /** Null when user authentication is off: the user name a client sends is trusted. */
     private final UserAuthentication users;
+    private final Access access;
 
     /** A service for {@code node}; {@code users} null leaves user authentication off. */
-    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs, UserAuthentication users) {
+    LibraryServiceImpl(Node node, LibraryStore store, long requestTimeoutMs, UserAuthentication users, Access access) {
         this.node = node;
         this.store = store;
         this.waitMs = requestTimeoutMs + WRITER_GRACE_MS;
         this.me = "node " + node.id();
         this.users = users;
+        this.access = access;
         if (users != null) {
             try {
                 log.info("{}: user authentication is on: {} users in {}", me, users.count(), users.location());
@@ -65,26 +68,35 @@ final class LibraryServiceImpl implements LibraryService {
     }
 
     /** The service as {@code config} asks: with user authentication when it names a {@code users.file}. */
-    static LibraryServiceImpl create(Node node, LibraryStore store, ClusterConfig config) {
+    static LibraryServiceImpl create(Node node, LibraryStore store, ClusterConfig config, Access access) {
         UserAuthentication users = config.usersFile()
                 .map(f -> new UserAuthentication(new FileUserDirectory(f, new SecureRandom()), Clock.systemUTC()))
                 .orElse(null);
-        return new LibraryServiceImpl(node, store, config.timings().requestTimeoutMs(), users);
+        return new LibraryServiceImpl(node, store, config.timings().requestTimeoutMs(), users, access);
+    }
+
+    /** Lets only a client's or an operator's certificate in (with tls=off, anyone). */
+    private void client(String method) {
+        access.require("LibraryService." + method, Role.CLIENT, Role.ADMIN);
     }
 
     @Override
     public List<Book> list() throws UnavailableException {
+        client("list");
+        client("list");
         log.info("{}: client request: list", me);
         return read(store::books);
     }
 
     @Override
     public boolean authenticationRequired() {
+        client("authenticationRequired");
         return users != null;
     }
 
     @Override
     public String login(String user, String pin) throws AccessRefusedException, UnavailableException {
+        client("login");
         Usernames.check(user);
         if (users == null) {
             throw new AccessRefusedException(me + " has user authentication off: no login needed");
@@ -115,6 +127,7 @@ final class LibraryServiceImpl implements LibraryService {
 
     @Override
     public Outcome execute(Command c, String ticket) throws UnavailableException, AccessRefusedException {
+        client("execute");
         if (c == null || c.op() == null || c.requestId() == null || c.requestId().isEmpty() || c.requestId().length() > 100) {
             throw new IllegalArgumentException("malformed command: " + c);
         }
@@ -149,6 +162,7 @@ final class LibraryServiceImpl implements LibraryService {
 
     @Override
     public List<Book> loans(String user, String ticket) throws UnavailableException, AccessRefusedException {
+        client("loans");
         Usernames.check(user);
         authorize(ticket, user, "loans");
         log.info("{}: client request: loans of {}", me, user);
@@ -157,6 +171,8 @@ final class LibraryServiceImpl implements LibraryService {
 
     @Override
     public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
+        client("history");
+        client("history");
         log.info("{}: client request: history{}", me, bookId == null ? "" : " of book " + bookId);
         return read(() -> store.history(bookId));
     }

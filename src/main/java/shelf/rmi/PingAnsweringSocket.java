@@ -22,8 +22,11 @@ import java.net.Socket;
  * for longer is pinged for real, as before. Answering locally cannot hide a restarted peer: a peer process cannot
  * die and start again within that window, and a peer that died is found out by the call itself (reset or end of
  * stream), just as the real ping would have found it, with the same outcome for the caller: a failed call.
+ *
+ * <p>It wraps any connected socket, a plain one or a TLS one ({@link TlsClientSocketFactory}): it sees the bytes RMI
+ * writes and reads, before encryption and after decryption.
  */
-final class PingAnsweringSocket extends Socket {
+final class PingAnsweringSocket extends DelegatingSocket {
     /** RMI's transport constants (sun.rmi.transport.TransportConstants). */
     static final int PING = 0x52;
     static final int PING_ACK = 0x53;
@@ -39,19 +42,20 @@ final class PingAnsweringSocket extends Socket {
     private boolean readSinceWrite;
     private long lastReadNanos = Long.MIN_VALUE / 2;
 
-    PingAnsweringSocket() {
-        this(FRESH_NANOS);
+    PingAnsweringSocket(Socket connected) {
+        this(connected, FRESH_NANOS);
     }
 
     /** For tests: how recently the connection must have received bytes for a ping to be answered here. */
-    PingAnsweringSocket(long freshNanos) {
+    PingAnsweringSocket(Socket connected, long freshNanos) {
+        super(connected);
         this.freshNanos = freshNanos;
     }
 
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (in == null) {
-            in = new Input(super.getInputStream());
+            in = new Input(delegate.getInputStream());
         }
         return in;
     }
@@ -59,7 +63,7 @@ final class PingAnsweringSocket extends Socket {
     @Override
     public synchronized OutputStream getOutputStream() throws IOException {
         if (out == null) {
-            out = new Output(super.getOutputStream());
+            out = new Output(delegate.getOutputStream());
         }
         return out;
     }

@@ -1,7 +1,10 @@
 package shelf.rmi;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.rmi.NoSuchObjectException;
 import java.rmi.Remote;
@@ -9,9 +12,14 @@ import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;
 import java.rmi.server.ExportException;
+import java.rmi.server.RMIClientSocketFactory;
 import java.rmi.server.UnicastRemoteObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.api.AdminService;
@@ -28,18 +36,41 @@ import shelf.util.Throwables;
 
 /**
  * A node's RMI face: its registry and the three services, all on the node's one configured port
- * (equal server socket factories let them share it), bound under the interfaces' names.
+ * (equal server socket factories let them share it), bound under the interfaces' names. Unless {@code tls=off}, every
+ * connection is TLS 1.3 with certificates from the cluster CA on both ends ({@link BoundServerSocketFactory}), and
+ * each service lets in only the identities {@link Access} allows; the registry refuses remote binds either way.
  */
 public final class RmiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RmiServer.class);
 
+    /** How often a running node checks whether its certificate is close to expiry. */
+    private static final long EXPIRY_CHECK_HOURS = 6;
+    /** How long the handshake a node makes with itself at start may take (it loads and warms the TLS code). */
+    private static final int WARM_UP_TIMEOUT_MS = 10_000;
+    /** The warm-up stops after this long, this many handshakes, or once one took less than {@link #WARM_UP_QUICK_NANOS}. */
+    private static final long WARM_UP_BUDGET_MS = 1_500;
+    private static final int WARM_UP_HANDSHAKES = 40;
+    private static final long WARM_UP_QUICK_NANOS = 15_000_000;
+    /** RMI's transport constants (sun.rmi.transport.TransportConstants): what a client sends first, and the answer. */
+    private static final int JRMP_MAGIC = 0x4a524d49;
+    private static final int JRMP_VERSION = 2;
+    private static final int JRMP_STREAM_PROTOCOL = 0x4b;
+    private static final int JRMP_PROTOCOL_ACK = 0x4e;
+
     private final Registry registry;
     private final List<Remote> exported = new ArrayList<>();
     private final String me;
+    private final ScheduledExecutorService expiryChecks;
 
-    private RmiServer(Registry registry, String me) {
+    private RmiServer(Registry registry, String me, Access access) {
         this.registry = registry;
         this.me = me;
+        this.expiryChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, me.replace(' ', '-') + "-certificate-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        expiryChecks.scheduleAtFixedRate(access::warnIfExpiring, 0, EXPIRY_CHECK_HOURS, TimeUnit.HOURS);
     }
 
     /** How much longer a client's read waits than the node's own wait: time for the node's answer to reach it. */
@@ -74,11 +105,12 @@ public final class RmiServer implements AutoCloseable {
 
     /**
      * Creates the registry on the node's port and exports and binds the services: NodeService hands peers' messages
-     * to {@code inbox}; LibraryService and AdminService reach the protocol through {@code node}. Called once, by the
-     * composition root ({@code shelf.server.ShelfNode}).
+     * to {@code inbox}; LibraryService and AdminService reach the protocol through {@code node}; {@code access} (TLS with
+     * the node's keys, or off) decides who may call what. Called once, by the composition root
+     * ({@code shelf.server.ShelfNode}), after it chose the node's outbound {@code sockets} ({@link Credentials}).
      */
     public static RmiServer start(NodeAddress address, ClusterConfig config, Node node, Transport.Inbox inbox,
-                                  LibraryStore store) throws NodeStartException {
+                                  LibraryStore store, Access access, RMIClientSocketFactory sockets) throws NodeStartException {
         String me = "node " + address.id();
         InetAddress bind;
         try {
@@ -87,8 +119,9 @@ public final class RmiServer implements AutoCloseable {
             throw new NodeStartException(ExitCodes.USAGE,
                     me + ": cannot resolve host '" + address.host() + "' from " + config.source());
         }
-        var ssf = new BoundServerSocketFactory(bind);
-        var csf = new TimeoutClientSocketFactory();
+        var ssf = new BoundServerSocketFactory(bind, access, BoundServerSocketFactory.HANDSHAKE_TIMEOUT_MS);
+        RMIClientSocketFactory csf = sockets;
+        RegistryGuard.install();
         Registry registry;
         try {
             registry = LocateRegistry.createRegistry(address.port(), csf, ssf);
@@ -98,22 +131,73 @@ public final class RmiServer implements AutoCloseable {
         } catch (RemoteException e) {
             throw new NodeStartException(ExitCodes.USAGE, me + ": cannot listen on " + address + ": " + rootMessage(e));
         }
-        RmiServer server = new RmiServer(registry, me);
+        RmiServer server = new RmiServer(registry, me, access);
         try {
-            server.export(NodeService.NAME, new NodeServiceImpl(inbox, config.membershipFingerprint()), address.port(), csf, ssf);
-            server.export(LibraryService.NAME, LibraryServiceImpl.create(node, store, config),
+            server.export(NodeService.NAME, new NodeServiceImpl(inbox, config.membershipFingerprint(), access), address.port(),
+                    csf, ssf);
+            server.export(LibraryService.NAME, LibraryServiceImpl.create(node, store, config, access),
                     address.port(), csf, ssf);
-            server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf), address.port(), csf, ssf);
+            server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf, access), address.port(), csf, ssf);
         } catch (RemoteException e) {
             server.close();
             throw new NodeStartException(ExitCodes.USAGE, me + ": cannot export services on " + address + ": " + rootMessage(e));
         }
-        log.info("{}: registry and services {} listening on {}", me, List.of(NodeService.NAME, LibraryService.NAME,
-                AdminService.NAME), address);
+        log.info("{}: registry and services {} listening on {}{}", me, List.of(NodeService.NAME, LibraryService.NAME,
+                AdminService.NAME), address, access.enforced() ? ", TLS 1.3 with client certificates" : "");
+        if (access.enforced()) {
+            warmUp(address, access);
+        }
         return server;
     }
 
-    private void export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
+    /**
+     * TLS handshakes with itself, before the node talks to anyone, until one is quick: the first handshakes in a JVM
+     * load classes and run the elliptic-curve arithmetic interpreted, on both ends, far slower than a peer's short read
+     * timeout allows (so a peer would take a starting node for a dead one). And a certificate that does not name the
+     * node's configured host, which every peer and client would refuse, is named in a warning now, not found later.
+     */
+    private static void warmUp(NodeAddress address, Access access) {
+        long started = System.nanoTime();
+        long last = Long.MAX_VALUE;
+        int handshakes = 0;
+        try {
+            while (handshakes < WARM_UP_HANDSHAKES && last > WARM_UP_QUICK_NANOS
+                    && System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(WARM_UP_BUDGET_MS)) {
+                long one = System.nanoTime();
+                handshakeWithItself(address, access);
+                last = System.nanoTime() - one;
+                handshakes++;
+            }
+            log.info("{}: TLS ready ({}, valid until {}); {} handshakes with itself in {} ms, the last {} ms", access.me(),
+                    access.keys().identity(), access.keys().notAfter(), handshakes, (System.nanoTime() - started) / 1_000_000,
+                    last / 1_000_000);
+        } catch (IOException e) {
+            log.warn("{}: a TLS handshake with itself at {} failed, so peers and clients will fail too: {}", access.me(),
+                    address, AcceptedSocket.reason(e));
+        }
+    }
+
+    private static void handshakeWithItself(NodeAddress address, Access access) throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.setTcpNoDelay(true); // as every client socket: each handshake flight goes out at once
+            plain.connect(new InetSocketAddress(address.host(), address.port()), WARM_UP_TIMEOUT_MS);
+            plain.setSoTimeout(WARM_UP_TIMEOUT_MS);
+            SSLSocket tls = access.keys().clientSocket(plain, address.host(), address.port());
+            // RMI's own opening (JRMI, version 2, stream protocol), answered once the node has accepted the handshake
+            DataOutputStream out = new DataOutputStream(tls.getOutputStream());
+            out.writeInt(JRMP_MAGIC);
+            out.writeShort(JRMP_VERSION);
+            out.writeByte(JRMP_STREAM_PROTOCOL);
+            out.flush();
+            if (tls.getInputStream().read() != JRMP_PROTOCOL_ACK) {
+                throw new IOException("the node did not answer RMI's opening");
+            }
+            tls.getSession().invalidate(); // the next one a full handshake, not a resumption: it warms the signatures
+            tls.close();
+        }
+    }
+
+    private void export(String name, Remote service, int port, RMIClientSocketFactory csf, BoundServerSocketFactory ssf)
             throws RemoteException {
         Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, new SerialFilter(me));
         exported.add(service);
@@ -127,6 +211,7 @@ public final class RmiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        expiryChecks.shutdownNow();
         for (Remote r : exported) {
             try {
                 UnicastRemoteObject.unexportObject(r, true);

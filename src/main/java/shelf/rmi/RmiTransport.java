@@ -2,6 +2,7 @@ package shelf.rmi;
 
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
+import java.rmi.server.RMIClientSocketFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
 
     private final int self;
     private final ClusterConfig config;
-    private final TimeoutClientSocketFactory sockets;
+    private final RMIClientSocketFactory sockets;
     private final Transport.Inbox inbox;
     private final Map<Integer, Peer> peers = new HashMap<>();
     private final long downNanos;
@@ -121,7 +122,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
         }
     }
 
-    public RmiTransport(int self, ClusterConfig config, TimeoutClientSocketFactory sockets, Transport.Inbox inbox) {
+    public RmiTransport(int self, ClusterConfig config, RMIClientSocketFactory sockets, Transport.Inbox inbox) {
         this.self = self;
         this.config = config;
         this.sockets = sockets;

@@ -7,8 +7,8 @@ import java.net.Socket;
 import java.rmi.server.RMIClientSocketFactory;
 
 /**
- * Client sockets with a connect timeout and a read timeout, so that a call to a paused (SIGSTOP) peer
- * fails after the timeout instead of hanging.
+ * Plaintext client sockets (a cluster with {@code tls=off}; {@link TlsClientSocketFactory} otherwise) with a connect
+ * timeout and a read timeout, so that a call to a paused (SIGSTOP) peer fails after the timeout instead of hanging.
  *
  * <p>Shipped inside every stub a node exports, so callers use it without configuration. The timeouts
  * are the <em>caller's</em>: each JVM sets them once with {@link #setTimeouts} (a node: its RPC timeout;
@@ -34,9 +34,22 @@ public final class TimeoutClientSocketFactory implements RMIClientSocketFactory,
         System.setProperty("sun.rmi.transport.tcp.handshakeTimeout", String.valueOf(Math.max(connectMs, readMs)));
     }
 
+    static int connectTimeoutMs() {
+        return connectTimeoutMs;
+    }
+
+    static int readTimeoutMs() {
+        return readTimeoutMs;
+    }
+
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        Socket socket = new PingAnsweringSocket();
+        return new PingAnsweringSocket(connect(host, port));
+    }
+
+    /** A plain TCP connection with this JVM's connect timeout, its reads bounded by the read timeout. */
+    static Socket connect(String host, int port) throws IOException {
+        Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);

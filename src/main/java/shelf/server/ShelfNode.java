@@ -1,7 +1,11 @@
 package shelf.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.rmi.server.RMIClientSocketFactory;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
@@ -17,9 +21,17 @@ import shelf.node.SerialScheduler;
 import shelf.node.StoreWriter;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
+import shelf.rmi.Access;
+import shelf.rmi.Credentials;
 import shelf.rmi.RmiServer;
 import shelf.rmi.RmiTransport;
 import shelf.rmi.TimeoutClientSocketFactory;
+import shelf.rmi.TlsClientSocketFactory;
+import shelf.tls.CertificateAuthority;
+import shelf.tls.Identity;
+import shelf.tls.KeyMaterial;
+import shelf.tls.Role;
+import shelf.tls.TlsFiles;
 import shelf.util.ExitCodes;
 
 /**
@@ -75,11 +87,20 @@ public final class ShelfNode implements AutoCloseable {
         } catch (StoreException e) {
             throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": " + e.getMessage());
         }
+        KeyMaterial keys;
+        try {
+            keys = nodeKeys(config, id, resources);
+        } catch (NodeStartException e) {
+            store.close();
+            throw e;
+        }
+        Access access = keys == null ? Access.off("node " + id) : Access.tls("node " + id, keys);
+        RMIClientSocketFactory sockets = keys == null ? new TimeoutClientSocketFactory() : new TlsClientSocketFactory(keys);
         SerialScheduler scheduler = new SerialScheduler(id);
         StoreWriter writer = new StoreWriter(store, id);
         Transport.Inbox[] inbox = new Transport.Inbox[1];
         RmiServer.usePeerTimeouts(config);
-        RmiTransport transport = new RmiTransport(id, config, new TimeoutClientSocketFactory(), new Transport.Inbox() {
+        RmiTransport transport = new RmiTransport(id, config, sockets, new Transport.Inbox() {
             @Override
             public void deliver(Message m) {
                 inbox[0].deliver(m);
@@ -95,7 +116,7 @@ public final class ShelfNode implements AutoCloseable {
         inbox[0] = core;
         RmiServer server;
         try {
-            server = RmiServer.start(address, config, core, core, store); // the core is the Node and the peers' Inbox
+            server = RmiServer.start(address, config, core, core, store, access, sockets); // the core is the Node and Inbox
         } catch (NodeStartException e) {
             transport.close();
             scheduler.close();
@@ -103,9 +124,46 @@ public final class ShelfNode implements AutoCloseable {
             store.close();
             throw e;
         }
+        if (keys == null) {
+            Credentials.usePlaintext();
+        } else {
+            Credentials.use(keys); // the process's default: stubs that reach it outside a lookup (none today) too
+        }
         core.start();
         log.info("node {}: started at {} with peers {}", id, address, config.ids());
         return new ShelfNode(address, store, scheduler, writer, transport, core, server);
+    }
+
+    /**
+     * The node's TLS identity from {@code resources/tls} (issued there from the local CA if the node has no key yet and
+     * the CA key is at hand), or, with {@code tls=off}, none, announced loudly.
+     */
+    private static KeyMaterial nodeKeys(ClusterConfig config, int id, Path resources) throws NodeStartException {
+        String me = "node " + id;
+        if (!config.tls()) {
+            log.warn("{}: TLS IS OFF (tls=off in {}): connections are plaintext and nobody is authenticated; anyone who can"
+                    + " reach {} can crash this node, hold the cluster lock and forge protocol messages", me, config.source(),
+                    config.node(id).orElseThrow());
+            return null;
+        }
+        TlsFiles files = TlsFiles.under(resources);
+        try {
+            if (!files.has(Role.NODE, id) && files.hasCa()) {
+                files.issue(files.loadCa(), Identity.node(id), TlsFiles.hostsOf(config.require(id), List.of()),
+                        CertificateAuthority.KEY_VALIDITY);
+                log.info("{}: issued its TLS key {} from the local CA {}", me, files.certificate(Role.NODE, id), files.caKey());
+            }
+            KeyMaterial keys = files.load(Role.NODE, id).requireValid(Instant.now());
+            if (TlsFiles.readableByOthers(files.key(Identity.node(id)))) {
+                log.warn("{}: {} may be read by other users: chmod 600 it", me, files.key(Identity.node(id)));
+            }
+            return keys;
+        } catch (ConfigException e) {
+            throw new NodeStartException(ExitCodes.USAGE, me + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new NodeStartException(ExitCodes.USAGE, me + ": cannot write its TLS key in " + files.dir() + ": "
+                    + e.getMessage());
+        }
     }
 
     public NodeCore core() {

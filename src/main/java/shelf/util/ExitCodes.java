@@ -13,6 +13,11 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The node or the cluster could not serve the request in time. */
     public static final int UNAVAILABLE = 3;
+    /**
+     * Not allowed: the node refused the caller's credentials (a TLS handshake that failed: no key from this cluster's
+     * CA, an expired one) or the call (a certificate of the wrong kind: a client's for an admin operation).
+     */
+    public static final int DENIED = 4;
 
     private ExitCodes() {
     }

@@ -122,6 +122,20 @@ class AdminCommandTest {
     }
 
     @Test
+    void aNodeThatRefusesTheCredentialsIsExitFourWithOneLine() throws Exception {
+        node2Fails(new SecurityException("node 2 refused AdminService.crash: AdminService.crash takes admin certificates"));
+        assertEquals(4, admin("-n", "2", "crash"));
+        assertEquals("node 2 refused AdminService.crash: AdminService.crash takes admin certificates\n", err.toString());
+
+        node2Fails(new ConnectIOException("error during JRMP connection establishment",
+                new javax.net.ssl.SSLHandshakeException("Received fatal alert: certificate_unknown")));
+        assertEquals(4, admin("-n", "2", "status", "--json"));
+        assertEquals("the TLS handshake with node 2 at 127.0.0.1:5002 failed (Received fatal alert: certificate_unknown): is"
+                + " resources/tls from this cluster's CA, or does the cluster run with tls=off?",
+                oneDocument().get("error").asText());
+    }
+
+    @Test
     void aNodeWhoseRegistryHasNoAdminServiceYetIsUnreachable() throws Exception {
         nodes.remove(2);
         missing = (cluster, id) -> {

@@ -42,6 +42,7 @@ class ClusterConfigTest {
                 + "got 'this is not a setting'",
         "node.1=127.0.0.1:5001;lease.ms=soon         | test line 2: lease.ms must be a whole number, got 'soon'",
         "node.1=127.0.0.1:5001;colour=blue           | test line 2: unknown setting 'colour'",
+        "node.1=127.0.0.1:5001;tls=no                | test line 2: tls must be on or off, got 'no'",
         "# nothing here                              | test: no nodes configured",
     })
     void rejectsMalformedLinesNamingTheLine(String lines, String expectedStart) {
@@ -58,6 +59,13 @@ class ClusterConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "users.file="), "test"));
         assertEquals("test line 2: users.file needs a file, e.g. users.file=resources/users.json", e.getMessage());
+    }
+
+    @Test
+    void tlsIsOnUnlessTheFileSaysOff() throws ConfigException {
+        assertTrue(ClusterConfig.parse(List.of("node.1=127.0.0.1:5001"), "test").tls());
+        assertTrue(ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "tls=on"), "test").tls());
+        assertEquals(false, ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "tls = off"), "test").tls());
     }
 
     @Test

@@ -16,9 +16,13 @@ import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.Outcome;
+import shelf.rmi.Credentials;
 import shelf.rmi.TimeoutClientSocketFactory;
 
-/** Real node processes for a test, with fast timings, and an RMI client of each node. */
+/**
+ * Real node processes for a test, with fast timings, and an RMI client of each node. The test JVM calls as the cluster's
+ * operator (the admin key {@link LocalCluster} chooses for it).
+ */
 final class ClusterFixture implements AutoCloseable {
     /** Fast protocol timings so crash tests finish quickly; the defaults are for humans watching. */
     static final Map<String, String> FAST = new TreeMap<>(Map.of(
@@ -35,8 +39,7 @@ final class ClusterFixture implements AutoCloseable {
 
     LibraryService library(int id) throws Exception {
         NodeAddress a = cluster.config().node(id).orElseThrow();
-        return (LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory())
-                .lookup(LibraryService.NAME);
+        return (LibraryService) LocateRegistry.getRegistry(a.host(), a.port(), Credentials.sockets()).lookup(LibraryService.NAME);
     }
 
     Outcome execute(int node, Command c) throws Exception {

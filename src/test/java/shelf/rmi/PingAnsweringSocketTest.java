@@ -51,9 +51,9 @@ class PingAnsweringSocketTest {
     }
 
     private Socket connect(long freshNanos) throws Exception {
-        Socket s = new PingAnsweringSocket(freshNanos);
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 1_000);
-        return s;
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 1_000);
+        return new PingAnsweringSocket(plain, freshNanos);
     }
 
     /** Writes one byte as RMI does (a one-byte buffer flushed) and returns the byte read back. */

@@ -32,6 +32,7 @@ import shelf.library.SampleCatalog;
 import shelf.lock.LockPhase;
 import shelf.node.NodeStartException;
 import shelf.server.ShelfNode;
+import shelf.tls.TlsFiles;
 
 /** One node in this JVM with a real RMI registry on a free loopback port, driven through its stubs. */
 class SingleNodeRmiTest {
@@ -46,7 +47,10 @@ class SingleNodeRmiTest {
         port = LocalCluster.freePorts(1).get(0);
         config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + port), "test.properties");
         new LibraryFiles(dir).create(SampleCatalog.books(10));
+        TlsFiles.under(dir).ensureLocalCluster(config);
         node = ShelfNode.start(config, 1, dir);
+        RmiServer.useClientTimeouts(config); // an operator's timeouts (the node set its peers' shorter ones for this JVM)
+        Credentials.use(TlsFiles.under(dir).load(shelf.tls.Role.ADMIN, 0)); // this test calls as the operator
     }
 
     @AfterEach
@@ -57,7 +61,7 @@ class SingleNodeRmiTest {
     }
 
     private Registry registry() throws Exception {
-        return LocateRegistry.getRegistry("127.0.0.1", port, new TimeoutClientSocketFactory());
+        return LocateRegistry.getRegistry("127.0.0.1", port, Credentials.sockets());
     }
 
     private static Command command(Op op, int book, String user) {
@@ -120,6 +124,7 @@ class SingleNodeRmiTest {
     @Test
     void aSecondNodeOnTheSamePortIsAClearError(@TempDir Path other) throws Exception {
         new LibraryFiles(other).create(SampleCatalog.books(10));
+        TlsFiles.under(other).ensureLocalCluster(config);
         NodeStartException e = assertThrows(NodeStartException.class, () -> ShelfNode.start(config, 1, other));
         assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().contains("port " + port + " on 127.0.0.1 is already in use"), e.getMessage());

@@ -32,6 +32,8 @@ import shelf.library.SampleCatalog;
 import shelf.library.UserCredential;
 import shelf.lock.LockPhase;
 import shelf.server.ShelfNode;
+import shelf.tls.Role;
+import shelf.tls.TlsFiles;
 
 /**
  * One node with user authentication on ({@code users.file}), over real RMI: a change goes through only with a session
@@ -52,9 +54,11 @@ class UserAuthenticationRmiTest {
         directory.add(UserCredential.create("alice", "2468".toCharArray(), new SecureRandom(), 1_000));
         directory.add(UserCredential.create("bob", "1357".toCharArray(), new SecureRandom(), 1_000));
         new LibraryFiles(dir).create(SampleCatalog.books(10));
+        TlsFiles.under(dir).ensureLocalCluster(config);
         node = ShelfNode.start(config, 1, dir);
         RmiServer.useClientTimeouts(config); // a client's read timeout (the node set the peers' shorter ones for this JVM)
-        var registry = LocateRegistry.getRegistry("127.0.0.1", port, new TimeoutClientSocketFactory());
+        Credentials.use(TlsFiles.under(dir).load(Role.ADMIN, 0)); // the operator's key: LibraryService and status
+        var registry = LocateRegistry.getRegistry("127.0.0.1", port, Credentials.sockets());
         library = (LibraryService) registry.lookup(LibraryService.NAME);
         AdminService admin = (AdminService) registry.lookup(AdminService.NAME);
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.status().lock().phase() == LockPhase.SERVING);

@@ -1,0 +1,194 @@
+package shelf.rmi;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLSocket;
+import shelf.tls.Identity;
+
+/**
+ * A connection a node accepted, as RMI's transport sees it. Three things differ from the socket underneath:
+ * <ol>
+ * <li>With TLS, the handshake runs on the first use of the streams, on the connection's own RMI thread (never on the
+ * accept loop), bounded by a handshake timeout: a silent or plaintext peer cannot hold the thread. A failure is
+ * counted and logged, rate-limited ({@link Access#handshakeFailed}), and the connection closed.</li>
+ * <li>Each read sets the thread's {@link Caller} to the certificate's identity: RMI reads a call and runs it on the
+ * same thread, so the service that runs it reads its caller exactly.</li>
+ * <li>It reports no remote address ({@link #getInetAddress} is null). RMI's transport then takes the client host to be
+ * {@code 0.0.0.0}, and the JDK's registry ({@code sun.rmi.registry.RegistryImpl.checkAccess}, JDK 17) refuses every
+ * remote {@code bind}, {@code rebind} and {@code unbind} from the "any" address ("Registry.rebind disallowed; origin
+ * unknown") before it reads their arguments, while {@code lookup} and {@code list} still work, and the node's own
+ * in-process binds at start (not remote calls) still succeed. So once a node has bound its services, nobody can
+ * replace or remove them, with or without a certificate. The real address is kept for logs.</li>
+ * </ol>
+ */
+final class AcceptedSocket extends DelegatingSocket {
+    /** The node whose connection this thread last read a call from (for {@link RegistryGuard}). */
+    private static final ThreadLocal<Access> SERVING = new ThreadLocal<>();
+
+    private final SSLSocket tls;
+    private final String address;
+    private final int handshakeTimeoutMs;
+    private final Access access;
+    private Caller caller;
+    private IOException refused;
+    private InputStream in;
+
+    /**
+     * @param socket the accepted socket: a TLS socket layered over it in server mode, or the plain one
+     * @param peer   the remote address, for logs
+     */
+    AcceptedSocket(Socket socket, InetAddress peer, int handshakeTimeoutMs, Access access) {
+        super(socket);
+        this.tls = socket instanceof SSLSocket s ? s : null;
+        this.address = peer == null ? "?" : peer.getHostAddress();
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        this.access = access;
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+        return null; // see the class comment: this is what keeps remote processes from rebinding the registry
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return null;
+    }
+
+    @Override
+    public synchronized InputStream getInputStream() throws IOException {
+        handshake();
+        if (in == null) {
+            in = new CallerInput(delegate.getInputStream());
+        }
+        return in;
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+        handshake();
+        return delegate.getOutputStream();
+    }
+
+    /** Runs the TLS handshake once, bounded by the handshake timeout, and learns the caller's identity. */
+    private synchronized void handshake() throws IOException {
+        if (tls == null || caller != null) {
+            return;
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        try {
+            int rmiTimeout = tls.getSoTimeout();
+            tls.setSoTimeout(handshakeTimeoutMs);
+            tls.startHandshake();
+            tls.setSoTimeout(rmiTimeout);
+            caller = new Caller(Identity.of((X509Certificate) tls.getSession().getPeerCertificates()[0]), address);
+        } catch (IOException | RuntimeException e) {
+            refused = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            if (closedByPeer(e)) {
+                access.handshakeAbandoned(address, reason(e));
+            } else {
+                access.handshakeFailed(address, "TLS handshake failed: " + reason(e));
+            }
+            closeQuietly();
+            throw refused;
+        }
+    }
+
+    /**
+     * True when the peer hung up during the handshake rather than failing it: a caller that gave up waiting (a node
+     * starting on a busy machine) or walked away. Nothing was refused, so it is not a refusal to count or warn about.
+     */
+    static boolean closedByPeer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof java.io.EOFException || t instanceof java.net.SocketException // reset, broken pipe
+                    || m.contains("Remote host terminated the handshake")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What went wrong in a handshake, in a few words. */
+    static String reason(Throwable e) {
+        if (e instanceof SocketTimeoutException) {
+            return "no handshake within the timeout (a silent peer)";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        if (root instanceof java.security.cert.CertificateExpiredException) {
+            return "an expired certificate (" + m + ")";
+        }
+        if (root instanceof java.security.cert.CertPathBuilderException) {
+            return "a certificate this cluster's CA did not sign (" + m + ")";
+        }
+        if (m.contains("Unsupported or unrecognized SSL message")) {
+            return "not TLS (a plaintext client?)";
+        }
+        if (m.contains("Empty client certificate chain") || m.contains("Empty server certificate chain")) {
+            return "no client certificate";
+        }
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+    }
+
+    private void closeQuietly() {
+        try {
+            delegate.close();
+        } catch (IOException ignored) {
+            // already failing
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        Caller c;
+        synchronized (this) {
+            c = caller;
+        }
+        if (c != null) {
+            Caller.clear(c);
+        }
+        delegate.close();
+    }
+
+    private void markServing() {
+        Caller.set(caller);
+        SERVING.set(access);
+    }
+
+    /** The access of the node whose connection the current thread serves, or null off RMI's connection threads. */
+    static Access serving() {
+        return SERVING.get();
+    }
+
+    /** Marks each read's thread as serving this connection's caller. */
+    private final class CallerInput extends FilterInputStream {
+        CallerInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            markServing();
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            markServing();
+            return in.read(b, off, len);
+        }
+    }
+}

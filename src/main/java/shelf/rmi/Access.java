@@ -1,0 +1,177 @@
+package shelf.rmi;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.protocol.Message;
+import shelf.tls.KeyMaterial;
+import shelf.tls.Role;
+
+/**
+ * A node's authorization at its service boundary, and its record of refusals. Each service asks it before it acts:
+ * NodeService takes calls from node certificates only, and every message must claim the sender the certificate names
+ * ({@link #fromPeer}); AdminService takes admin certificates; LibraryService clients' and admins' ({@link #require}).
+ * A refusal is a {@link SecurityException} with a one-line message for the caller, a counter in the node's status and a
+ * rate-limited WARN line. The protocol code never sees any of this.
+ *
+ * <p>With {@code tls=off} ({@link #off}) there are no identities, everything is allowed, and status says so.
+ * Called on RMI threads; thread-safe.
+ */
+public final class Access {
+    /** A certificate this close to expiry is warned about, in the log and in status. */
+    static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+    private static final Logger log = LoggerFactory.getLogger(Access.class);
+
+    private final String me;
+    private final KeyMaterial keys;
+    private final Clock clock;
+    private final RateLimitedLog warnings;
+    private final AtomicLong handshakes = new AtomicLong();
+    private final AtomicLong identities = new AtomicLong();
+    private final AtomicLong registry = new AtomicLong();
+    private volatile Instant expiryWarned = Instant.MIN;
+
+    Access(String me, KeyMaterial keys, Clock clock, RateLimitedLog warnings) {
+        this.me = me;
+        this.keys = keys;
+        this.clock = clock;
+        this.warnings = warnings;
+    }
+
+    /** A TLS node's access: identities checked with {@code keys} as its own. */
+    public static Access tls(String me, KeyMaterial keys) {
+        return new Access(me, keys, Clock.systemUTC(), new RateLimitedLog(log));
+    }
+
+    /** A node with {@code tls=off}: no identities; every call allowed. */
+    public static Access off(String me) {
+        return new Access(me, null, Clock.systemUTC(), new RateLimitedLog(log));
+    }
+
+    public boolean enforced() {
+        return keys != null;
+    }
+
+    /** This node's own key material, or null with {@code tls=off}. */
+    KeyMaterial keys() {
+        return keys;
+    }
+
+    String me() {
+        return me;
+    }
+
+    /**
+     * Allows the current call only from a certificate of one of {@code roles}.
+     *
+     * @param what the call, for messages: {@code AdminService.crash}
+     * @throws SecurityException naming what was called, what it takes and what came
+     */
+    void require(String what, Role... roles) {
+        if (!enforced()) {
+            return;
+        }
+        Caller caller = Caller.current().orElse(null);
+        if (caller == null || !Arrays.asList(roles).contains(caller.identity().role())) {
+            String takes = Arrays.stream(roles).map(Role::label).reduce((a, b) -> a + " or " + b).orElse("") + " certificates";
+            throw refuse(caller, what, what + " takes " + takes);
+        }
+    }
+
+    /**
+     * Allows a peer's message only from a node certificate naming the node the message claims to come from.
+     *
+     * @return the message, to hand on
+     * @throws SecurityException for any other caller, or a message claiming another sender
+     */
+    <M extends Message> M fromPeer(M m) {
+        if (!enforced()) {
+            return m;
+        }
+        require("NodeService", Role.NODE);
+        Caller caller = Caller.current().orElseThrow();
+        if (m == null || m.from() != caller.identity().nodeId()) {
+            throw refuse(caller, "NodeService", (m == null ? "a null message" : "a " + m.type() + " claiming to be from node "
+                    + m.from()) + " came with node " + caller.identity().nodeId() + "'s certificate");
+        }
+        return m;
+    }
+
+    /** {@link #fromPeer} for every message of a batch: one impostor refuses the whole call. */
+    void fromPeer(Message[] batch) {
+        if (batch == null) {
+            throw new IllegalArgumentException("no batch");
+        }
+        for (Message m : batch) {
+            fromPeer(m);
+        }
+    }
+
+    private SecurityException refuse(Caller caller, String what, String why) {
+        identities.incrementAndGet();
+        String who = caller == null ? "a caller without a certificate" : caller.toString();
+        warnings.warn("identity " + (caller == null ? "?" : caller.address()),
+                me + ": refused " + what + " from " + who + ": " + why);
+        return new SecurityException(me + " refused " + what + ": " + why);
+    }
+
+    /** A connection that failed its TLS handshake (plaintext, unknown CA, expired, silent); logged rate-limited. */
+    void handshakeFailed(String address, String why) {
+        handshakes.incrementAndGet();
+        warnings.warn("handshake " + address, me + ": refused a connection from " + address + ": " + why);
+    }
+
+    /** A connection whose peer hung up during the handshake: not a refusal, logged at DEBUG only. */
+    void handshakeAbandoned(String address, String why) {
+        log.debug("{}: a connection from {} closed during its TLS handshake: {}", me, address, why);
+    }
+
+    /** A remote bind, rebind or unbind of the registry, which the JDK refused ({@link RegistryGuard}). */
+    void registryRefused(String what) {
+        registry.incrementAndGet();
+        Caller caller = Caller.current().orElse(null);
+        String who = caller == null ? "a caller" : caller.toString();
+        warnings.warn("registry " + (caller == null ? "?" : caller.address()), me + ": refused " + what + " from " + who
+                + ": the registry takes no remote bind, rebind or unbind");
+    }
+
+    /**
+     * For status: {@code tls.enabled} (1 or 0), the certificate's {@code tls.certificate.days-left} and
+     * {@code tls.certificate.expiring} (1 within {@link #EXPIRY_WARNING}), and the refusals:
+     * {@code rejected.handshake}, {@code rejected.identity}, {@code rejected.registry}.
+     */
+    Map<String, Long> counters() {
+        Map<String, Long> m = new TreeMap<>();
+        m.put("tls.enabled", enforced() ? 1L : 0L);
+        if (enforced()) {
+            long days = keys.daysLeft(clock.instant());
+            m.put("tls.certificate.days-left", days);
+            m.put("tls.certificate.expiring", days <= EXPIRY_WARNING.toDays() ? 1L : 0L);
+        }
+        m.put("rejected.handshake", handshakes.get());
+        m.put("rejected.identity", identities.get());
+        m.put("rejected.registry", registry.get());
+        return m;
+    }
+
+    /** Warns, at most once a day, when this node's certificate expires within {@link #EXPIRY_WARNING}. */
+    void warnIfExpiring() {
+        if (!enforced()) {
+            return;
+        }
+        Instant now = clock.instant();
+        long days = keys.daysLeft(now);
+        if (days <= EXPIRY_WARNING.toDays() && now.isAfter(expiryWarned.plus(Duration.ofDays(1)))) {
+            expiryWarned = now;
+            log.warn("{}: its certificate {} expires in {} days ({}): issue a new one with 'java -jar shelf.jar certs node {}"
+                    + " --force' where the CA key is, copy it here and restart the node", me, keys.source(), days,
+                    keys.notAfter(), keys.identity().nodeId());
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package shelf.rmi;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.rmi.server.RMIClientSocketFactory;
+import java.util.concurrent.Callable;
+import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
+import shelf.tls.KeyMaterial;
+import shelf.tls.Role;
+import shelf.tls.TlsFiles;
+
+/**
+ * This process's credentials for outbound calls: the key material its TLS connections present, or plaintext
+ * ({@code tls=off}). RMI ships a stub's client socket factory inside the stub, so the factory must find the caller's
+ * keys in the process: each program chooses them once at start ({@link #use}) — a node its node key, the client its
+ * client key, the admin tools (jshell's {@code Admin.connect}, {@code admin}, {@code cluster}, {@code demo},
+ * {@code bench}) the admin key — and a program that chose nothing gets the admin key of {@code ./resources/tls} (or
+ * plaintext if {@code ./nodes.properties} says {@code tls=off}), so jshell works unchanged in a cluster's folder.
+ *
+ * <p>A stub looked up through {@link Stubs} takes the keys of the registry stub it was looked up with, whatever the
+ * process chose: a node's peers' stubs carry the node's key, and a test can hold stubs of several identities at once.
+ */
+public final class Credentials {
+    /** The process's choice: keys, or null for plaintext. */
+    private record Choice(KeyMaterial keys, String missing) {
+        RMIClientSocketFactory sockets() {
+            return keys == null && missing == null ? new TimeoutClientSocketFactory() : new TlsClientSocketFactory(keys, missing);
+        }
+    }
+
+    private static final ThreadLocal<KeyMaterial> LOOKUP = new ThreadLocal<>();
+    private static volatile Choice choice;
+
+    private Credentials() {
+    }
+
+    /** From now on, this process's TLS connections present {@code keys}. */
+    public static void use(KeyMaterial keys) {
+        choice = new Choice(keys, null);
+    }
+
+    /** From now on, this process's connections are plaintext ({@code tls=off}). */
+    public static void usePlaintext() {
+        choice = new Choice(null, null);
+    }
+
+    /**
+     * Chooses what {@code config} asks for, unless this process has chosen already: plaintext for {@code tls=off},
+     * else {@code role}'s key from {@code ./resources/tls}.
+     *
+     * @throws ConfigException when the key is missing, unreadable or expired, saying how to get one
+     */
+    public static void chooseIfAbsent(ClusterConfig config, Role role) throws ConfigException {
+        if (choice != null) {
+            return;
+        }
+        choose(config, role);
+    }
+
+    /** Chooses what {@code config} asks for, as {@link #chooseIfAbsent}, replacing an earlier choice. */
+    public static void choose(ClusterConfig config, Role role) throws ConfigException {
+        choose(config, role, Path.of("resources"));
+    }
+
+    /** Chooses what {@code config} asks for, with {@code role}'s key from {@code resources/tls}. */
+    public static void choose(ClusterConfig config, Role role, Path resources) throws ConfigException {
+        if (config != null && !config.tls()) {
+            usePlaintext();
+        } else {
+            use(TlsFiles.under(resources).load(role, 0).requireValid(java.time.Instant.now()));
+        }
+    }
+
+    /** The factory this process's registry lookups use: TLS with its keys, or plaintext. */
+    public static RMIClientSocketFactory sockets() {
+        return current().sockets();
+    }
+
+    /** The process's choice, making the default one if it made none. */
+    private static Choice current() {
+        Choice c = choice;
+        if (c == null) {
+            synchronized (Credentials.class) {
+                if (choice == null) {
+                    choice = defaults();
+                }
+                c = choice;
+            }
+        }
+        return c;
+    }
+
+    /** What a program that chose nothing gets: what {@code ./nodes.properties} says, with the admin key of the folder. */
+    private static Choice defaults() {
+        try {
+            ClusterConfig config = Files.exists(Path.of(ClusterConfig.DEFAULT_FILE))
+                    ? ClusterConfig.load(Path.of(ClusterConfig.DEFAULT_FILE)) : null;
+            choose(config, Role.ADMIN);
+            return choice;
+        } catch (ConfigException e) {
+            return new Choice(null, e.getMessage());
+        }
+    }
+
+    /** Runs a registry lookup whose resulting stub connects with {@code keys} (null: the process's). */
+    static <T> T lookingUpWith(KeyMaterial keys, Callable<T> lookup) throws Exception {
+        KeyMaterial before = LOOKUP.get();
+        LOOKUP.set(keys);
+        try {
+            return lookup.call();
+        } finally {
+            LOOKUP.set(before);
+        }
+    }
+
+    /** The factory of a TLS stub that arrives in this process: this lookup's keys, else the process's. */
+    static TlsClientSocketFactory forArrivingStub() {
+        KeyMaterial keys = LOOKUP.get();
+        if (keys != null) {
+            return new TlsClientSocketFactory(keys);
+        }
+        Choice c = current();
+        return new TlsClientSocketFactory(c.keys(), c.keys() != null ? null : c.missing() != null ? c.missing()
+                : "this process runs with tls=off, and the node it calls uses TLS (set tls=off or on everywhere alike)");
+    }
+}
