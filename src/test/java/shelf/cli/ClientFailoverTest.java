@@ -282,4 +282,19 @@ class ClientFailoverTest {
         assertEquals(List.of("1", "2", "3", "4"), completer.candidatesFor(List.of("node", ""), 1));
         assertEquals(List.of(), completer.candidatesFor(List.of("list", ""), 1));
     }
+
+    @Test
+    void aNodeThatAnsweredButTakesLongerThanASecondIsWaitedForAndNamedOnStderr() throws Exception {
+        LibraryService slow = node(2);
+        when(slow.execute(any(), any())).thenAnswer(invocation -> {
+            sleep(1_300); // a write waiting for the cluster lock: the node answers within its request timeout
+            return BORROWED;
+        });
+        node(1);
+
+        assertEquals(0, session(2, true, false).run(List.of("borrow", "3")));
+        assertEquals("waiting for node 2 at 127.0.0.1:5002 ...\n", err(), "no failover from a node that is serving");
+        assertEquals("alice borrowed book 3\n", out());
+        verify(nodes.get(1), never()).execute(any(), any());
+    }
 }
