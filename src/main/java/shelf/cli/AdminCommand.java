@@ -10,8 +10,15 @@ import java.rmi.RemoteException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +33,9 @@ import shelf.bench.Stats;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
+import shelf.config.Timings;
 import shelf.library.Json;
+import shelf.rmi.RmiServer;
 import shelf.util.ExitCodes;
 import shelf.util.Throwables;
 import shelf.util.VersionProvider;
@@ -62,7 +71,27 @@ public final class AdminCommand implements Runnable {
         Failure(String error) {
             this(error, ExitCodes.UNAVAILABLE);
         }
+
+        /** Whether the node was silent (paused, overloaded) rather than down. */
+        boolean noAnswer() {
+            return error.contains(NO_ANSWER);
+        }
+
+        /** The reason, without the "node N at host:port" it starts with. */
+        String why() {
+            int open = error.indexOf('(');
+            return open >= 0 && error.endsWith(")") ? error.substring(open + 1, error.length() - 1) : error;
+        }
     }
+
+    private static final String NO_ANSWER = "no answer";
+    private static final long DEFAULT_TIMEOUT_MS = 2_000;
+    /** Each node's call runs on its own daemon thread: the nodes are asked in parallel, a silent one is abandoned. */
+    private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "shelf-admin-call");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Spec
     CommandSpec spec;
@@ -79,6 +108,11 @@ public final class AdminCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", defaultValue = ClusterConfig.DEFAULT_FILE, scope = ScopeType.INHERIT,
             description = "Cluster configuration (default: ${DEFAULT-VALUE} in the working directory).")
     Path config;
+
+    @Option(names = "--timeout", paramLabel = "MS", scope = ScopeType.INHERIT, description = "How long a node has to "
+            + "answer (plus what the operation itself takes) before it is reported as not answering; default: "
+            + "rpc.timeout.ms of the configuration, at least 2000.")
+    Long timeoutMs;
 
     Connector connector = Admin::connect;
 
@@ -104,16 +138,32 @@ public final class AdminCommand implements Runnable {
     }
 
     int forEach(Call call, Function<Object, String> human) throws ConfigException {
-        return forEach(call, (id, result) -> human.apply(result));
+        return forEach(call, t -> 0, (id, result) -> human.apply(result), false);
     }
 
-    /** Runs a call on each target node; prints one line (or JSON value) per node; exit 3 if any could not answer. */
     int forEach(Call call, BiFunction<Integer, Object, String> human) throws ConfigException {
+        return forEach(call, t -> 0, human, false);
+    }
+
+    /**
+     * Runs a call on each target node, all at once; prints one line (or JSON value) per node, in configuration order;
+     * exit 3 if any could not answer. A node gets {@link #timeout} plus {@code workMs} (what the operation itself may
+     * legitimately take) to look up and answer; one that does not is a {@link Failure} "no answer within …", so a
+     * paused node costs about the timeout, not the sockets' 15 s. With {@code rows} (the status table), a node that
+     * could not answer is also a row ({@code DOWN} or {@code NO ANSWER}) on stdout.
+     */
+    private int forEach(Call call, ToLongFunction<Timings> workMs, BiFunction<Integer, Object, String> human, boolean rows)
+            throws ConfigException {
         ClusterConfig cluster = ClusterConfig.load(config);
+        List<NodeAddress> targets = nodes(cluster);
+        long deadlineMs = timeout(cluster) + workMs.applyAsLong(cluster.timings());
+        Map<Integer, Future<Object>> pending = new LinkedHashMap<>();
+        targets.forEach(t -> pending.put(t.id(), CALLS.submit(() -> callOne(cluster, t, call))));
+        long end = System.nanoTime() + deadlineMs * 1_000_000;
         Map<String, Object> results = new LinkedHashMap<>();
         int code = ExitCodes.OK;
-        for (NodeAddress target : nodes(cluster)) {
-            Object result = callOne(cluster, target, call);
+        for (NodeAddress target : targets) {
+            Object result = await(pending.get(target.id()), end, target, deadlineMs);
             results.put(String.valueOf(target.id()), result);
             code = result instanceof Failure f ? Math.max(code, f.exitCode()) : code;
             if (json) {
@@ -121,6 +171,10 @@ public final class AdminCommand implements Runnable {
             }
             if (result instanceof Failure f) {
                 err().println(f.error());
+                if (rows) {
+                    out().println(f.noAnswer() ? StatusTable.noAnswer(target.id(), f.why())
+                            : StatusTable.down(target.id(), f.why()));
+                }
             } else {
                 out().println(human.apply(target.id(), result));
             }
@@ -129,6 +183,33 @@ public final class AdminCommand implements Runnable {
             out().println(toJson(all ? results : results.values().iterator().next()));
         }
         return code;
+    }
+
+    /** How long a node has to look up and answer a quick call: --timeout, else rpc.timeout.ms, at least 2 s. */
+    private long timeout(ClusterConfig cluster) {
+        if (timeoutMs != null && (timeoutMs < 1 || timeoutMs > 3_600_000)) {
+            throw new CliException(ExitCodes.USAGE, "--timeout must be between 1 and 3600000 ms, got " + timeoutMs);
+        }
+        return timeoutMs != null ? timeoutMs : Math.max(DEFAULT_TIMEOUT_MS, cluster.timings().rpcTimeoutMs());
+    }
+
+    /** A node's result by {@code end}, or the {@link Failure} of a node that gave none. */
+    private static Object await(Future<Object> future, long end, NodeAddress target, long deadlineMs) {
+        try {
+            return future.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return new Failure("node " + target.id() + " at " + target + " is not reachable (" + NO_ANSWER + " within "
+                    + deadlineMs + " ms: paused or overloaded?)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.UNAVAILABLE, "interrupted while waiting for node " + target.id());
+        }
     }
 
     /** The call's result, or the {@link Failure} of a node that could not answer; a usage error ends the command. */
@@ -155,7 +236,7 @@ public final class AdminCommand implements Runnable {
     static String why(Throwable e) {
         Throwable root = Throwables.rootCause(e);
         return root instanceof java.net.ConnectException ? "connection refused: is it running?"
-                : root instanceof SocketTimeoutException ? "no answer in time: paused or overloaded?"
+                : root instanceof SocketTimeoutException ? NO_ANSWER + " in time: paused or overloaded?"
                 : root.getClass().getSimpleName();
     }
 
@@ -173,7 +254,7 @@ public final class AdminCommand implements Runnable {
             throws ConfigException {
         if (all && !json && !counters) {
             out().println(StatusTable.HEADER);
-            return forEach(AdminService::status, s -> StatusTable.row((NodeStatus) s));
+            return forEach(AdminService::status, t -> 0, (id, s) -> StatusTable.row((NodeStatus) s), true);
         }
         return forEach(AdminService::status, String::valueOf);
     }
@@ -181,7 +262,7 @@ public final class AdminCommand implements Runnable {
     @Command(name = "ping", mixinStandardHelpOptions = true,
             description = "Ping node TARGET from the chosen node(s), with the round trip.")
     int ping(@Parameters(paramLabel = "TARGET", description = "The node to ping.") int target) throws ConfigException {
-        return forEach(a -> a.ping(target), String::valueOf);
+        return forEach(a -> a.ping(target), Timings::rpcTimeoutMs, (id, r) -> String.valueOf(r), false);
     }
 
     @Command(name = "elect", mixinStandardHelpOptions = true, description = "Start a Bully election on the chosen node(s).")
@@ -210,7 +291,8 @@ public final class AdminCommand implements Runnable {
     @Command(name = "hold", mixinStandardHelpOptions = true,
             description = "Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).")
     int hold(@Parameters(paramLabel = "MILLIS", description = "How long to hold the lock.") long millis) throws ConfigException {
-        return forEach(a -> a.holdLock(millis), String::valueOf);
+        return forEach(a -> a.holdLock(millis), t -> millis + t.requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS,
+                (id, r) -> String.valueOf(r), false);
     }
 
     @Command(name = "cycles", mixinStandardHelpOptions = true,
@@ -222,6 +304,7 @@ public final class AdminCommand implements Runnable {
             long started = System.nanoTime();
             long[] latencies = a.lockCycles(count);
             return Stats.of(latencies, (System.nanoTime() - started) / 1e9);
-        }, (id, stats) -> "node " + id + ": " + count + " lock cycles, " + stats.toString().strip());
+        }, t -> t.requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS + count * 10L,
+                (id, stats) -> "node " + id + ": " + count + " lock cycles, " + stats.toString().strip(), false);
     }
 }

@@ -6,8 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.rmi.NotBoundException;
-import java.rmi.RemoteException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,7 +13,6 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
@@ -25,7 +22,6 @@ import picocli.CommandLine.Parameters;
 import shelf.api.LibraryService;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
-import shelf.config.NodeAddress;
 import shelf.library.Usernames;
 import shelf.rmi.Credentials;
 import shelf.rmi.RmiServer;
@@ -46,8 +42,17 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Your user name: 1-64 of letters, digits, '.', '_', '-'.")
     String user;
 
-    @Option(names = {"-n", "--node"}, required = true, paramLabel = "ID", description = "The node to talk to.")
+    @Option(names = {"-n", "--node"}, required = true, paramLabel = "ID",
+            description = "The node to ask first; when it cannot serve, the client asks the others (see --no-failover).")
     int nodeId;
+
+    @Option(names = "--no-failover", description = "Ask only node ID, never another: exit 3 when it cannot serve.")
+    boolean noFailover;
+
+    @Option(names = "--timeout", paramLabel = "MS", description = "How long a node has to answer (connect, look up, "
+            + "probe) before the client moves on to another; default: rpc.timeout.ms of the configuration, at least 1000."
+            + " A node that answers then has the request timeout (request.timeout.ms) and some grace to serve.")
+    Long timeoutMs;
 
     @Option(names = "--json", description = "Print exactly one JSON document per command.")
     boolean json;
@@ -64,49 +69,64 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, ConfigException {
+        try {
+            return runWith(session());
+        } catch (CliException e) {
+            if (json) { // DESIGN §4: with --json, an error is also one document on stdout
+                System.out.println(ClientSession.errorDocument(e));
+            }
+            throw e;
+        } catch (ConfigException e) {
+            if (json) {
+                System.out.println(ClientSession.errorDocument(ExitCodes.USAGE, e.getMessage()));
+            }
+            throw e;
+        }
+    }
+
+    private ClientSession session() throws IOException, ConfigException {
         if (!Usernames.isValid(user)) {
             throw new CliException(ExitCodes.USAGE,
                     "invalid user name '" + user + "': use 1-64 letters, digits, '.', '_' or '-'");
         }
+        if (timeoutMs != null && (timeoutMs < 1 || timeoutMs > 3_600_000)) {
+            throw new CliException(ExitCodes.USAGE, "--timeout must be between 1 and 3600000 ms, got " + timeoutMs);
+        }
         ClusterConfig cluster = config.load();
-        NodeAddress node = cluster.require(nodeId);
+        cluster.require(nodeId);
         Credentials.choose(cluster, Role.CLIENT); // resources/tls/client.crt and .key, or plaintext with tls=off
         Files.createDirectories(Path.of("logs"));
         Logging.toFile(Path.of("logs", "client-" + user + ".log"), false, Logging.Level.INFO);
-        List<Integer> others = cluster.ids().stream().filter(id -> id != nodeId).toList();
-        LibraryService library = connect(node, others, cluster);
-        ClientSession session = new ClientSession(user, node, others, library, json, System.out, System.err,
+        RmiServer.useClientTimeouts(cluster);
+        long answerMs = timeoutMs != null ? timeoutMs : Math.max(1_000, cluster.timings().rpcTimeoutMs());
+        long callMs = cluster.timings().requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS;
+        LibraryConnection connection = new LibraryConnection(List.copyOf(cluster.nodes().values()), nodeId,
+                node -> Stubs.lookup(node, LibraryService.class), !noFailover,
+                new LibraryConnection.Timeouts(answerMs, callMs, LibraryConnection.PROBE_AFTER_MS), System.err);
+        return new ClientSession(user, connection, json, System.out, System.err,
                 Pins.forClient(pinFile, user, System.getenv(), System.console()));
+    }
+
+    /** Runs the command, or the prompt. */
+    private int runWith(ClientSession session) throws IOException {
         if (!words.isEmpty()) {
             return session.run(words);
         }
         int login = session.logIn(); // the prompt logs in once, up front, before the line editor takes the terminal
-        return login != ExitCodes.OK ? login : interactive(session, node);
+        return login != ExitCodes.OK ? login : interactive(session);
     }
 
-    private static LibraryService connect(NodeAddress node, List<Integer> others, ClusterConfig cluster) {
-        RmiServer.useClientTimeouts(cluster);
-        try {
-            return Stubs.lookup(node, LibraryService.class);
-        } catch (RemoteException e) {
-            if (Denied.is(e)) {
-                throw new CliException(ExitCodes.DENIED, Denied.message(node, e));
-            }
-            throw new CliException(ExitCodes.UNAVAILABLE, ClientSession.unreachable(node, e)
-                    + (others.isEmpty() ? "" : "; try another node, e.g. -n " + others.get(0)));
-        } catch (NotBoundException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, "node " + node.id() + " at " + node + " is not serving clients yet");
-        }
+    private String prompt(ClientSession session) {
+        return user + "@node" + session.node().id() + "> ";
     }
 
-    private int interactive(ClientSession session, NodeAddress node) throws IOException {
+    private int interactive(ClientSession session) throws IOException {
         // Errors are reported line by line; leaving the prompt normally is success.
-        String prompt = user + "@node" + node.id() + "> ";
         if (System.console() == null) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while (true) {
-                System.out.print(prompt);
+                System.out.print(prompt(session));
                 System.out.flush();
                 line = in.readLine();
                 if (line == null || isQuit(line)) {
@@ -117,13 +137,16 @@ public final class ClientCommand implements Callable<Integer> {
         }
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal)
-                    .completer(new StringsCompleter("list", "borrow", "return", "renew", "loans", "history", "help", "quit"))
+                    .completer(new PromptCompleter(session))
+                    .variable(LineReader.HISTORY_FILE, PromptCompleter.historyFile(user))
+                    .option(LineReader.Option.HISTORY_INCREMENTAL, true)
                     .build();
-            System.out.println("Shelf client for " + user + " on node " + node.id() + " (" + node + "). Type 'help'.");
+            System.out.println("Shelf client for " + user + ", node " + session.node().id() + " (" + session.node()
+                    + ") first. Type 'help'.");
             while (true) {
                 String line;
                 try {
-                    line = reader.readLine(prompt);
+                    line = reader.readLine(prompt(session));
                 } catch (UserInterruptException e) {
                     continue;
                 } catch (EndOfFileException e) {

@@ -22,7 +22,6 @@ import shelf.library.Json;
 import shelf.library.Op;
 import shelf.library.Outcome;
 import shelf.util.ExitCodes;
-import shelf.util.Throwables;
 
 /**
  * One client's commands against its node: parses a command line's words, calls the node, prints the
@@ -42,13 +41,12 @@ final class ClientSession {
             + "  renew <bookId>     extend your loan by one loan period\n"
             + "  loans              the books you have\n"
             + "  history [<bookId>] every change to the library (or to one book)\n"
+            + "  node [<id>]        the node asked first (the prompt fails over to the others)\n"
             + "  help               this list\n"
             + "  quit               leave (interactive only)";
 
     private final String user;
-    private final NodeAddress node;
-    private final List<Integer> otherNodes;
-    private final LibraryService library;
+    private final LibraryConnection library;
     private final boolean json;
     private final PrintStream out;
     private final PrintStream err;
@@ -62,16 +60,34 @@ final class ClientSession {
         this(user, node, otherNodes, library, json, out, err, Pins.forClient(null, user, Map.of(), null));
     }
 
+    /** A session of one node only (no failover), {@code otherNodes} named in its messages: as before failover. */
     ClientSession(String user, NodeAddress node, List<Integer> otherNodes, LibraryService library, boolean json,
                   PrintStream out, PrintStream err, Pins.Source pins) {
+        this(user, strict(node, otherNodes, library, err), json, out, err, pins);
+    }
+
+    ClientSession(String user, LibraryConnection library, boolean json, PrintStream out, PrintStream err,
+                  Pins.Source pins) {
         this.pins = pins;
         this.user = user;
-        this.node = node;
-        this.otherNodes = otherNodes;
         this.library = library;
         this.json = json;
         this.out = out;
         this.err = err;
+    }
+
+    private static LibraryConnection strict(NodeAddress node, List<Integer> otherNodes, LibraryService library,
+                                            PrintStream err) {
+        List<NodeAddress> nodes = new ArrayList<>();
+        nodes.add(node);
+        otherNodes.forEach(id -> nodes.add(new NodeAddress(id, node.host(), node.port()))); // named, never dialled
+        return new LibraryConnection(nodes, node.id(), n -> library, false,
+                new LibraryConnection.Timeouts(10_000, 60_000, 60_000), err);
+    }
+
+    /** The node asked first now (for the prompt). */
+    NodeAddress node() {
+        return library.current();
     }
 
     /** Runs one command; prints its result or a one-line error; returns the exit code. */
@@ -84,15 +100,56 @@ final class ClientSession {
         long started = System.nanoTime();
         try {
             int code = dispatch(command, args);
-            log.info("client {}: {} via node {}: exit {} ({} ms)", user, String.join(" ", words), node.id(), code,
+            log.info("client {}: {} via node {}: exit {} ({} ms)", user, String.join(" ", words), node().id(), code,
                     (System.nanoTime() - started) / 1_000_000);
             return code;
         } catch (CliException e) {
-            err.println(e.getMessage());
-            log.info("client {}: {} via node {}: exit {}: {}", user, String.join(" ", words), node.id(), e.exitCode(),
+            report(e);
+            log.info("client {}: {} via node {}: exit {}: {}", user, String.join(" ", words), node().id(), e.exitCode(),
                     e.getMessage());
             return e.exitCode();
         }
+    }
+
+    /** An error: one line on stderr and, with {@code --json}, also one document on stdout (DESIGN §4). */
+    private void report(CliException e) {
+        err.println(e.getMessage());
+        if (json) {
+            out.println(errorDocument(e));
+        }
+    }
+
+    /** {@code {"ok":false,"error":"usage|refused|unavailable|denied","message":"…"}} for an error's exit code. */
+    static String errorDocument(CliException e) {
+        return errorDocument(e.exitCode(), e.getMessage());
+    }
+
+    /** The error document for an exit code (2 usage, 1 refused, 4 denied, else unavailable) and its message. */
+    static String errorDocument(int exitCode, String message) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("ok", false);
+        doc.put("error", switch (exitCode) {
+            case ExitCodes.USAGE -> "usage";
+            case ExitCodes.REFUSED -> "refused";
+            case ExitCodes.DENIED -> "denied";
+            default -> "unavailable";
+        });
+        doc.put("message", message);
+        return toJson(doc);
+    }
+
+    /** The library's book ids, for the prompt's tab completion; empty when no node answers (said on stderr). */
+    List<String> bookIds() {
+        try {
+            return library.call(LibraryService::list).stream().map(b -> String.valueOf(b.id())).toList();
+        } catch (CliException | AccessRefusedException e) {
+            return List.of();
+        }
+    }
+
+    /** The configured node ids, for the prompt's tab completion. */
+    List<Integer> nodeIds() {
+        return library.ids();
     }
 
     /**
@@ -104,8 +161,8 @@ final class ClientSession {
             ticket();
             return ExitCodes.OK;
         } catch (CliException e) {
-            err.println(e.getMessage());
-            log.info("client {}: login via node {}: exit {}: {}", user, node.id(), e.exitCode(), e.getMessage());
+            report(e);
+            log.info("client {}: login via node {}: exit {}: {}", user, node().id(), e.exitCode(), e.getMessage());
             return e.exitCode();
         }
     }
@@ -113,18 +170,18 @@ final class ClientSession {
     /** The session's ticket, null when the node requires no login; the first call asks the node, and logs in if so. */
     private String ticket() {
         if (!loggedIn) {
-            ticket = call(() -> library.authenticationRequired() ? login() : null);
+            ticket = call(l -> l.authenticationRequired() ? login(l) : null);
             loggedIn = true;
         }
         return ticket;
     }
 
     /** The one PIN check of this session (a slow hash on the node). */
-    private String login() throws RemoteException, UnavailableException, AccessRefusedException {
+    private String login(LibraryService node) throws RemoteException, UnavailableException, AccessRefusedException {
         char[] pin = pins.read();
         try {
-            String t = library.login(user, new String(pin));
-            log.info("client {}: logged in via node {}", user, node.id());
+            String t = node.login(user, new String(pin));
+            log.info("client {}: logged in", user);
             return t;
         } finally {
             Arrays.fill(pin, '\0');
@@ -135,7 +192,7 @@ final class ClientSession {
         return switch (command) {
             case "list" -> {
                 noArgs(command, args);
-                yield printBooks(call(library::list), "the library has no books");
+                yield printBooks(call(LibraryService::list), "the library has no books");
             }
             case "borrow" -> change(Op.BORROW, args);
             case "return" -> change(Op.RETURN, args);
@@ -143,9 +200,10 @@ final class ClientSession {
             case "loans" -> {
                 noArgs(command, args);
                 String session = ticket();
-                yield printBooks(call(() -> library.loans(user, session)), user + " has no books on loan");
+                yield printBooks(call(l -> l.loans(user, session)), user + " has no books on loan");
             }
             case "history" -> history(args);
+            case "node" -> node(args);
             case "help" -> {
                 out.println(HELP);
                 yield ExitCodes.OK;
@@ -166,7 +224,7 @@ final class ClientSession {
         } else {
             Command command = new Command(UUID.randomUUID().toString(), op, (int) id, user);
             String session = ticket();
-            outcome = call(() -> library.execute(command, session));
+            outcome = call(l -> l.execute(command, session)); // the same command, request id and all, on every node tried
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -195,7 +253,7 @@ final class ClientSession {
             id = (int) parsed;
         }
         Integer bookId = id;
-        List<HistoryRecord> records = call(() -> library.history(bookId));
+        List<HistoryRecord> records = call(l -> l.history(bookId));
         if (json) {
             List<Map<String, Object>> docs = new ArrayList<>(records.size());
             for (HistoryRecord r : records) {
@@ -243,18 +301,29 @@ final class ClientSession {
         }
     }
 
-    private interface RemoteCall<T> {
-        T call() throws RemoteException, UnavailableException, AccessRefusedException;
+    private int node(List<String> args) {
+        if (args.size() > 1) {
+            throw new CliException(ExitCodes.USAGE, "usage: node [<id>]");
+        }
+        if (args.size() == 1) {
+            int id;
+            try {
+                id = Integer.parseInt(args.get(0).strip());
+            } catch (NumberFormatException e) {
+                throw new CliException(ExitCodes.USAGE, "node id must be a whole number, got '" + args.get(0) + "'");
+            }
+            library.prefer(id);
+        }
+        NodeAddress now = library.current();
+        out.println(json ? toJson(Map.of("node", now.id(), "address", now.toString()))
+                : "node " + now.id() + " at " + now + " is asked first");
+        return ExitCodes.OK;
     }
 
-    private <T> T call(RemoteCall<T> c) {
+    /** The request on the current node, failing over as the connection does; exit 1 and 2 for answers that say so. */
+    private <T> T call(LibraryConnection.Attempt<T> attempt) {
         try {
-            return c.call();
-        } catch (UnavailableException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; " + suggestion());
-        } catch (RemoteException e) {
-            throw Denied.is(e) ? new CliException(ExitCodes.DENIED, Denied.message(node, e))
-                    : new CliException(ExitCodes.UNAVAILABLE, unreachable(node, e) + "; " + suggestion());
+            return library.call(attempt);
         } catch (AccessRefusedException e) {
             throw new CliException(ExitCodes.REFUSED, e.getMessage());
         } catch (SecurityException e) {
@@ -262,18 +331,6 @@ final class ClientSession {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
-    }
-
-    static String unreachable(NodeAddress node, RemoteException e) {
-        Throwable root = Throwables.rootCause(e);
-        String why = root instanceof java.net.SocketTimeoutException ? "did not answer in time"
-                : root instanceof java.net.ConnectException ? "is not running (connection refused)"
-                : "could not be reached (" + root.getClass().getSimpleName() + ")";
-        return "node " + node.id() + " at " + node + " " + why;
-    }
-
-    private String suggestion() {
-        return otherNodes.isEmpty() ? "no other node is configured" : "try another node, e.g. -n " + otherNodes.get(0);
     }
 
     private static String toJson(Object value) {

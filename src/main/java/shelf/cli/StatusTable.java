@@ -35,4 +35,9 @@ public final class StatusTable {
     public static String down(int id, String why) {
         return String.format("%-4d %-11s %s", id, "DOWN", why);
     }
+
+    /** The row for a node that was reached but did not answer in time (paused, overloaded). */
+    public static String noAnswer(int id, String why) {
+        return String.format("%-4d %-11s %s", id, "NO ANSWER", why);
+    }
 }

@@ -203,7 +203,9 @@ class AdminCommandTest {
         when(nodes.get(2).status()).thenThrow(new UnmarshalException("error unmarshalling return",
                 new SocketTimeoutException("Read timed out")));
         assertEquals(3, admin("--all", "status"));
-        assertEquals(StatusTable.HEADER + "\n" + StatusTable.row(nodes.get(3).status()) + "\n", out.toString());
+        assertEquals(StatusTable.HEADER + "\n" + StatusTable.down(1, "connection refused: is it running?") + "\n"
+                + StatusTable.noAnswer(2, "no answer in time: paused or overloaded?") + "\n"
+                + StatusTable.row(nodes.get(3).status()) + "\n", out.toString());
         assertEquals("node 1 at 127.0.0.1:5001 is not reachable (connection refused: is it running?)\n"
                 + "node 2 at 127.0.0.1:5002 is not reachable (no answer in time: paused or overloaded?)\n", err.toString());
     }
@@ -243,5 +245,34 @@ class AdminCommandTest {
         assertEquals(0, admin("-n", "1", "hold", "250"));
         verify(nodes.get(1)).holdLock(250);
         assertTrue(out.toString().startsWith("node 1 held the lock"), out.toString());
+    }
+
+    @Test
+    void aPausedNodeIsANoAnswerRowWithinTheTimeoutAndTheOthersAreAskedMeanwhile() throws Exception {
+        NodeStatus three = new NodeStatus(3, Role.COORDINATOR, 3, 4, List.of(1, 2), null, 0,
+                new LockTable(LockPhase.SERVING, 4, -1, null, 0, List.of(), 0, 0, 0), Map.of());
+        for (int id : new int[] {1, 2}) {
+            when(nodes.get(id).status()).thenAnswer(invocation -> {
+                Thread.sleep(10_000); // paused (SIGSTOP): connected, never answers
+                return null;
+            });
+        }
+        when(nodes.get(3).status()).thenReturn(three);
+
+        long started = System.nanoTime();
+        assertEquals(3, admin("--all", "--timeout", "300", "status"));
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMs < 2_000, "both paused nodes waited for at once, about the timeout: " + tookMs + " ms");
+        String silent = "no answer within 300 ms: paused or overloaded?";
+        assertEquals(StatusTable.HEADER + "\n" + StatusTable.noAnswer(1, silent) + "\n" + StatusTable.noAnswer(2, silent)
+                + "\n" + StatusTable.row(three) + "\n", out.toString());
+        assertTrue(out.toString().contains("NO ANSWER"), out.toString());
+        assertEquals("node 1 at 127.0.0.1:5001 is not reachable (" + silent + ")\n"
+                + "node 2 at 127.0.0.1:5002 is not reachable (" + silent + ")\n", err.toString());
+
+        assertEquals(3, admin("--all", "--timeout", "300", "status", "--json"));
+        JsonNode doc = oneDocument();
+        assertEquals("node 1 at 127.0.0.1:5001 is not reachable (" + silent + ")", doc.get("1").get("error").asText());
+        assertEquals("COORDINATOR", doc.get("3").get("role").asText());
     }
 }

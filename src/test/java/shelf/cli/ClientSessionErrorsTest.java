@@ -79,6 +79,10 @@ class ClientSessionErrorsTest {
         });
     }
 
+    private static String quoted(String text) throws Exception {
+        return Json.MAPPER.writeValueAsString(text);
+    }
+
     static Stream<Arguments> remoteFailures() {
         String at = "node 2 at 127.0.0.1:5002 ";
         return Stream.of(
@@ -96,13 +100,16 @@ class ClientSessionErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("remoteFailures")
-    void aNodeThatCannotServeIsExitThreeWithOneLineOnStderrAndNothingOnStdout(Exception failure, String message) {
+    void aNodeThatCannotServeIsExitThreeWithOneLineOnStderrAndNothingOnStdout(Exception failure, String message)
+            throws Exception {
         LibraryService library = failing(failure);
         for (boolean json : new boolean[] {false, true}) {
             for (List<String> words : REMOTE_COMMANDS) {
                 assertEquals(3, run(library, List.of(1, 3), json, words), words + " json=" + json);
                 assertEquals(message + SUGGESTION + "\n", err(), words + " json=" + json);
-                assertEquals("", out(), words + " json=" + json);
+                // DESIGN §4: with --json the error is also one document on stdout; without, stdout stays empty
+                assertEquals(json ? "{\"ok\":false,\"error\":\"unavailable\",\"message\":" + quoted(message + SUGGESTION)
+                        + "}\n" : "", out(), words + " json=" + json);
             }
         }
     }
@@ -166,8 +173,10 @@ class ClientSessionErrorsTest {
         LibraryService library = mock(LibraryService.class);
         assertEquals(2, run(library, false, "borrow", "abc"));
         assertEquals(2, run(library, false, "list", "everything"));
-        assertEquals(2, run(library, true, "fly"));
         assertEquals("", out());
+        assertEquals(2, run(library, true, "fly"));
+        assertEquals("{\"ok\":false,\"error\":\"usage\",\"message\":\"unknown command 'fly'; type 'help' for the list\"}\n",
+                out());
         assertEquals(1, run(library, false, "borrow", "99999999999"));
         assertEquals("refused: unknown book 99999999999\n", err());
         assertEquals(1, run(library, false, "history", "99999999999"));

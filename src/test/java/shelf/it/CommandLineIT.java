@@ -72,8 +72,10 @@ class CommandLineIT {
             assertOneLine(f.run("RmiClient", "-u", "a b", "-n", "1", "list"), 2, "invalid user name 'a b'");
             assertOneLine(f.run("RmiClient", "-u", "x".repeat(65), "-n", "1", "list"), 2, "invalid user name");
             assertOneLine(f.run("RmiClient", "-u", "../x", "-n", "1", "list"), 2, "invalid user name '../x'");
-            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "2", "list"), 3,
+            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "2", "--no-failover", "list"), 3,
                     "node 2 at 127.0.0.1:" + port2 + " is not running (connection refused); try another node, e.g. -n 1");
+            assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "2", "list"), 3,
+                    "no node could serve: node 2 at 127.0.0.1:" + port2 + " is not running (connection refused); node 1 at");
             f.cluster.start(1);
             f.awaitAgreement(List.of(1));
             assertOneLine(f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "abc"), 2, "book id must be a whole number");

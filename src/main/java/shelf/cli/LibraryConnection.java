@@ -1,0 +1,275 @@
+package shelf.cli;
+
+import java.io.PrintStream;
+import java.rmi.NotBoundException;
+import java.rmi.RemoteException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shelf.api.LibraryService;
+import shelf.api.UnavailableException;
+import shelf.config.NodeAddress;
+import shelf.library.AccessRefusedException;
+import shelf.util.ExitCodes;
+import shelf.util.Throwables;
+
+/**
+ * A client's way to the library: every node of the configuration, the one that served last (at first the preferred
+ * one, {@code -n}) tried first, then the others in configuration order, unless failover is off.
+ *
+ * <p>How long a node may stay silent (DESIGN §4, the issue "clients that keep working while the cluster is failing"):
+ * <ul>
+ *   <li>A node must <em>answer</em> within {@link Timeouts#answerMs} (the {@code --timeout}; by default the
+ *   configuration's {@code rpc.timeout.ms}, at least 1 s): the registry lookup of a stub, or, for a stub looked up
+ *   earlier that has not answered in the last {@link #PROBE_AFTER_MS}, a cheap probe ({@code authenticationRequired})
+ *   just before the call. A node that is down (refused), paused (SIGSTOP: the kernel accepts, nothing answers) or
+ *   restarted (stale stub) fails this step within that time, and the client moves on.</li>
+ *   <li>A node that has just answered gets up to {@link Timeouts#callMs} for the call itself (the node's own request
+ *   timeout plus the grace it needs to say "unavailable" itself), reads and writes alike: a write may legitimately
+ *   wait that long for the cluster lock, and a read that follows a live probe by microseconds is not worth a second,
+ *   shorter rule. After {@link #WAIT_NOTICE_MS} the client says on stderr which node it is waiting for.</li>
+ * </ul>
+ * A call that fails on one node (unreachable, silent, "unavailable") is sent to the next <em>unchanged</em>: a change
+ * keeps its {@code Command} and so its request id, which nodes de-duplicate, so it is applied at most once; a session
+ * ticket is valid on every node and is sent again as it is. A refusal by the library's rules or authentication
+ * ({@link AccessRefusedException}), a refusal of this client's TLS key or certificate (exit 4) and a malformed request
+ * ({@link IllegalArgumentException}) are answers, not failures: they end the call. When a node other than the one
+ * asked served, one line on stderr says which and why.
+ *
+ * <p>Not thread-safe: one session's calls, one at a time. Each remote call runs on a daemon thread, so a call
+ * abandoned to a silent node never holds the client up.
+ */
+final class LibraryConnection {
+    private static final Logger log = LoggerFactory.getLogger(LibraryConnection.class);
+
+    /** After this long without an answer, the client says on stderr which node it is waiting for. */
+    static final long WAIT_NOTICE_MS = 1_000;
+    /** A stub that answered more recently than this is used without a probe. */
+    static final long PROBE_AFTER_MS = 1_000;
+
+    private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "shelf-client-call");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** How a connection finds node {@code node}'s library service: an RMI lookup, or a mock in tests. */
+    @FunctionalInterface
+    interface Lookup {
+        LibraryService lookup(NodeAddress node) throws RemoteException, NotBoundException;
+    }
+
+    /** One request, as sent to whichever node serves it. */
+    @FunctionalInterface
+    interface Attempt<T> {
+        T on(LibraryService library) throws RemoteException, UnavailableException, AccessRefusedException;
+    }
+
+    /**
+     * The client's deadlines.
+     *
+     * @param answerMs how long a node has to answer a lookup or a probe before the client moves on
+     * @param callMs   how long a node that has answered may take over the call itself
+     * @param probeAfterMs a stub silent for longer than this is probed before a call
+     */
+    record Timeouts(long answerMs, long callMs, long probeAfterMs) {
+    }
+
+    /** Why one node could not serve; {@code stale} when a fresh lookup of the node may help. */
+    private static final class NodeFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean stale;
+
+        NodeFailure(String message, boolean stale) {
+            super(message, null, false, false);
+            this.stale = stale;
+        }
+    }
+
+    private final Map<Integer, NodeAddress> nodes = new LinkedHashMap<>();
+    private final Lookup lookup;
+    private final boolean failover;
+    private final Timeouts timeouts;
+    private final PrintStream err;
+    private final Map<Integer, LibraryService> stubs = new HashMap<>();
+    private final Map<Integer, Long> answeredAt = new HashMap<>();
+    private NodeAddress current;
+
+    /**
+     * @param nodes     every node of the configuration, in its order
+     * @param preferred the node to ask first ({@code -n}); one of {@code nodes}
+     * @param failover  false: only ever ask the current node ({@code --no-failover})
+     */
+    LibraryConnection(List<NodeAddress> nodes, int preferred, Lookup lookup, boolean failover, Timeouts timeouts,
+                      PrintStream err) {
+        nodes.forEach(n -> this.nodes.put(n.id(), n));
+        this.current = this.nodes.get(preferred);
+        if (current == null) {
+            throw new IllegalArgumentException("node " + preferred + " is not in the configuration");
+        }
+        this.lookup = lookup;
+        this.failover = failover;
+        this.timeouts = timeouts;
+        this.err = err;
+    }
+
+    /** The node asked first: the one that served last, or the preferred one. */
+    NodeAddress current() {
+        return current;
+    }
+
+    /** Makes node {@code id} the one asked first (the prompt's {@code node <id>}); a usage error if unknown. */
+    NodeAddress prefer(int id) {
+        NodeAddress node = nodes.get(id);
+        if (node == null) {
+            throw new CliException(ExitCodes.USAGE, "no node " + id + " in the configuration (nodes: "
+                    + String.join(", ", nodes.keySet().stream().map(String::valueOf).toList()) + ")");
+        }
+        current = node;
+        return node;
+    }
+
+    /** The ids of the configured nodes, in configuration order. */
+    List<Integer> ids() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    /**
+     * Sends {@code attempt} to the current node, then (failover on) to each other node until one serves.
+     *
+     * @throws CliException           exit 3, when no node could serve
+     * @throws AccessRefusedException the node refused (authentication); not retried elsewhere
+     */
+    <T> T call(Attempt<T> attempt) throws AccessRefusedException {
+        List<String> failures = new ArrayList<>();
+        for (NodeAddress node : order()) {
+            try {
+                T result = onNode(node, attempt);
+                if (!failures.isEmpty()) {
+                    err.println("served by node " + node.id() + " (" + String.join("; ", failures) + ")");
+                    log.info("served by node {} after: {}", node.id(), failures);
+                }
+                current = node;
+                return result;
+            } catch (NodeFailure f) {
+                log.info("node {} could not serve: {}", node.id(), f.getMessage());
+                failures.add(f.getMessage());
+            }
+        }
+        if (!failover) {
+            throw new CliException(ExitCodes.UNAVAILABLE, failures.get(0) + "; " + suggestion());
+        }
+        throw new CliException(ExitCodes.UNAVAILABLE, "no node could serve: " + String.join("; ", failures));
+    }
+
+    private List<NodeAddress> order() {
+        if (!failover) {
+            return List.of(current);
+        }
+        List<NodeAddress> order = new ArrayList<>();
+        order.add(current);
+        nodes.values().stream().filter(n -> n.id() != current.id()).forEach(order::add);
+        return order;
+    }
+
+    private String suggestion() {
+        return nodes.keySet().stream().filter(id -> id != current.id()).findFirst()
+                .map(id -> "try another node, e.g. -n " + id).orElse("no other node is configured");
+    }
+
+    /** The call on one node: a stub (looked up, or probed if silent a while), then the call; one fresh try if stale. */
+    private <T> T onNode(NodeAddress node, Attempt<T> attempt) throws NodeFailure, AccessRefusedException {
+        boolean retried = false;
+        while (true) {
+            LibraryService cached = stubs.get(node.id());
+            try {
+                LibraryService stub = cached != null ? cached : timed(node, () -> lookup.lookup(node), timeouts.answerMs);
+                stubs.put(node.id(), stub);
+                Long last = answeredAt.get(node.id());
+                if (cached != null && (last == null || System.nanoTime() - last > timeouts.probeAfterMs * 1_000_000)) {
+                    timed(node, stub::authenticationRequired, timeouts.answerMs);
+                }
+                T result = timed(node, () -> attempt.on(stub), timeouts.callMs);
+                answeredAt.put(node.id(), System.nanoTime());
+                return result;
+            } catch (NodeFailure f) {
+                stubs.remove(node.id());
+                answeredAt.remove(node.id());
+                if (!f.stale || cached == null || retried) {
+                    throw f;
+                }
+                retried = true; // a cached stub of a node that restarted: look it up again, once
+            }
+        }
+    }
+
+    /** Runs {@code call} on its own thread and waits at most {@code deadlineMs} for it. */
+    private <T> T timed(NodeAddress node, Callable<T> call, long deadlineMs) throws NodeFailure, AccessRefusedException {
+        Future<T> future = CALLS.submit(call);
+        try {
+            if (deadlineMs > WAIT_NOTICE_MS) {
+                try {
+                    return future.get(WAIT_NOTICE_MS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    err.println("waiting for node " + node.id() + " at " + node + " ...");
+                }
+            }
+            return future.get(Math.max(1, deadlineMs - (deadlineMs > WAIT_NOTICE_MS ? WAIT_NOTICE_MS : 0)),
+                    TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new NodeFailure("node " + node.id() + " at " + node + " did not answer within " + deadlineMs
+                    + " ms (paused or overloaded?)", false);
+        } catch (ExecutionException e) {
+            throw failure(node, e.getCause());
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.UNAVAILABLE, "interrupted while waiting for node " + node.id());
+        }
+    }
+
+    /** What a call's exception means: a node failure to fail over from, or an answer to pass on. */
+    private static NodeFailure failure(NodeAddress node, Throwable cause) throws AccessRefusedException {
+        if (cause instanceof AccessRefusedException refused) {
+            throw refused;
+        }
+        if (Denied.byTls(cause)) {
+            // The node refused this client's key (or the client refused the node's): every node would; say it once.
+            throw new CliException(ExitCodes.DENIED, Denied.message(node, cause));
+        }
+        if (cause instanceof UnavailableException unavailable) {
+            return new NodeFailure(unavailable.getMessage(), false);
+        }
+        if (cause instanceof RemoteException remote) {
+            return new NodeFailure(unreachable(node, remote), true);
+        }
+        if (cause instanceof NotBoundException) {
+            return new NodeFailure("node " + node.id() + " at " + node + " is not serving clients yet", false);
+        }
+        if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        throw new IllegalStateException(cause);
+    }
+
+    /** One line on why {@code node} could not be reached. */
+    static String unreachable(NodeAddress node, RemoteException e) {
+        Throwable root = Throwables.rootCause(e);
+        String why = root instanceof java.net.SocketTimeoutException ? "did not answer in time"
+                : root instanceof java.net.ConnectException ? "is not running (connection refused)"
+                : "could not be reached (" + root.getClass().getSimpleName() + ")";
+        return "node " + node.id() + " at " + node + " " + why;
+    }
+}
