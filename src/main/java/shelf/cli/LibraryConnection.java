@@ -90,11 +90,18 @@ final class LibraryConnection {
     private static final class NodeFailure extends Exception {
         private static final long serialVersionUID = 1L;
         private final boolean stale;
+        /** The node did not answer in time (paused, or only slow: a loaded machine, a cold TLS handshake). */
+        private final boolean silent;
 
-        NodeFailure(String message, boolean stale) {
+        NodeFailure(String message, boolean stale, boolean silent) {
             super(message, null, false, false);
             this.stale = stale;
+            this.silent = silent;
         }
+    }
+
+    /** What a node served: a holder, since a served value may be anything. */
+    private record Served<T>(T value) {
     }
 
     private final Map<Integer, NodeAddress> nodes = new LinkedHashMap<>();
@@ -153,24 +160,46 @@ final class LibraryConnection {
      */
     <T> T call(Attempt<T> attempt) throws AccessRefusedException {
         List<String> failures = new ArrayList<>();
+        List<NodeAddress> silent = new ArrayList<>();
         for (NodeAddress node : order()) {
-            try {
-                T result = onNode(node, attempt);
-                if (!failures.isEmpty()) {
-                    err.println("served by node " + node.id() + " (" + String.join("; ", failures) + ")");
-                    log.info("served by node {} after: {}", node.id(), failures);
-                }
-                current = node;
-                return result;
-            } catch (NodeFailure f) {
-                log.info("node {} could not serve: {}", node.id(), f.getMessage());
-                failures.add(f.getMessage());
+            Served<T> served = tryNode(node, attempt, timeouts.answerMs, failures, silent);
+            if (served != null) {
+                return served.value;
+            }
+        }
+        // Nobody served, and some nodes were only silent: on a loaded machine (or a cold TLS handshake) a live node
+        // can miss the short answer time. Before giving up, each gets the patience of a call; a paused one still fails.
+        for (NodeAddress node : List.copyOf(silent)) {
+            Served<T> served = tryNode(node, attempt, timeouts.callMs, failures, new ArrayList<>());
+            if (served != null) {
+                return served.value;
             }
         }
         if (!failover) {
             throw new CliException(ExitCodes.UNAVAILABLE, failures.get(0) + "; " + suggestion());
         }
         throw new CliException(ExitCodes.UNAVAILABLE, "no node could serve: " + String.join("; ", failures));
+    }
+
+    /** One node's try: what it served, or null after noting why it could not (and whether it was only silent). */
+    private <T> Served<T> tryNode(NodeAddress node, Attempt<T> attempt, long answerMs, List<String> failures,
+                                  List<NodeAddress> silent) throws AccessRefusedException {
+        try {
+            T result = onNode(node, attempt, answerMs);
+            if (!failures.isEmpty()) {
+                err.println("served by node " + node.id() + " (" + String.join("; ", failures) + ")");
+                log.info("served by node {} after: {}", node.id(), failures);
+            }
+            current = node;
+            return new Served<>(result);
+        } catch (NodeFailure f) {
+            log.info("node {} could not serve: {}", node.id(), f.getMessage());
+            failures.add(f.getMessage());
+            if (f.silent) {
+                silent.add(node);
+            }
+            return null;
+        }
     }
 
     private List<NodeAddress> order() {
@@ -189,16 +218,16 @@ final class LibraryConnection {
     }
 
     /** The call on one node: a stub (looked up, or probed if silent a while), then the call; one fresh try if stale. */
-    private <T> T onNode(NodeAddress node, Attempt<T> attempt) throws NodeFailure, AccessRefusedException {
+    private <T> T onNode(NodeAddress node, Attempt<T> attempt, long answerMs) throws NodeFailure, AccessRefusedException {
         boolean retried = false;
         while (true) {
             LibraryService cached = stubs.get(node.id());
             try {
-                LibraryService stub = cached != null ? cached : timed(node, () -> lookup.lookup(node), timeouts.answerMs);
+                LibraryService stub = cached != null ? cached : timed(node, () -> lookup.lookup(node), answerMs);
                 stubs.put(node.id(), stub);
                 Long last = answeredAt.get(node.id());
                 if (cached != null && (last == null || System.nanoTime() - last > timeouts.probeAfterMs * 1_000_000)) {
-                    timed(node, stub::authenticationRequired, timeouts.answerMs);
+                    timed(node, stub::authenticationRequired, answerMs);
                 }
                 T result = timed(node, () -> attempt.on(stub), timeouts.callMs);
                 answeredAt.put(node.id(), System.nanoTime());
@@ -230,7 +259,7 @@ final class LibraryConnection {
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new NodeFailure("node " + node.id() + " at " + node + " did not answer within " + deadlineMs
-                    + " ms (paused or overloaded?)", false);
+                    + " ms (paused or overloaded?)", false, true);
         } catch (ExecutionException e) {
             throw failure(node, e.getCause());
         } catch (InterruptedException e) {
@@ -250,13 +279,14 @@ final class LibraryConnection {
             throw new CliException(ExitCodes.DENIED, Denied.message(node, cause));
         }
         if (cause instanceof UnavailableException unavailable) {
-            return new NodeFailure(unavailable.getMessage(), false);
+            return new NodeFailure(unavailable.getMessage(), false, false);
         }
         if (cause instanceof RemoteException remote) {
-            return new NodeFailure(unreachable(node, remote), true);
+            return new NodeFailure(unreachable(node, remote), true,
+                    Throwables.rootCause(remote) instanceof java.net.SocketTimeoutException);
         }
         if (cause instanceof NotBoundException) {
-            return new NodeFailure("node " + node.id() + " at " + node + " is not serving clients yet", false);
+            return new NodeFailure("node " + node.id() + " at " + node + " is not serving clients yet", false, false);
         }
         if (cause instanceof RuntimeException runtime) {
             throw runtime;

@@ -221,6 +221,29 @@ class ClientFailoverTest {
     }
 
     @Test
+    void whenEveryNodeIsOnlySlowToAnswerTheSilentOnesGetThePatienceOfACallBeforeExitThree() throws Exception {
+        node(2);
+        // node 2's lookup takes 600 ms (a cold TLS handshake on a loaded machine): over the 300 ms answer time, well
+        // within the 5 s a call may take; every other node is down
+        ClientSession session = new ClientSession("alice", new LibraryConnection(CONFIG, 2, node -> {
+            if (node.id() == 2) {
+                sleep(600);
+            }
+            LibraryService library = nodes.get(node.id());
+            if (library == null) {
+                throw new ConnectException("Connection refused to host: 127.0.0.1",
+                        new java.net.ConnectException("Connection refused"));
+            }
+            return library;
+        }, true, new LibraryConnection.Timeouts(300, 5_000, 0), new PrintStream(err, true, StandardCharsets.UTF_8)),
+                false, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Pins.forClient(null, "alice", Map.of(Pins.ENV, "2468"), null));
+        assertEquals(0, session.run(List.of("list")), err());
+        assertTrue(out().contains("Dune"), out());
+        assertTrue(err().startsWith("served by node 2 (node 2 at 127.0.0.1:5002 did not answer within 300 ms"), err());
+    }
+
+    @Test
     void theNodeThatServedIsAskedFirstNextTimeAndNodeSwitchesIt() throws Exception {
         LibraryService one = node(1);
         LibraryService three = node(3);
