@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.util.AtomicFiles;
 
 /**
  * The history's durable high-water mark, {@code history.mark}: a record number such that every record up to it was
@@ -298,13 +299,6 @@ final class HistoryMark implements AutoCloseable {
 
     /** Makes a new file's name durable: fsync of its folder (where the platform allows opening one). */
     static void syncDirectory(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            if (!System.getProperty("os.name", "").startsWith("Windows")) {
-                throw e;
-            }
-        }
+        AtomicFiles.syncDirectory(file);
     }
 }

@@ -4,15 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -23,13 +17,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import shelf.util.AtomicFiles;
 
 /**
  * PEM files: certificates ({@code .crt}, one or more) and unencrypted PKCS#8 private keys ({@code .key}). A private
@@ -117,30 +111,6 @@ final class Pem {
 
     /** Writes durably and atomically, the new file created with {@code permissions} (less the umask) from the start. */
     private static void write(Path file, String content, Set<PosixFilePermission> permissions) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try {
-            FileAttribute<?>[] attributes = {PosixFilePermissions.asFileAttribute(permissions)};
-            try (FileChannel ch = open(tmp, options, attributes)) {
-                ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static FileChannel open(Path file, Set<StandardOpenOption> options, FileAttribute<?>[] attributes)
-            throws IOException {
-        try {
-            return FileChannel.open(file, options, attributes);
-        } catch (UnsupportedOperationException e) {
-            return FileChannel.open(file, options); // not a POSIX file system
-        }
+        AtomicFiles.write(file, content.getBytes(StandardCharsets.US_ASCII), permissions);
     }
 }
