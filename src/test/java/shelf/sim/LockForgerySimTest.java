@@ -70,13 +70,11 @@ class LockForgerySimTest {
             }
             return false;
         });
-        c.writeDelay(LONG_WRITE_MICROS);
-        Command first = new Command("req-1", Op.BORROW, 1, "alice");
-        Command second = new Command("req-2", Op.BORROW, 2, "bob");
-        CompletableFuture<Outcome> holding = c.submit(1, first);
-        assertTrue(c.sim.runUntil(() -> c.status(1).heldToken() != null, 1_000), "node 1 holds the lock");
-        CompletableFuture<Outcome> waiting = c.submit(2, second);
-        assertTrue(c.sim.runUntil(() -> c.status(COORDINATOR).lock().queue().contains(2), 1_000), "node 2 waits");
+        Contention scene = holdAndWait(c, 1, 2);
+        Command first = scene.first();
+        Command second = scene.second();
+        CompletableFuture<Outcome> holding = scene.holding();
+        CompletableFuture<Outcome> waiting = scene.waiting();
         FencingToken node1Token = c.status(1).heldToken();
         long grants = c.status(COORDINATOR).lock().grants();
         long releasesSent = sent(c, 2, "LOCK_RELEASE");
@@ -102,13 +100,11 @@ class LockForgerySimTest {
     @Seeds(5)
     void aHolderThatRefusesAGrantOfItsOwnTokenDoesNotReleaseIt(long seed) {
         SimCluster c = agreedCluster(seed);
-        c.writeDelay(LONG_WRITE_MICROS);
-        Command first = new Command("req-1", Op.BORROW, 1, "alice");
-        Command second = new Command("req-2", Op.BORROW, 2, "bob");
-        CompletableFuture<Outcome> holding = c.submit(1, first);
-        assertTrue(c.sim.runUntil(() -> c.status(1).heldToken() != null, 1_000), "node 1 holds the lock");
-        CompletableFuture<Outcome> waiting = c.submit(2, second);
-        assertTrue(c.sim.runUntil(() -> c.status(COORDINATOR).lock().queue().contains(2), 1_000), "node 2 waits");
+        Contention scene = holdAndWait(c, 1, 2);
+        Command first = scene.first();
+        Command second = scene.second();
+        CompletableFuture<Outcome> holding = scene.holding();
+        CompletableFuture<Outcome> waiting = scene.waiting();
         FencingToken token = c.status(1).heldToken();
         long epoch = c.status(1).epoch();
         long grants = c.status(COORDINATOR).lock().grants();
@@ -129,13 +125,11 @@ class LockForgerySimTest {
     @Seeds(10)
     void aReleaseWithTheHoldersTokenFromAnotherNodeChangesNothing(long seed) {
         SimCluster c = agreedCluster(seed);
-        c.writeDelay(LONG_WRITE_MICROS);
-        Command first = new Command("req-1", Op.BORROW, 1, "alice");
-        Command second = new Command("req-2", Op.BORROW, 2, "bob");
-        CompletableFuture<Outcome> holding = c.submit(2, first);
-        assertTrue(c.sim.runUntil(() -> c.status(2).heldToken() != null, 1_000), "node 2 holds the lock");
-        CompletableFuture<Outcome> waiting = c.submit(3, second);
-        assertTrue(c.sim.runUntil(() -> c.status(COORDINATOR).lock().queue().contains(3), 1_000), "node 3 waits");
+        Contention scene = holdAndWait(c, 2, 3);
+        Command first = scene.first();
+        Command second = scene.second();
+        CompletableFuture<Outcome> holding = scene.holding();
+        CompletableFuture<Outcome> waiting = scene.waiting();
         FencingToken token = c.status(2).heldToken();
         long epoch = c.status(COORDINATOR).epoch();
         long grants = c.status(COORDINATOR).lock().grants();
@@ -152,6 +146,23 @@ class LockForgerySimTest {
         assertTrue(done(c, holding).ok() && done(c, waiting).ok(), "seed " + seed);
         assertEquals(List.of(2, 3), c.store.history().stream().map(HistoryRecord::node).toList());
         assertEquals(List.of(), violations(c, List.of(first.requestId(), second.requestId())), "seed " + seed);
+    }
+
+    /** Node {@code holder} holds the lock through a long write (alice borrows book 1); {@code waiter} queues behind it. */
+    private record Contention(Command first, Command second, CompletableFuture<Outcome> holding,
+                              CompletableFuture<Outcome> waiting) {
+    }
+
+    private static Contention holdAndWait(SimCluster c, int holder, int waiter) {
+        c.writeDelay(LONG_WRITE_MICROS);
+        Command first = new Command("req-1", Op.BORROW, 1, "alice");
+        Command second = new Command("req-2", Op.BORROW, 2, "bob");
+        CompletableFuture<Outcome> holding = c.submit(holder, first);
+        assertTrue(c.sim.runUntil(() -> c.status(holder).heldToken() != null, 1_000), "node " + holder + " holds the lock");
+        CompletableFuture<Outcome> waiting = c.submit(waiter, second);
+        assertTrue(c.sim.runUntil(() -> c.status(COORDINATOR).lock().queue().contains(waiter), 1_000),
+                "node " + waiter + " waits");
+        return new Contention(first, second, holding, waiting);
     }
 
     private static SimCluster agreedCluster(long seed) {
