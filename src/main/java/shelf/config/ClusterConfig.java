@@ -50,15 +50,21 @@ public final class ClusterConfig {
     private final Path usersFile;
     private final String source;
     private final boolean tls;
+    private final ConnectionLimits limits;
 
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source) {
         this(nodes, timings, null, source, true);
     }
 
-    /** A configuration; {@code usersFile} null leaves user authentication off; {@code tls} false is plaintext. */
-
     /** A configuration; {@code usersFile} null leaves user authentication off; {@code tls} false means plaintext. */
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls) {
+        this(nodes, timings, usersFile, source, tls, ConnectionLimits.DEFAULTS);
+    }
+
+    /** A configuration with the nodes' connection {@code limits}. */
+    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls,
+                         ConnectionLimits limits) {
+        this.limits = limits;
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
         this.timings = timings;
         this.usersFile = usersFile;
@@ -140,12 +146,14 @@ public final class ClusterConfig {
         if (nodes.isEmpty()) {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
-        return new ClusterConfig(nodes, settings.timings.build(source), settings.usersFile, source, settings.tls);
+        return new ClusterConfig(nodes, settings.timings.build(source), settings.usersFile, source, settings.tls,
+                settings.limits.build(source));
     }
 
     /** The settings other than nodes, as the lines give them. */
     private static final class Settings {
         final Timings.Builder timings = Timings.builder();
+        final ConnectionLimits.Builder limits = new ConnectionLimits.Builder();
         Path usersFile;
         boolean tls = true;
 
@@ -154,6 +162,8 @@ public final class ClusterConfig {
                 usersFile = usersFile(value, where);
             } else if (key.equals(TLS)) {
                 tls = parseTls(value, where);
+            } else if (ConnectionLimits.KEYS.containsKey(key)) {
+                limits.set(key, value, where);
             } else {
                 timings.set(key, value, where);
             }
@@ -307,6 +317,11 @@ public final class ClusterConfig {
 
     public Timings timings() {
         return timings;
+    }
+
+    /** A node's limits on the connections it holds and the bytes a call carries. */
+    public ConnectionLimits limits() {
+        return limits;
     }
 
     /**

@@ -1,6 +1,7 @@
 package shelf.library;
 
 import java.util.regex.Pattern;
+import shelf.util.Texts;
 
 /** The rule for user names: 1-64 letters, digits, '.', '_' or '-'. */
 public final class Usernames {
@@ -10,13 +11,13 @@ public final class Usernames {
     }
 
     public static boolean isValid(String name) {
-        return name != null && VALID.matcher(name).matches();
+        return name != null && name.length() <= 64 && VALID.matcher(name).matches();
     }
 
     /** Returns the name, or throws with a message that says what is allowed. */
     public static String check(String name) {
         if (!isValid(name)) {
-            throw new IllegalArgumentException("invalid user name '" + name
+            throw new IllegalArgumentException("invalid user name '" + Texts.clip(name)
                     + "': use 1-64 letters, digits, '.', '_' or '-'");
         }
         return name;

@@ -1,19 +1,22 @@
 package shelf.rmi;
 
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLSocket;
 import shelf.tls.Identity;
+import shelf.tls.Role;
 
 /**
- * A connection a node accepted, as RMI's transport sees it. Three things differ from the socket underneath:
+ * A connection a node accepted, as RMI's transport sees it. Four things differ from the socket underneath:
  * <ol>
  * <li>With TLS, the handshake runs on the first use of the streams, on the connection's own RMI thread (never on the
  * accept loop), bounded by a handshake timeout: a silent or plaintext peer cannot hold the thread. A failure is
@@ -26,6 +29,10 @@ import shelf.tls.Identity;
  * unknown") before it reads their arguments, while {@code lookup} and {@code list} still work, and the node's own
  * in-process binds at start (not remote calls) still succeed. So once a node has bound its services, nobody can
  * replace or remove them, with or without a certificate. The real address is kept for logs.</li>
+ * <li>It is bounded ({@link shelf.config.ConnectionLimits}): the {@link ConnectionGate} keeps it while it opens and gives
+ * it an open slot once its caller is known (a node certificate may use the peers' slots); until then its reads wait
+ * the handshake timeout (with tls=off, RMI's opening must arrive within it), then at most the idle timeout (RMI's own
+ * is two hours); and each call's bytes are counted ({@link CallSizeGuard}).</li>
  * </ol>
  */
 final class AcceptedSocket extends DelegatingSocket {
@@ -34,22 +41,47 @@ final class AcceptedSocket extends DelegatingSocket {
 
     private final SSLSocket tls;
     private final String address;
-    private final int handshakeTimeoutMs;
     private final Access access;
+    private final ConnectionGate gate;
+    private final CallSizeGuard callSize;
+    private final long acceptedNanos = System.nanoTime();
     private Caller caller;
     private IOException refused;
     private InputStream in;
+    private OutputStream out;
+    /** The read timeout RMI asked for (it sets its own, two hours by default, before it reads). */
+    private int rmiTimeoutMs;
+    /** Whether the connection finished opening and holds one of the gate's open slots (a peer's, if {@code peer}). */
+    private boolean open;
+    private boolean peer;
+    private boolean closed;
 
     /**
      * @param socket the accepted socket: a TLS socket layered over it in server mode, or the plain one
      * @param peer   the remote address, for logs
      */
-    AcceptedSocket(Socket socket, InetAddress peer, int handshakeTimeoutMs, Access access) {
+    AcceptedSocket(Socket socket, InetAddress peer, ConnectionGate gate, Access access) {
         super(socket);
         this.tls = socket instanceof SSLSocket s ? s : null;
         this.address = peer == null ? "?" : peer.getHostAddress();
-        this.handshakeTimeoutMs = handshakeTimeoutMs;
         this.access = access;
+        this.gate = gate;
+        this.callSize = new CallSizeGuard(gate.limits().maxCallBytes(), socket, address, access);
+    }
+
+    /** Starts the opening: reads wait at most the handshake timeout until the caller is known; the gate keeps it. */
+    AcceptedSocket admit() throws IOException {
+        delegate.setSoTimeout((int) gate.limits().handshakeTimeoutMs());
+        gate.accepted(this);
+        return this;
+    }
+
+    String address() {
+        return address;
+    }
+
+    long ageMs() {
+        return (System.nanoTime() - acceptedNanos) / 1_000_000;
     }
 
     @Override
@@ -62,19 +94,41 @@ final class AcceptedSocket extends DelegatingSocket {
         return null;
     }
 
+    /** RMI's read timeout, capped by the idle timeout once open; while opening, the handshake timeout stays. */
+    @Override
+    public synchronized void setSoTimeout(int timeout) throws SocketException {
+        rmiTimeoutMs = timeout;
+        if (open) {
+            delegate.setSoTimeout(openTimeoutMs());
+        }
+    }
+
+    @Override
+    public synchronized int getSoTimeout() {
+        return rmiTimeoutMs;
+    }
+
+    private int openTimeoutMs() {
+        int idle = (int) gate.limits().idleTimeoutMs();
+        return rmiTimeoutMs == 0 ? idle : Math.min(rmiTimeoutMs, idle);
+    }
+
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         handshake();
         if (in == null) {
-            in = new CallerInput(delegate.getInputStream());
+            in = new CallerInput(callSize.input(delegate.getInputStream()));
         }
         return in;
     }
 
     @Override
-    public OutputStream getOutputStream() throws IOException {
+    public synchronized OutputStream getOutputStream() throws IOException {
         handshake();
-        return delegate.getOutputStream();
+        if (out == null) {
+            out = new OpeningOutput(callSize.output(delegate.getOutputStream()));
+        }
+        return out;
     }
 
     /** Runs the TLS handshake once, bounded by the handshake timeout, and learns the caller's identity. */
@@ -86,10 +140,7 @@ final class AcceptedSocket extends DelegatingSocket {
             throw refused;
         }
         try {
-            int rmiTimeout = tls.getSoTimeout();
-            tls.setSoTimeout(handshakeTimeoutMs);
             tls.startHandshake();
-            tls.setSoTimeout(rmiTimeout);
             caller = new Caller(Identity.of((X509Certificate) tls.getSession().getPeerCertificates()[0]), address);
         } catch (IOException | RuntimeException e) {
             refused = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -101,6 +152,19 @@ final class AcceptedSocket extends DelegatingSocket {
             closeQuietly();
             throw refused;
         }
+        opened(caller.identity().role() == Role.NODE);
+    }
+
+    /** The caller is known: takes an open slot of the gate (or closes), and from now on reads wait the idle timeout. */
+    private synchronized void opened(boolean node) throws IOException {
+        if (!gate.opened(this, node)) {
+            refused = new IOException(access.me() + " has no connection slot left");
+            closeQuietly();
+            throw refused;
+        }
+        open = true;
+        peer = node;
+        delegate.setSoTimeout(openTimeoutMs());
     }
 
     /**
@@ -143,7 +207,8 @@ final class AcceptedSocket extends DelegatingSocket {
         return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
-    private void closeQuietly() {
+    /** Closes the connection under RMI's feet (its thread's read fails); the slot is given back by {@link #close}. */
+    void closeQuietly() {
         try {
             delegate.close();
         } catch (IOException ignored) {
@@ -156,6 +221,10 @@ final class AcceptedSocket extends DelegatingSocket {
         Caller c;
         synchronized (this) {
             c = caller;
+            if (!closed) {
+                closed = true;
+                gate.closed(this, open, peer);
+            }
         }
         if (c != null) {
             Caller.clear(c);
@@ -171,6 +240,33 @@ final class AcceptedSocket extends DelegatingSocket {
     /** The access of the node whose connection the current thread serves, or null off RMI's connection threads. */
     static Access serving() {
         return SERVING.get();
+    }
+
+    /** With tls=off, the connection is open once RMI answers the caller's opening: its first write. */
+    private final class OpeningOutput extends FilterOutputStream {
+        OpeningOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            openOnFirstWrite();
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            openOnFirstWrite();
+            out.write(b, off, len);
+        }
+
+        private void openOnFirstWrite() throws IOException {
+            synchronized (AcceptedSocket.this) {
+                if (!open) {
+                    opened(false);
+                }
+            }
+        }
     }
 
     /** Marks each read's thread as serving this connection's caller. */

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.config.ConnectionLimits;
 import shelf.protocol.Message;
 import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
@@ -35,6 +36,8 @@ public final class Access {
     private final AtomicLong handshakes = new AtomicLong();
     private final AtomicLong identities = new AtomicLong();
     private final AtomicLong registry = new AtomicLong();
+    private final AtomicLong callSize = new AtomicLong();
+    private ConnectionGate gate;
     private volatile Instant expiryWarned = Instant.MIN;
 
     Access(String me, KeyMaterial keys, Clock clock, RateLimitedLog warnings) {
@@ -65,6 +68,14 @@ public final class Access {
 
     String me() {
         return me;
+    }
+
+    /** The node's connection admission, made with {@code limits} the first time (all of a node's sockets share it). */
+    synchronized ConnectionGate gate(ConnectionLimits limits) {
+        if (gate == null) {
+            gate = new ConnectionGate(limits, this);
+        }
+        return gate;
     }
 
     /**
@@ -132,6 +143,17 @@ public final class Access {
         log.debug("{}: a connection from {} closed during its TLS handshake: {}", me, address, why);
     }
 
+    /** A connection closed by the {@link ConnectionGate} (too many opening, or no slot left); logged rate-limited. */
+    void connectionRefused(String address, String why) {
+        warnings.warn("connections", me + ": closed a connection from " + address + ": " + why);
+    }
+
+    /** A call that carried more than its bytes ({@link CallSizeGuard}); counted, logged rate-limited. */
+    void callTooLarge(String address, String why) {
+        callSize.incrementAndGet();
+        warnings.warn("call size " + address, me + ": refused a call from " + address + ": " + why);
+    }
+
     /** A remote bind, rebind or unbind of the registry, which the JDK refused ({@link RegistryGuard}). */
     void registryRefused(String what) {
         registry.incrementAndGet();
@@ -144,7 +166,8 @@ public final class Access {
     /**
      * For status: {@code tls.enabled} (1 or 0), the certificate's {@code tls.certificate.days-left} and
      * {@code tls.certificate.expiring} (1 within {@link #EXPIRY_WARNING}), and the refusals:
-     * {@code rejected.handshake}, {@code rejected.identity}, {@code rejected.registry}.
+     * {@code rejected.handshake}, {@code rejected.identity}, {@code rejected.registry}, {@code rejected.call.size}; and
+     * the connections' ({@link ConnectionGate#counters}).
      */
     Map<String, Long> counters() {
         Map<String, Long> m = new TreeMap<>();
@@ -157,6 +180,14 @@ public final class Access {
         m.put("rejected.handshake", handshakes.get());
         m.put("rejected.identity", identities.get());
         m.put("rejected.registry", registry.get());
+        m.put("rejected.call.size", callSize.get());
+        ConnectionGate g;
+        synchronized (this) {
+            g = gate;
+        }
+        if (g != null) {
+            m.putAll(g.counters());
+        }
         return m;
     }
 

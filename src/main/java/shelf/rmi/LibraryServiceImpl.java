@@ -25,6 +25,7 @@ import shelf.library.UserCredential;
 import shelf.library.Usernames;
 import shelf.node.Node;
 import shelf.tls.Role;
+import shelf.util.Texts;
 
 /**
  * Serves clients: reads straight from the store, writes through the node's queue under the cluster mutex. Called on
@@ -129,7 +130,7 @@ final class LibraryServiceImpl implements LibraryService {
     public Outcome execute(Command c, String ticket) throws UnavailableException, AccessRefusedException {
         client("execute");
         if (c == null || c.op() == null || c.requestId() == null || c.requestId().isEmpty() || c.requestId().length() > 100) {
-            throw new IllegalArgumentException("malformed command: " + c);
+            throw new IllegalArgumentException("malformed command: " + Texts.clip(c));
         }
         Usernames.check(c.user());
         authorize(ticket, c.user(), c.op() + " book " + c.bookId());

@@ -119,7 +119,7 @@ public final class RmiServer implements AutoCloseable {
             throw new NodeStartException(ExitCodes.USAGE,
                     me + ": cannot resolve host '" + address.host() + "' from " + config.source());
         }
-        var ssf = new BoundServerSocketFactory(bind, access, BoundServerSocketFactory.HANDSHAKE_TIMEOUT_MS);
+        var ssf = new BoundServerSocketFactory(bind, access, config.limits());
         RMIClientSocketFactory csf = sockets;
         RegistryGuard.install();
         Registry registry;

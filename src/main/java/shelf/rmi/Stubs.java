@@ -17,7 +17,8 @@ import shelf.config.NodeAddress;
  * Throws {@link RemoteException} when the node cannot be reached (a {@link java.rmi.ConnectException} when
  * nothing listens, a {@link java.rmi.ConnectIOException} when the TLS handshake fails) and {@link NotBoundException}
  * when the node runs but has not bound the service yet. The stub connects with the credentials of the sockets it
- * was looked up with ({@link Credentials}).
+ * was looked up with ({@link Credentials}). The first lookup makes {@link SerialFilter#ANSWERS} the process's
+ * serialization filter, so every answer any stub brings is filtered, in every program that calls a node.
  */
 public final class Stubs {
     private Stubs() {
@@ -42,6 +43,7 @@ public final class Stubs {
     /** The {@code service} stub at {@code host:port} through {@code sockets}: a test calling as a chosen identity. */
     public static <T extends Remote> T lookup(String host, int port, Class<T> service, RMIClientSocketFactory sockets)
             throws RemoteException, NotBoundException {
+        SerialFilter.installForAnswers();
         Registry registry = LocateRegistry.getRegistry(host, port, sockets);
         if (!(sockets instanceof TlsClientSocketFactory tls)) {
             return service.cast(registry.lookup(service.getSimpleName()));
