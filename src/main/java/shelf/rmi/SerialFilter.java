@@ -1,6 +1,7 @@
 package shelf.rmi;
 
 import java.io.ObjectInputFilter;
+import java.lang.reflect.Proxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,42 +32,46 @@ final class SerialFilter implements ObjectInputFilter {
     /**
      * What answers carry: Shelf's records (books, history, outcomes, status, lock table) and exceptions; the JDK's
      * lists and maps, dates, boxed numbers, exceptions with their stack traces; stubs (a proxy whose handler is RMI's,
-     * with Shelf's socket factories) and the distributed garbage collector's lease. Neither sets nor queues: nothing
+     * with Shelf's socket factories) and the distributed garbage collector's lease. Two kinds a pattern cannot name
+     * pass on the limits alone ({@link #limitsOnly}): a stub's proxy class, and exceptions of the JDK's and Shelf's. Neither sets nor queues: nothing
      * Shelf answers holds one, and hashing or ordering is where a bomb's work hides. The depth limit is what stops a
      * bomb built of any collection: its cost doubles with each level; a legitimate answer (an exception's chain of
      * causes included) is far shallower. Arrays and references are generous: an answer may list every book.
      */
+    private static final String ANSWER_LIMITS = "maxdepth=20;maxrefs=5000000;maxarray=5000000";
+
     static final String ANSWERS = "shelf.api.*;shelf.library.*;shelf.lock.*;shelf.fencing.*;shelf.election.Role;"
             + "shelf.rmi.TlsClientSocketFactory;shelf.rmi.TimeoutClientSocketFactory;"
             + "java.lang.*;java.util.ArrayList;java.util.Arrays$ArrayList;java.util.CollSer;java.util.ImmutableCollections$*;"
             + "java.util.Collections$Unmodifiable*;java.util.Collections$Empty*;java.util.Collections$Singleton*;"
             + "java.util.TreeMap;java.util.HashMap;java.util.LinkedHashMap;java.time.Ser;java.time.*;"
-            + "java.rmi.*;java.rmi.dgc.*;java.rmi.server.RemoteObjectInvocationHandler;java.rmi.server.RemoteObject;"
-            + "java.rmi.server.UID;java.rmi.server.ObjID;java.rmi.server.*Exception;"
-            + "java.io.*Exception;java.net.*Exception;javax.net.ssl.*Exception;java.util.*Exception;"
-            + "java.util.concurrent.*Exception;java.nio.file.*Exception;java.security.*Exception;"
-            + "maxdepth=20;maxrefs=5000000;maxarray=5000000;!*";
+            + "java.rmi.*;java.rmi.dgc.*;java.rmi.server.RemoteObjectInvocationHandler;java.rmi.server.RemoteObject;java.lang.reflect.Proxy;"
+            + "java.rmi.server.UID;java.rmi.server.ObjID;"
+            + ANSWER_LIMITS + ";!*";
 
     private static volatile boolean answersInstalled;
 
     private final ObjectInputFilter allowed;
+    /** The limits alone, for what {@link #limitsOnly} lets in (answers); null for calls, which take neither. */
+    private final ObjectInputFilter limits;
     private final String me;
     private final String what;
 
-    private SerialFilter(String pattern, String me, String what) {
+    private SerialFilter(String pattern, String proxyLimits, String me, String what) {
         this.allowed = ObjectInputFilter.Config.createFilter(pattern);
+        this.limits = proxyLimits == null ? null : ObjectInputFilter.Config.createFilter(proxyLimits);
         this.me = me;
         this.what = what;
     }
 
     /** The filter for the arguments of calls to {@code me}'s exported objects. */
     SerialFilter(String me) {
-        this(PATTERN, me, "in a remote call");
+        this(PATTERN, null, me, "in a remote call");
     }
 
     /** The filter for answers this process reads. */
     static SerialFilter forAnswers() {
-        return new SerialFilter(ANSWERS, "this process", "in an answer");
+        return new SerialFilter(ANSWERS, ANSWER_LIMITS, "this process", "in an answer");
     }
 
     /**
@@ -95,13 +100,28 @@ final class SerialFilter implements ObjectInputFilter {
 
     @Override
     public Status checkInput(FilterInfo info) {
-        Status status = allowed.checkInput(info);
+        boolean limitsOnly = limits != null && limitsOnly(info.serialClass());
+        Status status = (limitsOnly ? limits : allowed).checkInput(info);
         if (status == Status.REJECTED) {
             log.warn("{}: refused to deserialize {} {} (serialization filter: depth {}, references {}, array length {})",
                     me, info.serialClass() == null ? "a graph over the size limits" : info.serialClass().getName(), what,
                     info.depth(), info.references(), info.arrayLength());
         }
         return status;
+    }
+
+    /**
+     * In answers, a stub's proxy class (its name is made up at run time; its interfaces are checked on their own), and
+     * an exception of the JDK's {@code java.*}, of TLS or of Shelf's: a node may fail a call with any of them. Not
+     * exceptions of other packages ({@code javax.management.BadAttributeValueExpException} is a known gadget).
+     */
+    private static boolean limitsOnly(Class<?> c) {
+        if (c == null) {
+            return false;
+        }
+        String name = c.getName();
+        return Proxy.isProxyClass(c) || Throwable.class.isAssignableFrom(c)
+                && (name.startsWith("java.") || name.startsWith("javax.net.ssl.") || name.startsWith("shelf."));
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
+import shelf.config.ConnectionLimits;
 import shelf.tls.CertificateAuthority;
 import shelf.tls.Identity;
 import shelf.tls.KeyMaterial;
@@ -57,6 +58,11 @@ class TlsSocketsTest {
         TimeoutClientSocketFactory.setTimeouts(1_000, 2_000);
     }
 
+    private static ConnectionLimits limits(int handshakeMs) {
+        ConnectionLimits d = ConnectionLimits.DEFAULTS;
+        return new ConnectionLimits(handshakeMs, d.idleTimeoutMs(), d.maxOpening(), d.maxOpen(), d.peerSlots(), d.maxCallBytes());
+    }
+
     private static KeyMaterial keys(CertificateAuthority authority, Identity who, List<String> hosts) throws Exception {
         return KeyMaterial.of(authority.issue(who, hosts, Duration.ofDays(1)), List.of(authority.certificate()), who.toString());
     }
@@ -68,7 +74,7 @@ class TlsSocketsTest {
 
     private void listen(int handshakeMs) throws Exception {
         access = new Access("node 1", node, Clock.systemUTC(), new RateLimitedLog(LoggerFactory.getLogger(getClass())));
-        server = new BoundServerSocketFactory(LOOPBACK, access, handshakeMs).createServerSocket(0);
+        server = new BoundServerSocketFactory(LOOPBACK, access, limits(handshakeMs)).createServerSocket(0);
         seen = CompletableFuture.supplyAsync(() -> {
             try (Socket s = server.accept()) {
                 assertNull(s.getInetAddress(), "RMI must not learn the caller's address (the registry's guard)");
@@ -161,7 +167,7 @@ class TlsSocketsTest {
         server.close();
         KeyMaterial admin = keys(ca, Identity.of(Role.ADMIN, "admin"), List.of());
         server = new BoundServerSocketFactory(LOOPBACK, new Access("impostor", admin, Clock.systemUTC(),
-                new RateLimitedLog(LoggerFactory.getLogger(getClass()))), SHORT_HANDSHAKE_MS).createServerSocket(0);
+                new RateLimitedLog(LoggerFactory.getLogger(getClass()))), limits(SHORT_HANDSHAKE_MS)).createServerSocket(0);
         CompletableFuture.runAsync(() -> {
             try (Socket s = server.accept()) {
                 s.getInputStream().read();
@@ -179,8 +185,8 @@ class TlsSocketsTest {
         assertEquals(new TlsClientSocketFactory(client).hashCode(), new TlsClientSocketFactory(client).hashCode());
         assertTrue(!new TlsClientSocketFactory(client).equals(new TlsClientSocketFactory(node)),
                 "another identity, another pool");
-        assertEquals(new BoundServerSocketFactory(LOOPBACK, access, HANDSHAKE_MS),
-                new BoundServerSocketFactory(LOOPBACK, access, HANDSHAKE_MS));
+        assertEquals(new BoundServerSocketFactory(LOOPBACK, access, limits(HANDSHAKE_MS)),
+                new BoundServerSocketFactory(LOOPBACK, access, limits(HANDSHAKE_MS)));
     }
 
     /** Reads until the end of the stream (or a reset): true when the peer closed. */
