@@ -299,6 +299,8 @@ final class LibraryConnection {
         Throwable root = Throwables.rootCause(e);
         String why = root instanceof java.net.SocketTimeoutException ? "did not answer in time"
                 : root instanceof java.net.ConnectException ? "is not running (connection refused)"
+                : root instanceof java.io.InvalidClassException ? "sent an answer this client refused to read (its "
+                        + "serialization filter: " + root.getMessage() + "; is it a Shelf node?)"
                 : "could not be reached (" + root.getClass().getSimpleName() + ")";
         return "node " + node.id() + " at " + node + " " + why;
     }
