@@ -29,24 +29,26 @@ final class SerialFilter implements ObjectInputFilter {
             + "java.lang.String;java.lang.Integer;java.lang.Long;java.lang.Number;java.lang.Enum;"
             + "maxdepth=10;maxrefs=1000;maxbytes=65536;maxarray=1024;!*";
 
+    /** An answer's limits: a bomb's cost doubles with each level, so depth is what stops one built of any collection. */
+    private static final String ANSWER_LIMITS = "maxdepth=20;maxrefs=5000000;maxarray=5000000";
+
     /**
      * What answers carry: Shelf's records (books, history, outcomes, status, lock table) and exceptions; the JDK's
      * lists and maps, dates, boxed numbers, exceptions with their stack traces; stubs (a proxy whose handler is RMI's,
      * with Shelf's socket factories) and the distributed garbage collector's lease. Two kinds a pattern cannot name
-     * pass on the limits alone ({@link #limitsOnly}): a stub's proxy class, and exceptions of the JDK's and Shelf's. Neither sets nor queues: nothing
-     * Shelf answers holds one, and hashing or ordering is where a bomb's work hides. The depth limit is what stops a
-     * bomb built of any collection: its cost doubles with each level; a legitimate answer (an exception's chain of
-     * causes included) is far shallower. Arrays and references are generous: an answer may list every book.
+     * pass on the limits alone ({@link #limitsOnly}): a stub's proxy class, and exceptions of the JDK's and Shelf's.
+     * Neither sets nor queues: nothing Shelf answers holds one, and hashing or ordering is where a bomb's work hides.
+     * A legitimate answer (an exception's chain of causes included) is far shallower than {@link #ANSWER_LIMITS}'s
+     * depth; arrays and references are generous: an answer may list every book.
      */
-    private static final String ANSWER_LIMITS = "maxdepth=20;maxrefs=5000000;maxarray=5000000";
-
     static final String ANSWERS = "shelf.api.*;shelf.library.*;shelf.lock.*;shelf.fencing.*;shelf.election.Role;"
             + "shelf.rmi.TlsClientSocketFactory;shelf.rmi.TimeoutClientSocketFactory;"
-            + "java.lang.*;java.util.ArrayList;java.util.Arrays$ArrayList;java.util.CollSer;java.util.ImmutableCollections$*;"
+            + "java.lang.*;java.util.ArrayList;java.util.Arrays$ArrayList;java.util.CollSer;"
+            + "java.util.ImmutableCollections$*;"
             + "java.util.Collections$Unmodifiable*;java.util.Collections$Empty*;java.util.Collections$Singleton*;"
             + "java.util.TreeMap;java.util.HashMap;java.util.LinkedHashMap;java.time.Ser;java.time.*;"
-            + "java.rmi.*;java.rmi.dgc.*;java.rmi.server.RemoteObjectInvocationHandler;java.rmi.server.RemoteObject;java.lang.reflect.Proxy;"
-            + "java.rmi.server.UID;java.rmi.server.ObjID;"
+            + "java.rmi.*;java.rmi.dgc.*;java.rmi.server.RemoteObjectInvocationHandler;java.rmi.server.RemoteObject;"
+            + "java.lang.reflect.Proxy;java.rmi.server.UID;java.rmi.server.ObjID;"
             + ANSWER_LIMITS + ";!*";
 
     private static volatile boolean answersInstalled;
