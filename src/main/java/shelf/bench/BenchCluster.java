@@ -29,6 +29,12 @@ final class BenchCluster implements AutoCloseable {
 
     BenchCluster(int nodes, int books, Map<String, String> settings, BenchCommand.Common common)
             throws IOException, ConfigException, InterruptedException {
+        this(nodes, books, settings, common, null);
+    }
+
+    /** A cluster whose nodes run from {@code jar} (null: this build's). */
+    BenchCluster(int nodes, int books, Map<String, String> settings, BenchCommand.Common common, Path jar)
+            throws IOException, ConfigException, InterruptedException {
         dir = Files.createTempDirectory("shelf-bench");
         LocalCluster[] started = new LocalCluster[1];
         onExit = new Thread(() -> {
@@ -39,7 +45,8 @@ final class BenchCluster implements AutoCloseable {
         }, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
-            cluster = LocalCluster.create(dir, nodes, books, settings, LocalCluster.currentJar(), common.jvm)
+            Path nodeJar = jar == null ? LocalCluster.currentJar() : jar;
+            cluster = LocalCluster.create(dir, nodes, books, settings, nodeJar, common.jvm)
                     .withNodeArgs(List.of("--log-level", common.nodeLogLevel.name()));
             started[0] = cluster;
         } catch (IOException | ConfigException | RuntimeException e) {

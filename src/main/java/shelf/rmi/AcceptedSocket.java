@@ -40,6 +40,8 @@ final class AcceptedSocket extends DelegatingSocket {
     private static final ThreadLocal<Access> SERVING = new ThreadLocal<>();
 
     private final SSLSocket tls;
+    /** The TCP connection under TLS (or the one RMI uses): closing it fails a handshake in progress at once. */
+    private final Socket plain;
     private final String address;
     private final Access access;
     private final ConnectionGate gate;
@@ -57,12 +59,14 @@ final class AcceptedSocket extends DelegatingSocket {
     private boolean closed;
 
     /**
-     * @param socket the accepted socket: a TLS socket layered over it in server mode, or the plain one
-     * @param peer   the remote address, for logs
+     * @param socket the socket RMI uses: a TLS socket layered over {@code plain} in server mode, or {@code plain}
+     * @param plain  the accepted TCP connection
      */
-    AcceptedSocket(Socket socket, InetAddress peer, ConnectionGate gate, Access access) {
+    AcceptedSocket(Socket socket, Socket plain, ConnectionGate gate, Access access) {
         super(socket);
         this.tls = socket instanceof SSLSocket s ? s : null;
+        this.plain = plain;
+        InetAddress peer = plain.getInetAddress();
         this.address = peer == null ? "?" : peer.getHostAddress();
         this.access = access;
         this.gate = gate;
@@ -207,10 +211,13 @@ final class AcceptedSocket extends DelegatingSocket {
         return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
-    /** Closes the connection under RMI's feet (its thread's read fails); the slot is given back by {@link #close}. */
+    /**
+     * Closes the connection under RMI's feet: its thread's read fails at once (closing the TLS socket instead would
+     * wait for a handshake in progress). The slot is given back by {@link #close}, which RMI calls then.
+     */
     void closeQuietly() {
         try {
-            delegate.close();
+            plain.close();
         } catch (IOException ignored) {
             // already failing
         }

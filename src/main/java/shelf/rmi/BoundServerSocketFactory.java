@@ -64,7 +64,7 @@ public final class BoundServerSocketFactory implements RMIServerSocketFactory {
                 try {
                     KeyMaterial keys = access.keys();
                     Socket socket = keys == null ? plain : keys.serverSocket(plain); // the handshake waits for the first read
-                    return new AcceptedSocket(socket, plain.getInetAddress(), gate, access).admit();
+                    return new AcceptedSocket(socket, plain, gate, access).admit();
                 } catch (IOException | RuntimeException e) {
                     plain.close(); // reset by the caller before it could be wrapped: the next one
                 }
