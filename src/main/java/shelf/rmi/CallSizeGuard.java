@@ -70,7 +70,8 @@ final class CallSizeGuard {
 
             @Override
             public long skip(long n) throws IOException {
-                return read(new byte[(int) Math.min(n, 8192)], 0, (int) Math.min(n, 8192));
+                int chunk = (int) Math.min(Math.max(n, 0), 8192);
+                return chunk == 0 ? 0 : Math.max(0, read(new byte[chunk], 0, chunk));
             }
         };
     }

@@ -81,8 +81,9 @@ final class ConnectionGate {
             }
         }
         refused.incrementAndGet();
-        access.connectionRefused(socket.address(), (peer ? "all " + limits.maxOpen() : "the "
-                + (limits.maxOpen() - limits.peerSlots()) + " not kept for peers") + " connection slots are taken");
+        access.connectionRefused(socket.address(), peer ? "all " + limits.maxOpen() + " connection slots are taken"
+                : "all " + (limits.maxOpen() - limits.peerSlots()) + " slots for clients are taken (connection.max.open"
+                + " less connection.peer.slots)");
         return false;
     }
 
