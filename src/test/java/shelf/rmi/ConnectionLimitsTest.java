@@ -135,6 +135,8 @@ class ConnectionLimitsTest {
             assertTrue(closedByNode(s), "the node closes an idle connection");
         }
         assertEquals(10, lookup(LibraryService.class, Role.CLIENT, 0).list().size(), "clients are served again");
+        assertEquals(config.membershipFingerprint(), peer.membership(),
+                "a caller's pooled connection that the node closed as idle is found closed and replaced by RMI");
         assertTrue(lookup(AdminService.class, Role.ADMIN, 0).status().counters().get("rejected.connection.slots") >= 1);
     }
 
