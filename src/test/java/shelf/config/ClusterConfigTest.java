@@ -16,6 +16,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ClusterConfigTest {
 
     @Test
+    void connectionLimitsHaveDefaultsAndAreCheckedLikeEveryOtherSetting() throws Exception {
+        assertEquals(ConnectionLimits.DEFAULTS, ClusterConfig.parse(List.of("node.1=127.0.0.1:5001"), "f").limits());
+        ClusterConfig tuned = ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "connection.max.opening=8",
+                "connection.idle.timeout.ms=60000", "call.max.bytes=65536"), "f");
+        assertEquals(new ConnectionLimits(10_000, 60_000, 8, 256, 32, 65_536), tuned.limits());
+        ConfigException zero = assertThrows(ConfigException.class,
+                () -> ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "connection.max.open=0"), "f"));
+        assertEquals("f line 2: connection.max.open must be between 1 and 2147483647, got 0", zero.getMessage());
+        ConfigException slots = assertThrows(ConfigException.class, () -> ClusterConfig.parse(
+                List.of("node.1=127.0.0.1:5001", "connection.max.open=10", "connection.peer.slots=10"), "f"));
+        assertTrue(slots.getMessage().contains("connection.peer.slots (10) must be fewer than connection.max.open (10)"),
+                slots.getMessage());
+    }
+
+    @Test
     void parsesNodesAndTimings() throws ConfigException {
         ClusterConfig c = ClusterConfig.parse(List.of(
                 "# comment", "node.2=127.0.0.1:5002", "", "node.1 = 127.0.0.1:5001",
