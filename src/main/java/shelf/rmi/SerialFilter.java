@@ -17,7 +17,13 @@ import org.slf4j.LoggerFactory;
  * distributed garbage collector keeps its own.
  */
 final class SerialFilter implements ObjectInputFilter {
-    private static final Logger log = LoggerFactory.getLogger(SerialFilter.class);
+    /**
+     * The logger, got only when there is something to say: a caller's first lookup installs the filter, often on a
+     * thread with a deadline, and getting a logger first initializes logging (seconds on a loaded machine).
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(SerialFilter.class);
+    }
 
     /**
      * Exactly the types remote calls carry: the protocol's messages (one, or an array of them), fencing
@@ -93,7 +99,7 @@ final class SerialFilter implements ObjectInputFilter {
             if (current == null) {
                 ObjectInputFilter.Config.setSerialFilter(forAnswers());
             } else if (!(current instanceof SerialFilter)) {
-                log.warn("this process already has a serialization filter ({}); Shelf's filter for answers is not installed",
+                log().warn("this process already has a serialization filter ({}); Shelf's filter for answers is not installed",
                         current);
             }
             answersInstalled = true;
@@ -105,7 +111,7 @@ final class SerialFilter implements ObjectInputFilter {
         boolean limitsOnly = limits != null && limitsOnly(info.serialClass());
         Status status = (limitsOnly ? limits : allowed).checkInput(info);
         if (status == Status.REJECTED) {
-            log.warn("{}: refused to deserialize {} {} (serialization filter: depth {}, references {}, array length {})",
+            log().warn("{}: refused to deserialize {} {} (serialization filter: depth {}, references {}, array length {})",
                     me, info.serialClass() == null ? "a graph over the size limits" : info.serialClass().getName(), what,
                     info.depth(), info.references(), info.arrayLength());
         }
