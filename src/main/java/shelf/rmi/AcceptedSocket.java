@@ -137,11 +137,11 @@ final class AcceptedSocket extends DelegatingSocket {
 
     /** Runs the TLS handshake once, bounded by the handshake timeout, and learns the caller's identity. */
     private synchronized void handshake() throws IOException {
-        if (tls == null || caller != null) {
-            return;
-        }
         if (refused != null) {
             throw refused;
+        }
+        if (tls == null || caller != null) {
+            return;
         }
         try {
             tls.startHandshake();
