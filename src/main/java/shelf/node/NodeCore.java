@@ -59,7 +59,22 @@ public final class NodeCore implements Node, Transport.Inbox {
         this.election = new BullyElection(self, config.ids(), timings, scheduler, out, epochs, this::onCoordinatorChanged,
                 liveness);
         this.pipeline = new WritePipeline(me, scheduler, writer, lockClient, counters, timings.requestTimeoutMs(),
-                election::coordinator, () -> stopped);
+                new WritePipeline.Surroundings() {
+                    @Override
+                    public int coordinator() {
+                        return election.coordinator();
+                    }
+
+                    @Override
+                    public boolean stopped() {
+                        return stopped;
+                    }
+
+                    @Override
+                    public void libraryFence(FencingToken highest) {
+                        election.learnLibraryEpoch(highest.epoch());
+                    }
+                });
         this.view = new NodeView(self, election, lockServer, lockClient, pipeline, counters);
     }
 
@@ -69,6 +84,14 @@ public final class NodeCore implements Node, Transport.Inbox {
             election.start();
             scheduler.schedule(config.timings().heartbeatIntervalMs(), this::tick);
         });
+    }
+
+    /**
+     * The library's highest accepted token, read by the composition root before {@link #start}: the first epoch this node
+     * claims lies above its epoch (see {@link BullyElection#learnLibraryEpoch}). From any thread.
+     */
+    public void learnLibraryFence(FencingToken highest) {
+        scheduler.execute(() -> election.learnLibraryEpoch(highest.epoch()));
     }
 
     /** Simulates a crash: the node stops reacting to anything. */
