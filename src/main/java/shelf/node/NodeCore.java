@@ -55,7 +55,17 @@ public final class NodeCore implements Node, Transport.Inbox {
         var timings = config.timings();
         Transport out = this::send;
         this.lockServer = new LockServer(self, config.ids(), timings, scheduler, out);
-        this.lockClient = new LockClient(self, scheduler, out, firstRequestId, timings.failureTimeoutMs(), this::granted);
+        this.lockClient = new LockClient(self, scheduler, out, firstRequestId, timings, new LockClient.Listener() {
+            @Override
+            public void granted(FencingToken token) {
+                pipeline.granted(token);
+            }
+
+            @Override
+            public void leaseLost(FencingToken token, String why) {
+                pipeline.leaseLost(token, why);
+            }
+        });
         this.election = new BullyElection(self, config.ids(), timings, scheduler, out, epochs, this::onCoordinatorChanged,
                 liveness);
         this.pipeline = new WritePipeline(me, scheduler, writer, lockClient, counters, timings.requestTimeoutMs(),
@@ -194,10 +204,6 @@ public final class NodeCore implements Node, Transport.Inbox {
             lockServer.stepDown();
         }
         lockClient.coordinatorChanged(coordinator, epoch);
-    }
-
-    private void granted(FencingToken token) {
-        pipeline.granted(token);
     }
 
     /** Every heartbeat interval: the lock client renews its lease or re-sends its request; overdue operations fail. */

@@ -66,6 +66,8 @@ final class WritePipeline {
     private final Deque<Hold> holds = new ArrayDeque<>();
     /** The granted lock is in use: a batch is being written or a hold runs. */
     private boolean busy;
+    /** The hold running under the granted lock, or null. */
+    private Hold holding;
 
     WritePipeline(String me, Scheduler scheduler, LibraryWriter writer, LockClient lockClient, Counters counters,
                   long requestTimeoutMs, Surroundings node) {
@@ -123,7 +125,12 @@ final class WritePipeline {
             Hold hold = holds.pollFirst();
             counters.add("lock.holds");
             busy = true;
+            holding = hold;
             scheduler.schedule(hold.millis, () -> {
+                if (holding != hold) {
+                    return; // the lease was lost first, and the hold has been answered
+                }
+                holding = null;
                 busy = false;
                 lockClient.release();
                 hold.released.complete(token);
@@ -143,6 +150,23 @@ final class WritePipeline {
         busy = true;
         List<Command> commands = batch.stream().map(PendingOp::command).toList();
         writer.write(token, commands, new BatchWrite(token, batch));
+    }
+
+    /**
+     * The lock client's lease on {@code token} ran out by this node's clock (the process was paused): a hold running
+     * under it ends now and says so; a batch being written is left to the library's fence, which refuses it if a
+     * newer holder has written.
+     */
+    void leaseLost(FencingToken token, String why) {
+        if (holding == null) {
+            return;
+        }
+        Hold hold = holding;
+        holding = null;
+        busy = false;
+        hold.released.completeExceptionally(new UnavailableException(me + " lost the cluster lock before the end of its "
+                + hold.millis + " ms hold: lease lost (" + why + "); the coordinator revokes the grant if it has not yet"));
+        acquireIfWanted();
     }
 
     /** Fails the operations that waited for the lock past the request timeout (they were not handed to the writer). */

@@ -177,7 +177,12 @@ final class AdminServiceImpl implements AdminService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException(me + " was interrupted");
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnavailableException u) {
+                throw u; // the node says what happened (a hold whose lease was lost)
+            }
+            throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms");
+        } catch (TimeoutException e) {
             throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms");
         }
     }

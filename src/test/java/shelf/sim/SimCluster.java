@@ -278,6 +278,11 @@ final class SimCluster {
         return nodes.get(node).core.submit(c);
     }
 
+    /** Node {@code node} holds the cluster lock for {@code millis}, as {@code admin hold} does. */
+    CompletableFuture<shelf.fencing.FencingToken> hold(int node, long millis) {
+        return nodes.get(node).core.holdLock(millis);
+    }
+
     /** Makes node {@code id} start an election, as the admin command does. */
     void startElection(int id) {
         nodes.get(id).core.startElection("test");
