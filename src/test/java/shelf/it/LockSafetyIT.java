@@ -24,7 +24,10 @@ import shelf.library.Op;
 /** The lock's safety as an operator meets it: a hold that lost its lease, a forged fence repaired, a bad epoch file. */
 class LockSafetyIT {
     private static final String MAIN = "shelf.cli.ShelfCommand";
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** Ample on a loaded two-core machine (several JVMs per test). */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** The admin command's --timeout: a loaded machine may answer slowly; a slow answer is not what is tested. */
+    private static final String ADMIN_TIMEOUT_MS = "20000";
 
     private static void assertOneLine(ClusterFixture.Run r, int code, String expected) {
         assertEquals(code, r.code(), r.toString());
@@ -41,10 +44,10 @@ class LockSafetyIT {
     void aHoldWhoseNodeWasPausedPastItsLeaseReportsTheLeaseLost(@TempDir Path dir) throws Exception {
         try (ClusterFixture f = new ClusterFixture(dir, 3)) {
             f.cluster.startAll();
-            f.awaitAgreement(List.of(1, 2, 3));
+            f.cluster.awaitAgreement(List.of(1, 2, 3), PATIENCE);
             CompletableFuture<ClusterFixture.Run> hold = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return f.run(MAIN, "admin", "-n", "2", "hold", "6000");
+                    return f.run(MAIN, "admin", "--timeout", ADMIN_TIMEOUT_MS, "-n", "2", "hold", "6000");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -52,7 +55,7 @@ class LockSafetyIT {
             Awaitility.await().atMost(PATIENCE).until(() -> holds(f, 2));
             f.cluster.pause(2);
             // The coordinator revokes node 2's lease (1 s here) and grants node 1, which holds briefly.
-            ClusterFixture.Run other = f.run(MAIN, "admin", "-n", "1", "hold", "10");
+            ClusterFixture.Run other = f.run(MAIN, "admin", "--timeout", ADMIN_TIMEOUT_MS, "-n", "1", "hold", "10");
             assertEquals(0, other.code(), other.toString());
             f.cluster.resume(2);
 
@@ -73,12 +76,12 @@ class LockSafetyIT {
                 store.apply(forged, 1, List.of(new Command("forged-1", Op.BORROW, 3, "mallory")));
             }
             f.cluster.startAll();
-            f.awaitAgreement(List.of(1, 2));
+            f.cluster.awaitAgreement(List.of(1, 2), PATIENCE);
             ClusterFixture.Run refused = f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "1");
             assertNotEquals(0, refused.code(), refused.toString());
             assertTrue(refused.err().contains("below the library's highest " + forged), refused.err());
 
-            ClusterFixture.Run repair = f.run(MAIN, "admin", "-n", "1", "fence-repair");
+            ClusterFixture.Run repair = f.run(MAIN, "admin", "--timeout", ADMIN_TIMEOUT_MS, "-n", "1", "fence-repair");
             assertEquals(0, repair.code(), repair.toString());
             assertTrue(repair.out().contains("repaired the library's fence: " + forged + " -> "), repair.out());
             assertEquals(0, f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "1").code(), "writes go on");
@@ -89,7 +92,7 @@ class LockSafetyIT {
             assertEquals(1, fence.node());
             assertFalse(fence.user().isBlank(), "the operator is named");
             assertTrue(Files.readString(dir.resolve("logs/node-1.log")).contains("fence repaired by"));
-            assertOneLine(f.run(MAIN, "admin", "-n", "1", "fence-repair"), 2, "nothing to repair");
+            assertOneLine(f.run(MAIN, "admin", "--timeout", ADMIN_TIMEOUT_MS, "-n", "1", "fence-repair"), 2, "nothing to repair");
         }
     }
 
