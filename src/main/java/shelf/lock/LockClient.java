@@ -112,9 +112,7 @@ public final class LockClient {
      */
     public void tick() {
         long now = scheduler.now();
-        if (held != null && now - leaseFrom >= leaseMs) {
-            leaseLost(now);
-        }
+        checkLease();
         if (held != null && coordinator >= 0) {
             // Lock rule: a holder renews its lease every heartbeat interval, with the grant's token, at the coordinator
             // it follows (itself when coordinator, delivered locally like its requests). The coordinator receives it
@@ -169,9 +167,18 @@ public final class LockClient {
         listener.leaseLost(lost, why);
     }
 
-    /** True when this node holds the mutex and its lease has not run out by its own clock. */
-    public boolean leaseValid() {
-        return held != null && scheduler.now() - leaseFrom < leaseMs;
+    /**
+     * Checks the held lease by this node's clock: one that ran out is lost now ({@link Listener#leaseLost}). For the tick,
+     * and for the node before it reports a hold complete (a resumed process may run that timer before its tick).
+     *
+     * @return true when this node holds the mutex under a live lease
+     */
+    public boolean checkLease() {
+        long now = scheduler.now();
+        if (held != null && now - leaseFrom >= leaseMs) {
+            leaseLost(now);
+        }
+        return held != null;
     }
 
     /** The holder lost the right to write (its write was fenced off): forget the grant without writing. */

@@ -127,7 +127,7 @@ final class WritePipeline {
             busy = true;
             holding = hold;
             scheduler.schedule(hold.millis, () -> {
-                if (holding != hold) {
+                if (holding != hold || !lockClient.checkLease()) {
                     return; // the lease was lost first, and the hold has been answered
                 }
                 holding = null;
