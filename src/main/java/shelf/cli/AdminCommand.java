@@ -48,7 +48,7 @@ import shelf.util.VersionProvider;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Operator commands against one node (-n ID) or every node (--all).",
-                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable,",
+                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable (or a hold lost its lease),",
                 "4 not allowed (the node refused the admin key, resources/tls/admin.crt)."})
 public final class AdminCommand implements Runnable {
     /** How the command reaches node {@code id}'s admin service: over RMI, or a mock in tests. */

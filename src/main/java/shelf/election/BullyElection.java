@@ -82,6 +82,8 @@ public final class BullyElection {
     private long maxEpochSeen;
     /** The highest token epoch the library has accepted, as last heard (at start, and from a write it refused). */
     private long libraryEpoch;
+    /** The absurd library epoch last reported, so that it is reported once. */
+    private long absurdLibraryEpoch = -1;
     private long round;
     private boolean awaitingCoordinator;
     private final Set<Integer> unansweredHigher = new HashSet<>();
@@ -471,6 +473,10 @@ public final class BullyElection {
      */
     public void learnLibraryEpoch(long tokenEpoch) {
         if (!Epochs.isSane(tokenEpoch)) {
+            if (tokenEpoch == absurdLibraryEpoch) {
+                return; // said once; every refused write says it again in its own line
+            }
+            absurdLibraryEpoch = tokenEpoch;
             log.error("{}: the library's highest token has epoch {}, outside 0..{}: no term can write above it; an operator"
                     + " must repair the fence (admin fence-repair)", me, tokenEpoch, Epochs.CEILING);
             return;
