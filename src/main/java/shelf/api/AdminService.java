@@ -44,6 +44,17 @@ public interface AdminService extends Remote {
     String holdLock(long millis) throws RemoteException, UnavailableException;
 
     /**
+     * Repairs the library's fence ({@code admin fence-repair}): when the library has accepted a token above every token
+     * this node's term can grant (a forged or absurd one, say {@code MAX:MAX}), every write is refused; this sets the
+     * fence to the start of the term ({@code epoch:0}) with a FENCE record in the history naming the operator, so the
+     * term's grants write again and every older term's stay fenced off. Answers with what it did.
+     *
+     * @throws IllegalArgumentException when the fence is not ahead of the term: nothing to repair, nothing written
+     * @throws UnavailableException     when this node is in no term yet, or the library cannot be written
+     */
+    String repairFence() throws RemoteException, UnavailableException;
+
+    /**
      * Runs {@code cycles} acquire/release cycles of the cluster lock from this node, back to back (the
      * protocol thread asks again the moment a cycle ends, as it does for the node's own writes), and returns
      * each cycle's latency from asking to releasing in nanoseconds, measured on this node. For

@@ -48,7 +48,7 @@ import shelf.util.VersionProvider;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Operator commands against one node (-n ID) or every node (--all).",
-                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable,",
+                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable (or a hold lost its lease),",
                 "4 not allowed (the node refused the admin key, resources/tls/admin.crt)."})
 public final class AdminCommand implements Runnable {
     /** How the command reaches node {@code id}'s admin service: over RMI, or a mock in tests. */
@@ -289,10 +289,19 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "hold", mixinStandardHelpOptions = true,
-            description = "Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).")
+            description = {"Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).",
+                    "Exit 3 with 'lease lost' when the node lost the lock before the end (it was paused past its lease)."})
     int hold(@Parameters(paramLabel = "MILLIS", description = "How long to hold the lock.") long millis) throws ConfigException {
         return forEach(a -> a.holdLock(millis), t -> millis + t.requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS,
                 (id, r) -> String.valueOf(r), false);
+    }
+
+    @Command(name = "fence-repair", mixinStandardHelpOptions = true,
+            description = {"Repair the library's fence when it holds a token no election can pass (a forged MAX:MAX):",
+                    "set it to the start of the chosen node's term, with a FENCE record in the history naming you.",
+                    "Exit 2 when there is nothing to repair (or an election would do), 3 when the node is in no term."})
+    int fenceRepair() throws ConfigException {
+        return forEach(AdminService::repairFence, String::valueOf);
     }
 
     @Command(name = "cycles", mixinStandardHelpOptions = true,

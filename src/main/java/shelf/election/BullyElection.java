@@ -80,6 +80,10 @@ public final class BullyElection {
     private int coordinator = -1;
     private long epoch;
     private long maxEpochSeen;
+    /** The highest token epoch the library has accepted, as last heard (at start, and from a write it refused). */
+    private long libraryEpoch;
+    /** The absurd library epoch last reported, so that it is reported once. */
+    private long absurdLibraryEpoch = -1;
     private long round;
     private boolean awaitingCoordinator;
     private final Set<Integer> unansweredHigher = new HashSet<>();
@@ -118,13 +122,10 @@ public final class BullyElection {
     }
 
     /**
-     * The epoch in the store, unless it is absurd. Epochs rule: an epoch file outside {@code 0..CEILING} (corrupted, edited,
-     * or saved from a lying peer by a version without the ceiling) is not used: one error line, and the node starts
-     * from 0, as a new node does, and takes the cluster's epoch from its peers (their OK and STALE answers carry it)
-     * before it claims one; the file is overwritten with a sane epoch the first time this node acts on one. Refusing
-     * to start instead would turn one lie, saved by every node, into an outage that needs an operator to edit every
-     * file; starting from 0 is safe because a coordinator of an older epoch is answered with STALE and its tokens are
-     * fenced off by the store.
+     * The epoch in the store, unless it is absurd. The node's epoch file refuses to start with one outside
+     * {@code 0..}{@link Epochs#CEILING} (it names the file); a store that hands one over anyway is not believed: one error
+     * line, and the node starts from 0, as a new node does, and takes the cluster's epoch from its peers and the library
+     * before it claims one.
      */
     private long storedEpoch() {
         long stored = epochs.load();
@@ -215,7 +216,7 @@ public final class BullyElection {
         // Bully: a candidate sends ELECTION to every higher id and waits for an OK.
         unansweredHigher.addAll(higher);
         for (int id : higher) {
-            out.send(id, new Election(self, maxEpochSeen));
+            out.send(id, new Election(self, highestKnown()));
         }
         scheduler.schedule(timings.failureTimeoutMs(), () -> okTimedOut(thisRound));
     }
@@ -229,7 +230,7 @@ public final class BullyElection {
         boolean leadsNewest = role == Role.COORDINATOR && maxEpochSeen == epoch;
         if (answers.admit(PeerAnswers.Kind.ELECTION, e.from(), scheduler.now())) {
             // Bully: a node that receives ELECTION from a lower id answers OK and takes the election over.
-            out.send(e.from(), new Ok(self, maxEpochSeen));
+            out.send(e.from(), new Ok(self, highestKnown()));
             if (leadsNewest) {
                 // Already coordinator of the newest epoch: tell the candidate instead of holding a new election.
                 out.send(e.from(), new Coordinator(self, epoch));
@@ -368,12 +369,15 @@ public final class BullyElection {
     private void becomeCoordinator() {
         unansweredHigher.clear();
         awaitingCoordinator = false;
-        long next = Epochs.next(maxEpochSeen, self, epochStride);
+        // Epochs: the new term lies above every epoch seen and above the library's highest token epoch, or the library
+        // would refuse every write of the term (a cluster whose epoch files were lost elected 15 below a token 35:5).
+        long floor = highestKnown();
+        long next = Epochs.next(floor, self, epochStride);
         if (next > Epochs.CEILING) {
             // Epochs: no epoch above the ceiling is claimed (peers would refuse it). Only a peer that sent an epoch near
             // the ceiling gets a cluster here; this node stays a candidate and retries, backing off, until an operator acts.
             if (exhaustedLog.admit(scheduler.now())) {
-                log.error("{}: cannot lead: the next epoch after {} would exceed the ceiling {}{}", me, maxEpochSeen,
+                log.error("{}: cannot lead: the next epoch after {} would exceed the ceiling {}{}", me, floor,
                         Epochs.CEILING, exhaustedLog.suppressedNote());
             }
             return;
@@ -419,13 +423,13 @@ public final class BullyElection {
         if (awaitingCoordinator) {
             // A COORDINATOR may have been lost: ask the higher nodes again; a sitting coordinator answers with one.
             for (int id : higher) {
-                out.send(id, new Election(self, maxEpochSeen));
+                out.send(id, new Election(self, highestKnown()));
             }
         } else {
             // An OK may have been lost on its way here (the higher node is alive but its answer was not
             // delivered): ask those that have not answered again rather than wait out the whole OK timeout.
             for (int id : unansweredHigher) { // undeliverable ones are reported later, as events
-                out.send(id, new Election(self, maxEpochSeen));
+                out.send(id, new Election(self, highestKnown()));
             }
         }
         if (!roundDeferred && now - electionStartedAt > ROUND_LIMIT_IN_FAILURE_TIMEOUTS * timings.failureTimeoutMs()) {
@@ -458,6 +462,40 @@ public final class BullyElection {
         if (seen > maxEpochSeen) {
             maxEpochSeen = seen;
         }
+    }
+
+    /**
+     * The library's highest accepted token epoch, read by the node at start and from every write the library refused as
+     * stale. Epochs rule: the next epoch this node claims lies above it, and its ELECTION and OK messages carry it, so
+     * whoever wins the next round claims above it too. Learning it starts no election: a refused write is answered by
+     * the holder giving the grant up, never by a new term (two sides of a partition writing to one library would
+     * otherwise bump each other's epochs forever); the next election, for whatever reason, is the one that moves on.
+     */
+    public void learnLibraryEpoch(long tokenEpoch) {
+        if (!Epochs.isSane(tokenEpoch)) {
+            if (tokenEpoch == absurdLibraryEpoch) {
+                return; // said once; every refused write says it again in its own line
+            }
+            absurdLibraryEpoch = tokenEpoch;
+            log.error("{}: the library's highest token has epoch {}, outside 0..{}: no term can write above it; an operator"
+                    + " must repair the fence (admin fence-repair)", me, tokenEpoch, Epochs.CEILING);
+            return;
+        }
+        if (tokenEpoch <= libraryEpoch) {
+            return;
+        }
+        libraryEpoch = tokenEpoch;
+        if (tokenEpoch > epoch && role != Role.CANDIDATE) {
+            log.warn("{}: the library has accepted a token of epoch {}, above this term's epoch {}: its writes are refused"
+                    + " until the next election, which takes an epoch above it (admin elect)", me, tokenEpoch, epoch);
+        } else if (tokenEpoch > maxEpochSeen) {
+            log.info("{}: the library's highest token epoch is {}; the next epoch this node claims lies above it", me,
+                    tokenEpoch);
+        }
+    }
+
+    private long highestKnown() {
+        return Math.max(maxEpochSeen, libraryEpoch);
     }
 
     private void persistSeen() {

@@ -19,12 +19,23 @@ public final class Epochs {
      */
     public static final long CEILING = (1L << 53) - 1;
 
+    private static final long WIDEST_STRIDE = 10_000_000_000L;
+
     private Epochs() {
     }
 
     /** True for an epoch a node may accept: {@code 0..CEILING}. */
     public static boolean isSane(long epoch) {
         return epoch >= 0 && epoch <= CEILING;
+    }
+
+    /**
+     * True when a coordinator can still claim an epoch above {@code epoch}, whatever the ids: the next epoch lies at most
+     * two strides above (see {@link #next}), and the widest stride, for ids up to 2^31 − 1, is 10^10. A library fence of
+     * an epoch beyond this (a forged {@code MAX:MAX}) no election can pass; only an operator's fence repair can.
+     */
+    public static boolean passable(long epoch) {
+        return isSane(epoch) && epoch <= CEILING - 2 * WIDEST_STRIDE;
     }
 
     /**

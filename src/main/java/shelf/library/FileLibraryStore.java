@@ -170,6 +170,25 @@ public final class FileLibraryStore implements LibraryStore {
         });
     }
 
+    @Override
+    public HistoryRecord repairFence(FencingToken to, int node, String operator) throws StoreException {
+        HistoryRecord record;
+        try {
+            record = underFileLock(() -> {
+                catchUp(true);
+                HistoryRecord r = state.repairFence(to, node, operator, clock.instant());
+                write(List.of(r));
+                return r;
+            });
+        } catch (StaleTokenException e) {
+            throw new IllegalStateException("a fence repair is never fenced off", e);
+        }
+        sync();
+        log.warn("{}: the library's fence is now {}: history record {} by {} from node {}", who, to, record.seq(), operator,
+                node);
+        return record;
+    }
+
     /**
      * Fsyncs the history, then asks for the durable mark to be advanced to the last record this store had read or
      * written before the fsync began (the mark is written off the caller's path, see {@link HistoryMark#advance}).

@@ -117,8 +117,11 @@ public final class LibraryState {
         if (entry == null) {
             return refuse("unknown book " + c.bookId() + " (the library has books " + idRange() + ")", null);
         }
-        Loan loan = loans.get(c.bookId());
-        Book book = book(c.bookId());
+        return decideFor(c, loans.get(c.bookId()), book(c.bookId()), today, loanDays);
+    }
+
+    /** The rules for a known book, on loan ({@code loan}) or not (null). */
+    private static Decision decideFor(Command c, Loan loan, Book book, LocalDate today, int loanDays) {
         return switch (c.op()) {
             case BORROW -> loan == null
                     ? new Decision.Change(Op.BORROW, c.bookId(), c.user(), today.plusDays(loanDays))
@@ -129,6 +132,7 @@ public final class LibraryState {
             case RENEW -> loan != null && loan.user.equals(c.user())
                     ? new Decision.Change(Op.RENEW, c.bookId(), c.user(), later(loan.due, today).plusDays(loanDays))
                     : refuse(notYours(c, loan), book);
+            case FENCE -> refuse("FENCE is an operator's record, not a client's operation", book);
         };
     }
 
@@ -154,6 +158,13 @@ public final class LibraryState {
         if (r.seq() != lastSeq + 1) {
             throw new IllegalStateException("record " + r.seq() + " follows record " + lastSeq);
         }
+        if (r.op() == Op.FENCE) {
+            // Fencing repair: the operator's record sets the fence to its token, below earlier tokens if it must be.
+            highestToken = r.token();
+            highestTokenNode = r.node();
+            lastSeq = r.seq();
+            return;
+        }
         if (!catalog.containsKey(r.bookId())) {
             throw new IllegalStateException("record " + r.seq() + " names book " + r.bookId()
                     + ", which is not in the catalogue");
@@ -175,6 +186,7 @@ public final class LibraryState {
                 requireBorrower(r, loan);
                 loans.remove(r.bookId());
             }
+            default -> throw new IllegalStateException("record " + r.seq() + " has op " + r.op()); // FENCE: above
         }
         FencingToken token = r.token();
         if (token.isBelow(highestToken)) {
@@ -195,6 +207,18 @@ public final class LibraryState {
         }
     }
 
+    /**
+     * An operator's repair of the fence (DESIGN §3 fencing): the FENCE record that sets the fence to {@code to}, applied
+     * to this state; the caller persists it. Called as {@link #append} is: one writer at a time, on a state caught up.
+     *
+     * @param operator the operator's identity, kept in the record
+     */
+    public HistoryRecord repairFence(FencingToken to, int node, String operator, Instant now) {
+        HistoryRecord r = new HistoryRecord(lastSeq + 1, now, Op.FENCE, 0, operator, node, to, null, null);
+        apply(r);
+        return r;
+    }
+
     /** A one-sentence description of a change, for the client. */
     public static String describe(HistoryRecord r) {
         return describe(r.op(), r.bookId(), r.user(), r.due());
@@ -205,6 +229,7 @@ public final class LibraryState {
             case BORROW -> user + " borrowed book " + bookId + ", due " + due;
             case RETURN -> user + " returned book " + bookId;
             case RENEW -> user + " renewed book " + bookId + ", now due " + due;
+            case FENCE -> user + " repaired the fence";
         };
     }
 

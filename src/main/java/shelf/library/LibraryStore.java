@@ -50,6 +50,18 @@ public interface LibraryStore extends AutoCloseable {
     /** The highest fencing token the store has accepted a write with. */
     FencingToken highestToken() throws StoreException;
 
+    /**
+     * An operator's repair of the fence ({@code admin fence-repair}): appends an {@link Op#FENCE} record by {@code operator}
+     * from {@code node}, after which the store accepts tokens from {@code to} up, even below those it accepted before (a
+     * forged or absurd token). Durable when it returns. A store that cannot keep such a record says so.
+     *
+     * @return the record, with the fence it replaced left to the caller to read first ({@link #highestToken})
+     * @throws StoreException when the files cannot be written, or the store cannot repair its fence; nothing changed
+     */
+    default HistoryRecord repairFence(FencingToken to, int node, String operator) throws StoreException {
+        throw new StoreException(getClass().getSimpleName() + " cannot repair its fence");
+    }
+
     @Override
     void close();
 }

@@ -1,8 +1,8 @@
 package shelf.lock;
 
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shelf.config.Timings;
 import shelf.fencing.FencingToken;
 import shelf.protocol.Message.LeaseRenewal;
 import shelf.protocol.Message.LockGrant;
@@ -25,6 +25,11 @@ import shelf.protocol.Transport;
  *
  * <p>The coordinator may be this node itself: its requests then go through the same messages
  * (delivered locally), so the coordinator's own writes take the lock like anyone's.
+ *
+ * <p>The holder keeps its own lease clock, as Chubby's clients do: it counts the lease from a moment no later than the
+ * coordinator's (the sending of the request a grant answers, or of the last renewal), so its lease ends first. A holder
+ * that finds its lease run out (it was paused, or starved of CPU, and sent no renewal) stops holding at once, logs
+ * "lease lost", and tells its {@link Listener}; the coordinator has revoked the grant, or is about to.
  */
 public final class LockClient {
     private static final Logger log = LoggerFactory.getLogger(LockClient.class);
@@ -36,7 +41,10 @@ public final class LockClient {
     private final String me;
     private final Scheduler scheduler;
     private final Transport out;
-    private final Consumer<FencingToken> onGranted;
+    private final Listener listener;
+    private final long leaseMs;
+    /** How long a grant may have travelled, at most as far as this node assumes: one heartbeat interval. */
+    private final long travelMs;
 
     private int coordinator = -1;
     private long epoch;
@@ -47,22 +55,34 @@ public final class LockClient {
     private FencingToken held;
     private long heldRequestId;
     private long heldFrom;
+    /** When the held lease began by this node's clock: the coordinator's began no earlier. */
+    private long leaseFrom;
     private long resendAfterMs;
     private final LogLimiter refusalLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
 
+    /** What the node does with the mutex; called on the protocol thread. */
+    public interface Listener {
+        /** The mutex is granted with {@code token}; the node must later {@link #release} it. */
+        void granted(FencingToken token);
+
+        /** The lease of {@code token} ran out by this node's clock: the node no longer holds the mutex. */
+        void leaseLost(FencingToken token, String why);
+    }
+
     /**
      * @param firstRequestId a number no earlier incarnation of this node used (the wiring derives it from the clock)
-     * @param onGranted      called on the protocol thread when the mutex is granted; the node must later {@link #release}
+     * @param timings        the resend interval (twice the failure timeout), the lease, the heartbeat interval
      */
-    public LockClient(int self, Scheduler scheduler, Transport out, long firstRequestId, long resendAfterMs,
-                      Consumer<FencingToken> onGranted) {
+    public LockClient(int self, Scheduler scheduler, Transport out, long firstRequestId, Timings timings, Listener listener) {
         this.self = self;
         this.me = "node " + self;
         this.scheduler = scheduler;
         this.out = out;
         this.nextRequestId = firstRequestId;
-        this.resendAfterMs = resendAfterMs * RESEND_AFTER_MS_FACTOR;
-        this.onGranted = onGranted;
+        this.resendAfterMs = timings.failureTimeoutMs() * RESEND_AFTER_MS_FACTOR;
+        this.leaseMs = timings.leaseMs();
+        this.travelMs = timings.heartbeatIntervalMs();
+        this.listener = listener;
     }
 
     /** Asks for the mutex unless it is held or already asked for. */
@@ -91,10 +111,14 @@ public final class LockClient {
      * request meant a wake-up of the protocol thread per grant, to do nothing.
      */
     public void tick() {
+        long now = scheduler.now();
+        checkLease();
         if (held != null && coordinator >= 0) {
             // Lock rule: a holder renews its lease every heartbeat interval, with the grant's token, at the coordinator
-            // it follows (itself when coordinator, delivered locally like its requests).
+            // it follows (itself when coordinator, delivered locally like its requests). The coordinator receives it
+            // after it is sent, so the lease counted from now ends no later than the coordinator's.
             out.send(coordinator, new LeaseRenewal(self, epoch, held));
+            leaseFrom = now;
         }
         if (waitingRequestId != 0 && scheduler.now() - sentAt >= resendAfterMs) {
             // Lock rule: an unanswered request is sent again, in case it or its grant was lost (the server de-duplicates).
@@ -124,6 +148,37 @@ public final class LockClient {
         }
         held = null;
         heldRequestId = 0;
+    }
+
+    /**
+     * Lock rule (holder's lease clock): a lease not renewed for its length has lapsed at the coordinator too, or is about
+     * to: the holder stops holding, gives the token back (ignored if already revoked), and tells the node.
+     */
+    private void leaseLost(long now) {
+        FencingToken lost = held;
+        String why = "token " + lost + " not renewed for " + (now - leaseFrom) + " ms, lease " + leaseMs
+                + " ms: the process was paused or starved";
+        log.warn("{}: lease lost: {}", me, why);
+        if (coordinator >= 0) {
+            out.send(coordinator, new LockRelease(self, epoch, lost));
+        }
+        held = null;
+        heldRequestId = 0;
+        listener.leaseLost(lost, why);
+    }
+
+    /**
+     * Checks the held lease by this node's clock: one that ran out is lost now ({@link Listener#leaseLost}). For the tick,
+     * and for the node before it reports a hold complete (a resumed process may run that timer before its tick).
+     *
+     * @return true when this node holds the mutex under a live lease
+     */
+    public boolean checkLease() {
+        long now = scheduler.now();
+        if (held != null && now - leaseFrom >= leaseMs) {
+            leaseLost(now);
+        }
+        return held != null;
     }
 
     /** The holder lost the right to write (its write was fenced off): forget the grant without writing. */
@@ -201,9 +256,12 @@ public final class LockClient {
         held = g.token();
         heldRequestId = g.requestId();
         heldFrom = scheduler.now();
+        // The holder's lease clock starts when it sent the request this grant answers; a request that waited in the
+        // queue was granted later, at most one heartbeat interval (the travel this node assumes) before it arrived.
+        leaseFrom = Math.max(sentAt, heldFrom - travelMs);
         waitingRequestId = 0;
         log.info("{}: lock granted, token {}, after {} ms", me, held, heldFrom - requestedAt);
-        onGranted.accept(held);
+        listener.granted(held);
     }
 
     /** The election settled on a coordinator (or lost it: -1). Outstanding requests go to the new one. */

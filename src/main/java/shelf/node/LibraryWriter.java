@@ -31,8 +31,12 @@ public interface LibraryWriter {
         record Applied(List<Outcome> outcomes) implements Result {
         }
 
-        /** The store refused the token: a newer holder has written. Nothing was applied. */
-        record Fenced(String reason) implements Result {
+        /** The store refused the token: it has accepted a higher one ({@code highest}). Nothing was applied. */
+        record Fenced(FencingToken offered, FencingToken highest) implements Result {
+            /** What happened, in the words a client and the log get. */
+            public String reason() {
+                return "stale fencing token " + offered + " below the library's highest " + highest;
+            }
         }
 
         /** The store could not be written. Nothing was applied. */

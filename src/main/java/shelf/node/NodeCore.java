@@ -55,11 +55,36 @@ public final class NodeCore implements Node, Transport.Inbox {
         var timings = config.timings();
         Transport out = this::send;
         this.lockServer = new LockServer(self, config.ids(), timings, scheduler, out);
-        this.lockClient = new LockClient(self, scheduler, out, firstRequestId, timings.failureTimeoutMs(), this::granted);
+        this.lockClient = new LockClient(self, scheduler, out, firstRequestId, timings, new LockClient.Listener() {
+            @Override
+            public void granted(FencingToken token) {
+                pipeline.granted(token);
+            }
+
+            @Override
+            public void leaseLost(FencingToken token, String why) {
+                pipeline.leaseLost(token, why);
+            }
+        });
         this.election = new BullyElection(self, config.ids(), timings, scheduler, out, epochs, this::onCoordinatorChanged,
                 liveness);
         this.pipeline = new WritePipeline(me, scheduler, writer, lockClient, counters, timings.requestTimeoutMs(),
-                election::coordinator, () -> stopped);
+                new WritePipeline.Surroundings() {
+                    @Override
+                    public int coordinator() {
+                        return election.coordinator();
+                    }
+
+                    @Override
+                    public boolean stopped() {
+                        return stopped;
+                    }
+
+                    @Override
+                    public void libraryFence(FencingToken highest) {
+                        election.learnLibraryEpoch(highest.epoch());
+                    }
+                });
         this.view = new NodeView(self, election, lockServer, lockClient, pipeline, counters);
     }
 
@@ -69,6 +94,14 @@ public final class NodeCore implements Node, Transport.Inbox {
             election.start();
             scheduler.schedule(config.timings().heartbeatIntervalMs(), this::tick);
         });
+    }
+
+    /**
+     * The library's highest accepted token, read by the composition root before {@link #start}: the first epoch this node
+     * claims lies above its epoch (see {@link BullyElection#learnLibraryEpoch}). From any thread.
+     */
+    public void learnLibraryFence(FencingToken highest) {
+        scheduler.execute(() -> election.learnLibraryEpoch(highest.epoch()));
     }
 
     /** Simulates a crash: the node stops reacting to anything. */
@@ -171,10 +204,6 @@ public final class NodeCore implements Node, Transport.Inbox {
             lockServer.stepDown();
         }
         lockClient.coordinatorChanged(coordinator, epoch);
-    }
-
-    private void granted(FencingToken token) {
-        pipeline.granted(token);
     }
 
     /** Every heartbeat interval: the lock client renews its lease or re-sends its request; overdue operations fail. */

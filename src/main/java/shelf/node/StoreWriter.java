@@ -37,7 +37,7 @@ public final class StoreWriter implements LibraryWriter, AutoCloseable {
             try {
                 result = new Result.Applied(store.append(token, nodeId, batch));
             } catch (StaleTokenException e) {
-                result = new Result.Fenced(e.getMessage());
+                result = new Result.Fenced(e.offered(), e.highest());
             } catch (StoreException | RuntimeException e) {
                 result = new Result.Failed(e.getMessage());
             }

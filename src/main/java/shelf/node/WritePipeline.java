@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.api.UnavailableException;
@@ -41,16 +39,25 @@ final class WritePipeline {
     private record Hold(long millis, CompletableFuture<FencingToken> released) {
     }
 
+    /** What the pipeline asks of the node around it; called on the protocol thread. */
+    interface Surroundings {
+        /** The coordinator this node waits for, or -1: for the message of an operation that timed out. */
+        int coordinator();
+
+        /** The node is stopping: new operations are refused. */
+        boolean stopped();
+
+        /** A write was refused as stale: the library has accepted {@code highest}, which the election must learn. */
+        void libraryFence(FencingToken highest);
+    }
+
     private final String me;
     private final Scheduler scheduler;
     private final LibraryWriter writer;
     private final LockClient lockClient;
     private final Counters counters;
     private final long requestTimeoutMs;
-    /** The coordinator this node waits for, or -1: for the message of an operation that timed out. */
-    private final IntSupplier coordinator;
-    /** The node is stopping: new operations are refused. */
-    private final BooleanSupplier stopped;
+    private final Surroundings node;
 
     private final Deque<PendingOp> pending = new ArrayDeque<>();
     private List<PendingOp> writing = List.of();
@@ -59,24 +66,25 @@ final class WritePipeline {
     private final Deque<Hold> holds = new ArrayDeque<>();
     /** The granted lock is in use: a batch is being written or a hold runs. */
     private boolean busy;
+    /** The hold running under the granted lock, or null. */
+    private Hold holding;
 
     WritePipeline(String me, Scheduler scheduler, LibraryWriter writer, LockClient lockClient, Counters counters,
-                  long requestTimeoutMs, IntSupplier coordinator, BooleanSupplier stopped) {
+                  long requestTimeoutMs, Surroundings node) {
         this.me = me;
         this.scheduler = scheduler;
         this.writer = writer;
         this.lockClient = lockClient;
         this.counters = counters;
         this.requestTimeoutMs = requestTimeoutMs;
-        this.coordinator = coordinator;
-        this.stopped = stopped;
+        this.node = node;
     }
 
     /** From any thread: queues a client operation; the future completes when it is durable, refused, or failed. */
     CompletableFuture<Outcome> submit(Command command) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         scheduler.execute(() -> {
-            if (stopped.getAsBoolean()) {
+            if (node.stopped()) {
                 result.completeExceptionally(new UnavailableException(me + " is stopping"));
                 return;
             }
@@ -117,7 +125,12 @@ final class WritePipeline {
             Hold hold = holds.pollFirst();
             counters.add("lock.holds");
             busy = true;
+            holding = hold;
             scheduler.schedule(hold.millis, () -> {
+                if (holding != hold || !lockClient.checkLease()) {
+                    return; // the lease was lost first, and the hold has been answered
+                }
+                holding = null;
                 busy = false;
                 lockClient.release();
                 hold.released.complete(token);
@@ -139,6 +152,23 @@ final class WritePipeline {
         writer.write(token, commands, new BatchWrite(token, batch));
     }
 
+    /**
+     * The lock client's lease on {@code token} ran out by this node's clock (the process was paused): a hold running
+     * under it ends now and says so; a batch being written is left to the library's fence, which refuses it if a
+     * newer holder has written.
+     */
+    void leaseLost(FencingToken token, String why) {
+        if (holding == null) {
+            return;
+        }
+        Hold hold = holding;
+        holding = null;
+        busy = false;
+        hold.released.completeExceptionally(new UnavailableException(me + " lost the cluster lock before the end of its "
+                + hold.millis + " ms hold: lease lost (" + why + "); the coordinator revokes the grant if it has not yet"));
+        acquireIfWanted();
+    }
+
     /** Fails the operations that waited for the lock past the request timeout (they were not handed to the writer). */
     void expireOverdue() {
         long now = scheduler.now();
@@ -156,7 +186,7 @@ final class WritePipeline {
     }
 
     private String waitingFor() {
-        int c = coordinator.getAsInt();
+        int c = node.coordinator();
         return c < 0 ? "no coordinator elected yet" : "waiting for a grant from coordinator node " + c;
     }
 
@@ -222,12 +252,15 @@ final class WritePipeline {
                 syncingOps += batch.size();
                 lockClient.release(); // the next holder may append while this batch is fsynced
             } else if (result instanceof LibraryWriter.Result.Fenced fenced) {
+                // Fencing: a refused holder learns the library's fence and gives its grant up; the operations still
+                // queued ask for the lock again. It starts no election (see BullyElection#learnLibraryEpoch).
                 counters.add("store.fenced");
-                log.warn("{}: write with token {} refused by the store: {}; {} operations not applied", me, token,
-                        fenced.reason(), batch.size());
-                fail(batch, me + "'s lease on the cluster lock lapsed before it could write (" + fenced.reason()
-                        + "); nothing was applied");
-                lockClient.abandon("fenced off by the store");
+                log.warn("{}: write refused by the library: {}; {} operations not applied", me, fenced.reason(),
+                        batch.size());
+                fail(batch, me + "'s write was refused by the library: " + fenced.reason() + " (a later holder wrote,"
+                        + " or the library's fence is ahead of this cluster's term); nothing was applied");
+                node.libraryFence(fenced.highest());
+                lockClient.abandon("fenced off by the library");
             } else if (result instanceof LibraryWriter.Result.Failed failed) {
                 counters.add("store.failures");
                 log.error("{}: library write failed: {}", me, failed.reason());

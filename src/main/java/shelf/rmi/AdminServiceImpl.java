@@ -14,8 +14,10 @@ import shelf.api.UnavailableException;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
+import shelf.election.Epochs;
 import shelf.fencing.FencingToken;
 import shelf.library.Book;
+import shelf.library.HistoryRecord;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
 import shelf.lock.LockTable;
@@ -163,6 +165,37 @@ final class AdminServiceImpl implements AdminService {
     }
 
     @Override
+    public String repairFence() throws UnavailableException {
+        admin("repairFence");
+        String operator = Caller.current().map(c -> c.identity().name()).orElse("an operator (tls=off)");
+        NodeStatus term = snapshot();
+        if (term.role() == shelf.election.Role.CANDIDATE || term.epoch() <= 0) {
+            throw new UnavailableException(me + " is in no term yet (an election is under way): repair the fence once"
+                    + " a coordinator is elected");
+        }
+        FencingToken to = new FencingToken(term.epoch(), 0);
+        try {
+            FencingToken fence = store.highestToken();
+            if (fence.epoch() <= term.epoch()) {
+                throw new IllegalArgumentException("the library's fence " + fence + " is not ahead of this term (epoch "
+                        + term.epoch() + "): nothing to repair");
+            }
+            if (Epochs.passable(fence.epoch())) {
+                // A fence an election can pass may be a newer term's (the other side of a partition): never lowered.
+                throw new IllegalArgumentException("the library's fence " + fence + " is ahead of this term (epoch "
+                        + term.epoch() + ") but an election can pass it: run admin elect (the next term lies above it)");
+            }
+            HistoryRecord record = store.repairFence(to, node.id(), operator);
+            log.warn("{}: fence repaired by {}: the library's fence {} -> {} (history record {})", me,
+                    Caller.current().map(String::valueOf).orElse(operator), fence, to, record.seq());
+            return me + " repaired the library's fence: " + fence + " -> " + to + " (history record " + record.seq()
+                    + ", by " + operator + ")";
+        } catch (StoreException e) {
+            throw new UnavailableException(me + " cannot repair the library's fence: " + e.getMessage());
+        }
+    }
+
+    @Override
     public long[] lockCycles(int cycles) throws UnavailableException {
         admin("lockCycles");
         if (cycles < 1 || cycles > MAX_CYCLES) {
@@ -177,7 +210,12 @@ final class AdminServiceImpl implements AdminService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException(me + " was interrupted");
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnavailableException u) {
+                throw u; // the node says what happened (a hold whose lease was lost)
+            }
+            throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms");
+        } catch (TimeoutException e) {
             throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms");
         }
     }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
+import shelf.fencing.FencingToken;
 import shelf.library.FileLibraryStore;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
@@ -81,15 +82,21 @@ public final class ShelfNode implements AutoCloseable {
             throw new NodeStartException(ExitCodes.USAGE, e.getMessage());
         }
         System.setProperty("java.rmi.server.hostname", address.host());
+        FileEpochStore epochs = FileEpochStore.open(resources, id); // before the library: a bad file changes nothing
         LibraryStore store;
         try {
             store = FileLibraryStore.open(resources, Clock.systemUTC(), config.timings().loanDays(), "node " + id);
         } catch (StoreException e) {
             throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": " + e.getMessage());
         }
+        FencingToken fence;
         KeyMaterial keys;
         try {
+            fence = store.highestToken(); // the first term this node claims lies above it
             keys = nodeKeys(config, id, resources);
+        } catch (StoreException e) {
+            store.close();
+            throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": " + e.getMessage());
         } catch (NodeStartException e) {
             store.close();
             throw e;
@@ -112,8 +119,9 @@ public final class ShelfNode implements AutoCloseable {
             }
         });
         long firstRequestId = System.currentTimeMillis() * REQUEST_IDS_PER_MS;
-        NodeCore core = new NodeCore(id, config, scheduler, transport, new FileEpochStore(resources, id), writer, firstRequestId);
+        NodeCore core = new NodeCore(id, config, scheduler, transport, epochs, writer, firstRequestId);
         inbox[0] = core;
+        core.learnLibraryFence(fence);
         RmiServer server;
         try {
             server = RmiServer.start(address, config, core, core, store, access, sockets); // the core is the Node and Inbox

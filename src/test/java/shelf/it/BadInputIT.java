@@ -22,7 +22,7 @@ import shelf.cluster.LocalCluster;
 class BadInputIT {
     private static final String MAIN = "shelf.cli.ShelfCommand";
 
-    private static void assertOneLine(ClusterFixture.Run r, int code, String expected) {
+    static void assertOneLine(ClusterFixture.Run r, int code, String expected) {
         assertEquals(code, r.code(), r.toString());
         // "waiting for node N ..." is progress (a node slower than a second to answer), not an error line
         assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("waiting for node")).count(), "one line: " + r.err());

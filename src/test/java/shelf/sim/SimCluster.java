@@ -152,7 +152,7 @@ final class SimCluster {
         LibraryWriter writer = (token, batch, listener) -> sim.at(writeDelayMicros, () -> node.run(() -> {
             List<Outcome> outcomes = store.apply(token, id, batch);
             if (outcomes == null) {
-                listener.appended(new LibraryWriter.Result.Fenced("token " + token + " is stale"));
+                listener.appended(new LibraryWriter.Result.Fenced(token, store.state().highestToken()));
                 return;
             }
             listener.appended(new LibraryWriter.Result.Applied(outcomes));
@@ -160,6 +160,7 @@ final class SimCluster {
             sim.at(syncDelayMicros, () -> node.run(failure == null ? listener::durable : () -> listener.notDurable(failure)));
         }));
         node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L);
+        node.core.learnLibraryFence(store.state().highestToken()); // as ShelfNode does, from the shared library
         node.core.start();
         return node;
     }
@@ -275,6 +276,11 @@ final class SimCluster {
     /** Submits a client command to a node; the future completes on the simulation thread. */
     CompletableFuture<Outcome> submit(int node, Command c) {
         return nodes.get(node).core.submit(c);
+    }
+
+    /** Node {@code node} holds the cluster lock for {@code millis}, as {@code admin hold} does. */
+    CompletableFuture<shelf.fencing.FencingToken> hold(int node, long millis) {
+        return nodes.get(node).core.holdLock(millis);
     }
 
     /** Makes node {@code id} start an election, as the admin command does. */

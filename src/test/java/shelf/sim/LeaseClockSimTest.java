@@ -1,0 +1,37 @@
+package shelf.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.params.ParameterizedTest;
+import shelf.fencing.FencingToken;
+
+/** The holder's own lease clock: a holder paused past its lease learns, when it resumes, that it no longer holds. */
+class LeaseClockSimTest {
+    private static final long AGREEMENT_MS = 3_000;
+    private static final int SIZE = 3;
+    private static final int HOLDER = 2;
+
+    @ParameterizedTest(name = "seed {0}")
+    @Seeds(5)
+    void aHolderPausedPastItsLeaseReportsTheHoldLostAndStopsHolding(long seed) {
+        SimCluster c = new SimCluster(seed, SIZE);
+        c.startAll();
+        assertTrue(c.sim.runUntil(c::agreed, AGREEMENT_MS), "seed " + seed + ": no agreement");
+        CompletableFuture<FencingToken> hold = c.hold(HOLDER, 6_000);
+        assertTrue(c.sim.runUntil(() -> c.status(HOLDER).heldToken() != null, AGREEMENT_MS), "seed " + seed + ": granted");
+        c.pause(HOLDER);
+        CompletableFuture<FencingToken> other = c.hold(1, 10);
+        assertTrue(c.sim.runUntil(other::isDone, 3_000), "seed " + seed + ": the coordinator revoked and granted node 1");
+        assertEquals(1, c.status(SIZE).lock().revocations(), "seed " + seed);
+        c.resume(HOLDER);
+        assertTrue(c.sim.runUntil(hold::isDone, 1_000), "seed " + seed + ": the hold ends on resuming, not after 6 s");
+        CompletionException lost = Assertions.assertThrows(CompletionException.class, hold::join);
+        assertTrue(lost.getCause().getMessage().contains("lease lost"), lost.getCause().getMessage());
+        assertNull(c.status(HOLDER).heldToken(), "seed " + seed + ": node 2 no longer acts as holder");
+    }
+}
