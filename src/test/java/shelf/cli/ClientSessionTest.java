@@ -28,6 +28,7 @@ import shelf.library.HistoryRecord;
 import shelf.library.Json;
 import shelf.library.LibraryFiles;
 import shelf.library.Outcome;
+import shelf.library.Page;
 import shelf.library.SampleCatalog;
 
 /** The client's output formats and exit codes (DESIGN §1), against an in-process library with no network. */
@@ -38,6 +39,8 @@ class ClientSessionTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private boolean down;
+    /** The largest page this node sends: small here, so that a short library takes several pages. */
+    private int pageSize = LibraryService.MAX_PAGE;
     private long token;
 
     /** A library service straight on a store: every write gets the next token, as if granted. */
@@ -84,6 +87,18 @@ class ClientSessionTest {
         public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
             check();
             return rethrow(() -> store.history(bookId));
+        }
+
+        @Override
+        public Page<HistoryRecord> history(Integer bookId, long afterSeq, int limit) throws UnavailableException {
+            check();
+            return rethrow(() -> store.historyPage(bookId, afterSeq, Math.min(limit, pageSize)));
+        }
+
+        @Override
+        public Page<Book> list(int afterId, int limit) throws UnavailableException {
+            check();
+            return rethrow(() -> store.booksPage(afterId, Math.min(limit, pageSize)));
         }
 
         private void check() throws UnavailableException {
