@@ -98,8 +98,8 @@ class ClientFailoverTest {
     private LibraryService node(int id) throws Exception {
         LibraryService library = mock(LibraryService.class);
         when(library.execute(any(), any())).thenReturn(BORROWED);
-        when(library.list(anyInt(), anyInt())).thenReturn(new Page<>(List.of(new Book(3, "Dune", "Frank Herbert", true, null, null)),
-                false));
+        Book dune = new Book(3, "Dune", "Frank Herbert", true, null, null);
+        when(library.list(anyInt(), anyInt())).thenReturn(new Page<>(List.of(dune), false));
         nodes.put(id, library);
         return library;
     }
