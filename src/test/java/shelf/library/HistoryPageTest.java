@@ -48,7 +48,8 @@ class HistoryPageTest {
     private static List<HistoryRecord> allPages(LibraryStore store, Integer bookId, int limit) throws Exception {
         List<HistoryRecord> all = new ArrayList<>();
         long after = 0;
-        for (Page<HistoryRecord> page = store.historyPage(bookId, after, limit); ; page = store.historyPage(bookId, after, limit)) {
+        while (true) {
+            Page<HistoryRecord> page = store.historyPage(bookId, after, limit);
             all.addAll(page.items());
             if (!page.more()) {
                 return all;
