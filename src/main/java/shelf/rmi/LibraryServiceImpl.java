@@ -94,7 +94,7 @@ final class LibraryServiceImpl implements LibraryService {
     public Page<Book> list(int afterId, int limit) throws UnavailableException {
         client("list");
         requirePage("afterId", afterId, limit);
-        log(afterId, "{}: client request: list after book {}", me, afterId);
+        logRead("list", afterId, "book");
         return read(() -> store.booksPage(afterId, Math.min(limit, MAX_PAGE)));
     }
 
@@ -191,8 +191,7 @@ final class LibraryServiceImpl implements LibraryService {
     public Page<HistoryRecord> history(Integer bookId, long afterSeq, int limit) throws UnavailableException {
         client("history");
         requirePage("afterSeq", afterSeq, limit);
-        log(afterSeq, "{}: client request: history{} after record {}", me, bookId == null ? "" : " of book " + bookId,
-                afterSeq);
+        logRead(bookId == null ? "history" : "history of book " + bookId, afterSeq, "record");
         return read(() -> store.historyPage(bookId, afterSeq, Math.min(limit, MAX_PAGE)));
     }
 
@@ -207,11 +206,11 @@ final class LibraryServiceImpl implements LibraryService {
     }
 
     /** The first page of a read at INFO, the pages that follow it at DEBUG: a long read is one line in the log. */
-    private static void log(long after, String format, Object... args) {
+    private void logRead(String what, long after, String cursor) {
         if (after == 0) {
-            log.info(format, args);
+            log.info("{}: client request: {}", me, what);
         } else {
-            log.debug(format, args);
+            log.debug("{}: client request: {} after {} {}", me, what, cursor, after);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shelf.cluster.LocalCluster;
 import shelf.library.LongHistory;
 
 /**
@@ -39,7 +40,7 @@ class LargeLibraryIT {
             LongHistory.write(dir.resolve("resources"), RECORDS, 10);
             assertTrue(Files.size(dir.resolve("resources/history.log")) > 25_000_000, "about 28 MB, as in the issue");
             f.cluster.startAll();
-            f.awaitAgreement(List.of(1));
+            f.cluster.awaitAgreement(List.of(1), LocalCluster.AGREEMENT_TIMEOUT); // a large library takes a while to open
 
             ClusterFixture.Run all = f.run("RmiClient", "-u", "alice", "-n", "1", "--no-failover", "history");
             assertEquals(0, all.code(), all.err());
@@ -62,7 +63,7 @@ class LargeLibraryIT {
     void aHundredThousandBooksAreListedByANodeWith64Megabytes(@TempDir Path dir) throws Exception {
         try (ClusterFixture f = new ClusterFixture(dir, 1, BOOKS, PLAINTEXT, SMALL_HEAP)) {
             f.cluster.startAll();
-            f.awaitAgreement(List.of(1));
+            f.cluster.awaitAgreement(List.of(1), LocalCluster.AGREEMENT_TIMEOUT); // a large library takes a while to open
 
             // Several readers at once: a node holding each whole answer in memory at the same time could not serve them.
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
