@@ -28,8 +28,11 @@ import shelf.library.Page;
  */
 public interface LibraryService extends Remote {
     String NAME = "LibraryService";
-    /** The most items a node sends in one page: a larger {@code limit} is cut to this. */
-    int MAX_PAGE = 1_000;
+    /**
+     * The most items a node sends in one page: a larger {@code limit} is cut to this. A page of 5,000 history records is
+     * about 1 MB on the wire and in the node's heap; a smaller page costs a long history more round trips.
+     */
+    int MAX_PAGE = 5_000;
     /**
      * The most items a node sends in one whole answer ({@link #list()}, {@link #history(Integer)}): a longer catalogue
      * or history is refused, to be read in pages, so that no answer outgrows a node's memory.
