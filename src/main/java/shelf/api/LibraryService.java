@@ -8,6 +8,7 @@ import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.Outcome;
+import shelf.library.Page;
 
 /**
  * What clients call on their designated node. Bound in each node's registry under this interface's name.
@@ -27,8 +28,33 @@ import shelf.library.Outcome;
  */
 public interface LibraryService extends Remote {
     String NAME = "LibraryService";
+    /**
+     * The most items a node sends in one page: a larger {@code limit} is cut to this. A page of 5,000 history records is
+     * about 1 MB on the wire and in the node's heap; a smaller page costs a long history more round trips.
+     */
+    int MAX_PAGE = 5_000;
+    /**
+     * The most items a node sends in one whole answer ({@link #list()}, {@link #history(Integer)}): a longer catalogue
+     * or history is refused, to be read in pages, so that no answer outgrows a node's memory.
+     */
+    int MAX_WHOLE = 10_000;
 
+    /**
+     * The whole catalogue, by id.
+     *
+     * @throws IllegalArgumentException the catalogue has more than {@link #MAX_WHOLE} books: read it with
+     *                                  {@link #list(int, int)}
+     */
     List<Book> list() throws RemoteException, UnavailableException;
+
+    /**
+     * Up to {@code limit} books (at most {@link #MAX_PAGE}) with an id above {@code afterId}, by id, and whether more
+     * follow: the catalogue page by page, each page as the library is when it is read.
+     *
+     * @param afterId 0 for the first page, else the last book's id of the page before
+     * @throws IllegalArgumentException {@code afterId} is negative or {@code limit} below 1
+     */
+    Page<Book> list(int afterId, int limit) throws RemoteException, UnavailableException;
 
     /** Whether this node requires a {@link #login}: user authentication is on. Cheap. */
     boolean authenticationRequired() throws RemoteException;
@@ -62,6 +88,21 @@ public interface LibraryService extends Remote {
     /** {@link #loans(String, String)} without a ticket: for a node with authentication off. */
     List<Book> loans(String user) throws RemoteException, UnavailableException, AccessRefusedException;
 
-    /** The history of one book, or of all books when {@code bookId} is null, oldest first. */
+    /**
+     * The history of one book, or of all books when {@code bookId} is null, oldest first.
+     *
+     * @throws IllegalArgumentException it has more than {@link #MAX_WHOLE} records: read it with
+     *                                  {@link #history(Integer, long, int)}
+     */
     List<HistoryRecord> history(Integer bookId) throws RemoteException, UnavailableException;
+
+    /**
+     * Up to {@code limit} records (at most {@link #MAX_PAGE}) of the history of one book, or of all books when
+     * {@code bookId} is null, with a sequence number above {@code afterSeq}, oldest first, and whether more follow.
+     * Records never change once written, so the pages of a history read one after another are the history.
+     *
+     * @param afterSeq 0 for the first page, else the last record's {@code seq} of the page before
+     * @throws IllegalArgumentException {@code afterSeq} is negative or {@code limit} below 1
+     */
+    Page<HistoryRecord> history(Integer bookId, long afterSeq, int limit) throws RemoteException, UnavailableException;
 }

@@ -1,7 +1,7 @@
 package shelf.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.rmi.RemoteException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.api.LibraryService;
@@ -18,9 +20,9 @@ import shelf.library.AccessRefusedException;
 import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
-import shelf.library.Json;
 import shelf.library.Op;
 import shelf.library.Outcome;
+import shelf.library.Page;
 import shelf.util.ExitCodes;
 
 /**
@@ -40,7 +42,8 @@ final class ClientSession {
             + "  return <bookId>    give back a book you borrowed\n"
             + "  renew <bookId>     extend your loan by one loan period\n"
             + "  loans              the books you have\n"
-            + "  history [<bookId>] every change to the library (or to one book)\n"
+            + "  history [<bookId>] [--limit N] [--after SEQ]\n"
+            + "                     every change to the library (or to one book): N records after record SEQ\n"
             + "  node [<id>]        the node asked first (the prompt fails over to the others)\n"
             + "  help               this list\n"
             + "  quit               leave (interactive only)";
@@ -141,8 +144,11 @@ final class ClientSession {
     /** The library's book ids, for the prompt's tab completion; empty when no node answers (said on stderr). */
     List<String> bookIds() {
         try {
-            return library.call(LibraryService::list).stream().map(b -> String.valueOf(b.id())).toList();
-        } catch (CliException | AccessRefusedException e) {
+            List<String> ids = new ArrayList<>();
+            readPages(ClientSession::listPage, Book::id, 0, Long.MAX_VALUE,
+                    page -> page.forEach(b -> ids.add(String.valueOf(b.id()))));
+            return ids;
+        } catch (CliException e) {
             return List.of();
         }
     }
@@ -192,7 +198,10 @@ final class ClientSession {
         return switch (command) {
             case "list" -> {
                 noArgs(command, args);
-                yield printBooks(call(LibraryService::list), "the library has no books");
+                Listing<Book> books = new Listing<>(json, out, b -> b);
+                readPages(ClientSession::listPage, Book::id, 0, Long.MAX_VALUE, books::add);
+                books.finish("the library has no books");
+                yield ExitCodes.OK;
             }
             case "borrow" -> change(Op.BORROW, args);
             case "return" -> change(Op.RETURN, args);
@@ -200,7 +209,10 @@ final class ClientSession {
             case "loans" -> {
                 noArgs(command, args);
                 String session = ticket();
-                yield printBooks(call(l -> l.loans(user, session)), user + " has no books on loan");
+                Listing<Book> books = new Listing<>(json, out, b -> b);
+                books.add(call(l -> l.loans(user, session)));
+                books.finish(user + " has no books on loan");
+                yield ExitCodes.OK;
             }
             case "history" -> history(args);
             case "node" -> node(args);
@@ -241,50 +253,86 @@ final class ClientSession {
     }
 
     private int history(List<String> args) {
-        if (args.size() > 1) {
-            throw new CliException(ExitCodes.USAGE, "usage: history [<bookId>]");
-        }
-        Integer id = null;
-        if (args.size() == 1) {
-            long parsed = bookId(args.get(0));
-            if (parsed < Integer.MIN_VALUE || parsed > Integer.MAX_VALUE) {
-                throw new CliException(ExitCodes.REFUSED, "unknown book " + parsed);
-            }
-            id = (int) parsed;
-        }
-        Integer bookId = id;
-        List<HistoryRecord> records = call(l -> l.history(bookId));
-        if (json) {
-            List<Map<String, Object>> docs = new ArrayList<>(records.size());
-            for (HistoryRecord r : records) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("seq", r.seq());
-                doc.put("time", r.time().toString());
-                doc.put("op", r.op().name());
-                doc.put("bookId", r.bookId());
-                doc.put("user", r.user());
-                doc.put("node", r.node());
-                doc.put("token", r.token());
-                docs.add(doc);
-            }
-            out.println(toJson(docs));
-        } else if (records.isEmpty()) {
-            out.println(bookId == null ? "no history yet" : "no history for book " + bookId);
-        } else {
-            records.forEach(out::println);
+        HistoryRequest request = HistoryRequest.parse(args);
+        Integer bookId = request.bookId();
+        Listing<HistoryRecord> records = new Listing<>(json, out, ClientSession::historyDocument);
+        long[] last = {request.after()};
+        boolean more = readPages((l, after, limit) -> l.history(bookId, after, limit), HistoryRecord::seq,
+                request.after(), request.limit() == null ? Long.MAX_VALUE : request.limit(), page -> {
+                    records.add(page);
+                    last[0] = page.isEmpty() ? last[0] : page.get(page.size() - 1).seq();
+                });
+        records.finish((bookId == null ? "no history" : "no history for book " + bookId)
+                + (request.after() > 0 ? " after record " + request.after() : bookId == null ? " yet" : ""));
+        if (more) {
+            err.println("more records follow: " + request.next(last[0]));
         }
         return ExitCodes.OK;
     }
 
-    private int printBooks(List<Book> books, String none) {
-        if (json) {
-            out.println(toJson(books));
-        } else if (books.isEmpty()) {
-            out.println(none);
-        } else {
-            books.forEach(out::println);
+    /** A record as {@code history --json} shows it (DESIGN §1): the contract's seven fields. */
+    private static Map<String, Object> historyDocument(HistoryRecord r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("seq", r.seq());
+        doc.put("time", r.time().toString());
+        doc.put("op", r.op().name());
+        doc.put("bookId", r.bookId());
+        doc.put("user", r.user());
+        doc.put("node", r.node());
+        doc.put("token", r.token());
+        return doc;
+    }
+
+    /** A page of the catalogue: books are keyed by their int id, so the cursor is one. */
+    private static Page<Book> listPage(LibraryService library, long afterId, int limit)
+            throws RemoteException, UnavailableException {
+        return library.list((int) afterId, limit);
+    }
+
+    /** One page of a long answer, asked of whichever node serves it. */
+    @FunctionalInterface
+    private interface PageRead<T extends Serializable> {
+        Page<T> after(LibraryService library, long after, int limit)
+                throws RemoteException, UnavailableException, AccessRefusedException;
+    }
+
+    /**
+     * Reads up to {@code limit} items with a key above {@code after}, page by page (each page a call of its own, failing
+     * over as any call does), and hands each page to {@code sink}; returns whether more items follow the last one read.
+     * A node's page is believed only if its keys go up from where it was asked to start.
+     */
+    private <T extends Serializable> boolean readPages(PageRead<T> read, ToLongFunction<T> key, long after, long limit,
+                                                       Consumer<List<T>> sink) {
+        long cursor = after;
+        long left = limit;
+        while (true) {
+            long from = cursor;
+            int size = (int) Math.min(left, LibraryService.MAX_PAGE);
+            Page<T> page = call(l -> read.after(l, from, size));
+            if (page.items().size() > size) {
+                throw outOfOrder(page.items().size() + " items for a page of " + size);
+            }
+            for (T item : page.items()) {
+                long k = key.applyAsLong(item);
+                if (k <= cursor) {
+                    throw outOfOrder(k + " after " + cursor);
+                }
+                cursor = k;
+            }
+            sink.accept(page.items());
+            left -= page.items().size();
+            if (!page.more() || left == 0) {
+                return page.more();
+            }
+            if (page.items().isEmpty()) {
+                throw outOfOrder("an empty page with more to follow");
+            }
         }
-        return ExitCodes.OK;
+    }
+
+    private CliException outOfOrder(String what) {
+        return new CliException(ExitCodes.UNAVAILABLE, "node " + node().id() + " answered a page that is not the next one ("
+                + what + "); try another node");
     }
 
     private static void noArgs(String command, List<String> args) {
@@ -293,7 +341,7 @@ final class ClientSession {
         }
     }
 
-    private static long bookId(String text) {
+    static long bookId(String text) {
         try {
             return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
@@ -334,10 +382,6 @@ final class ClientSession {
     }
 
     private static String toJson(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Listing.toJson(value);
     }
 }

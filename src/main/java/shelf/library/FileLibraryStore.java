@@ -63,6 +63,7 @@ public final class FileLibraryStore implements LibraryStore {
     private final Clock clock;
     private final int loanDays;
     private final String who;
+    private final LineIndex index = new LineIndex();
     private LibraryState state;
     private long offset;
     private long lines;
@@ -210,8 +211,10 @@ public final class FileLibraryStore implements LibraryStore {
             return;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(TYPICAL_LINE_BYTES * records.size());
-        for (HistoryRecord r : records) {
-            out.writeBytes(encode(r));
+        long[] starts = new long[records.size()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = offset + out.size();
+            out.writeBytes(encode(records.get(i)));
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
@@ -220,7 +223,9 @@ public final class FileLibraryStore implements LibraryStore {
                 pos += channel.write(buf, pos);
             }
             offset = pos;
-            lines += records.size();
+            for (long start : starts) {
+                index.noteLine(++lines, start);
+            }
             inFile = state.lastSeq();
         } catch (IOException e) {
             reload();
@@ -250,13 +255,53 @@ public final class FileLibraryStore implements LibraryStore {
     public synchronized List<HistoryRecord> history(Integer bookId) throws StoreException {
         catchUp(false);
         List<HistoryRecord> result = new ArrayList<>();
-        forEachLine(0, offset, (line, start, end, number) -> {
+        forEachLine(0, offset, 0, (line, start, end, number) -> {
             HistoryRecord r = decode(line);
             if (r != null && (bookId == null || r.bookId() == bookId)) {
                 result.add(r);
             }
+            return true;
         });
         return result;
+    }
+
+    /**
+     * Reads the page from the file, from the indexed line at most {@value LineIndex#STRIDE} lines before its first
+     * record ({@link LineIndex}) to one record past its last: the memory of a call is that of its page.
+     */
+    @Override
+    public synchronized Page<HistoryRecord> historyPage(Integer bookId, long afterSeq, int limit) throws StoreException {
+        if (afterSeq < 0 || limit < 1) {
+            throw new IllegalArgumentException("a page starts after record 0 or later and holds 1 record or more, not "
+                    + afterSeq + " and " + limit);
+        }
+        catchUp(false);
+        List<HistoryRecord> page = new ArrayList<>(Math.min(limit, LineIndex.STRIDE));
+        boolean[] more = {false};
+        if (afterSeq < lines) {
+            int slot = index.slotFor(afterSeq + 1);
+            forEachLine(index.start(slot), offset, index.lineBefore(slot), (line, start, end, number) -> {
+                if (number <= afterSeq) {
+                    return true;
+                }
+                HistoryRecord r = decode(line);
+                if (r == null || bookId != null && r.bookId() != bookId) {
+                    return true;
+                }
+                more[0] = page.size() == limit;
+                if (!more[0]) {
+                    page.add(r);
+                }
+                return !more[0];
+            });
+        }
+        return new Page<>(page, more[0]);
+    }
+
+    @Override
+    public synchronized Page<Book> booksPage(int afterId, int limit) throws StoreException {
+        catchUp(false);
+        return state.books(afterId, limit);
     }
 
     /** Closes the files; the mark is first advanced as far as this store's syncs asked. */
@@ -290,7 +335,7 @@ public final class FileLibraryStore implements LibraryStore {
             return;
         }
         long fileSize = size;
-        forEachLine(offset, fileSize, (line, start, end, number) -> {
+        forEachLine(offset, fileSize, lines, (line, start, end, number) -> {
             HistoryRecord r = decode(line);
             if (r == null) {
                 if (end + 1 < fileSize) {
@@ -298,15 +343,17 @@ public final class FileLibraryStore implements LibraryStore {
                             + " (checksum or format) followed by more records; refusing to guess."
                             + " Restore the file from a backup or move it away");
                 }
-                return; // the last line: judged by the mark below
+                return true; // the last line: judged by the mark below
             }
             try {
                 state.apply(r);
             } catch (IllegalStateException e) {
                 throw new LibraryCorruptException(historyPath + " line " + number + ": " + e.getMessage());
             }
+            index.noteLine(number, start);
             offset = end + 1;
             lines = number;
+            return true;
         });
         inFile = state.lastSeq();
         if (offset < fileSize) {
@@ -364,20 +411,22 @@ public final class FileLibraryStore implements LibraryStore {
         state = new LibraryState(files.readCatalog());
         offset = 0;
         lines = 0;
+        index.clear();
         catchUp(false);
     }
 
     private interface LineVisitor {
-        void visit(byte[] line, long start, long end, long number) throws StoreException;
+        /** Visits a line; returns whether to go on to the next. */
+        boolean visit(byte[] line, long start, long end, long number) throws StoreException;
     }
 
     /**
-     * Visits the newline-terminated lines in {@code [from, to)}; {@code end} is the newline's position and
-     * {@code number} the 1-based line number (counting from the line at {@code offset} as {@code lines + 1}
-     * when {@code from == offset}, else from 1).
+     * Visits the newline-terminated lines in {@code [from, to)}, in order, until the visitor says stop; {@code end} is
+     * the newline's position and {@code number} the 1-based line number, {@code numberBefore} being the number of the
+     * line before {@code from} (0 at the file's start).
      */
-    private void forEachLine(long from, long to, LineVisitor visitor) throws StoreException {
-        long number = from == offset ? lines : 0;
+    private void forEachLine(long from, long to, long numberBefore, LineVisitor visitor) throws StoreException {
+        long number = numberBefore;
         byte[] carry = new byte[0];
         long pos = from;
         try {
@@ -397,7 +446,9 @@ public final class FileLibraryStore implements LibraryStore {
                 for (int i = 0; i < data.length; i++) {
                     if (data[i] == '\n') {
                         number++;
-                        visitor.visit(Arrays.copyOfRange(data, start, i), base + start, base + i, number);
+                        if (!visitor.visit(Arrays.copyOfRange(data, start, i), base + start, base + i, number)) {
+                            return;
+                        }
                         start = i + 1;
                     }
                 }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import shelf.fencing.FencingToken;
 
@@ -23,7 +23,7 @@ public final class LibraryState {
     /** How many recent request ids are remembered for de-duplicating retries. */
     static final int REMEMBERED_REQUESTS = 100_000;
 
-    private final SortedMap<Integer, CatalogEntry> catalog;
+    private final NavigableMap<Integer, CatalogEntry> catalog;
     private final Map<Integer, Loan> loans = new HashMap<>();
     private final RecentRequests recentRequests = new RecentRequests(REMEMBERED_REQUESTS);
     private long lastSeq;
@@ -250,8 +250,22 @@ public final class LibraryState {
         return all;
     }
 
+    /** Up to {@code limit} books with an id above {@code afterId}, by id, and whether more follow. */
+    public Page<Book> books(int afterId, int limit) {
+        List<Book> page = new ArrayList<>(Math.min(limit, catalog.size()));
+        for (int id : catalog.tailMap(afterId, false).keySet()) {
+            if (page.size() == limit) {
+                return new Page<>(page, true);
+            }
+            page.add(book(id));
+        }
+        return new Page<>(page, false);
+    }
+
+    /** The books on loan to {@code user}, by id: found among the loans, not the whole catalogue. */
     public List<Book> loansOf(String user) {
-        return books().stream().filter(b -> user.equals(b.borrower())).toList();
+        return loans.entrySet().stream().filter(e -> user.equals(e.getValue().user))
+                .sorted(Map.Entry.comparingByKey()).map(e -> book(e.getKey())).toList();
     }
 
     public int size() {

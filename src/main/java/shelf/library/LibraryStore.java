@@ -47,6 +47,28 @@ public interface LibraryStore extends AutoCloseable {
     /** The whole history, or one book's ({@code bookId} not null), oldest first. */
     List<HistoryRecord> history(Integer bookId) throws StoreException;
 
+    /**
+     * Up to {@code limit} records of the history (or of one book's, {@code bookId} not null) with a sequence number
+     * above {@code afterSeq}, oldest first, and whether more follow. A store keeps the memory of a call to about the
+     * page's records, whatever the history's length; this default reads the whole history, for stores that fit it.
+     *
+     * @param afterSeq 0 or more: 0 for the first page, else the last record's {@code seq} of the page before
+     * @param limit    1 or more
+     */
+    default Page<HistoryRecord> historyPage(Integer bookId, long afterSeq, int limit) throws StoreException {
+        return Page.first(history(bookId).stream().filter(r -> r.seq() > afterSeq).toList(), limit);
+    }
+
+    /**
+     * Up to {@code limit} books with an id above {@code afterId}, by id, and whether more follow; as {@link #historyPage}.
+     *
+     * @param afterId 0 or more: 0 for the first page, else the last book's {@code id} of the page before
+     * @param limit   1 or more
+     */
+    default Page<Book> booksPage(int afterId, int limit) throws StoreException {
+        return Page.first(books().stream().filter(b -> b.id() > afterId).toList(), limit);
+    }
+
     /** The highest fencing token the store has accepted a write with. */
     FencingToken highestToken() throws StoreException;
 

@@ -1,5 +1,6 @@
 package shelf.rmi;
 
+import java.io.Serializable;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import shelf.library.FileUserDirectory;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryStore;
 import shelf.library.Outcome;
+import shelf.library.Page;
 import shelf.library.StoreException;
 import shelf.library.UserAuthentication;
 import shelf.library.UserCredential;
@@ -84,9 +86,17 @@ final class LibraryServiceImpl implements LibraryService {
     @Override
     public List<Book> list() throws UnavailableException {
         client("list");
-        client("list");
         log.info("{}: client request: list", me);
-        return read(store::books);
+        return whole(read(() -> store.booksPage(0, MAX_WHOLE)), "the catalogue has more than " + MAX_WHOLE
+                + " books, too many for one answer: read it in pages (list(afterId, limit))");
+    }
+
+    @Override
+    public Page<Book> list(int afterId, int limit) throws UnavailableException {
+        client("list");
+        requirePage("afterId", afterId, limit);
+        logRead("list", afterId, "book");
+        return read(() -> store.booksPage(afterId, Math.min(limit, MAX_PAGE)));
     }
 
     @Override
@@ -173,9 +183,43 @@ final class LibraryServiceImpl implements LibraryService {
     @Override
     public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
         client("history");
-        client("history");
         log.info("{}: client request: history{}", me, bookId == null ? "" : " of book " + bookId);
-        return read(() -> store.history(bookId));
+        return whole(read(() -> store.historyPage(bookId, 0, MAX_WHOLE)), "the history has more than " + MAX_WHOLE
+                + " records, too many for one answer: read it in pages (history(bookId, afterSeq, limit))");
+    }
+
+    @Override
+    public Page<HistoryRecord> history(Integer bookId, long afterSeq, int limit) throws UnavailableException {
+        client("history");
+        requirePage("afterSeq", afterSeq, limit);
+        logRead(bookId == null ? "history" : "history of book " + bookId, afterSeq, "record");
+        return read(() -> store.historyPage(bookId, afterSeq, Math.min(limit, MAX_PAGE)));
+    }
+
+    /** A page's request, checked before it is believed: a cursor of 0 or more, a limit of 1 or more. */
+    private static void requirePage(String cursor, long after, int limit) {
+        if (after < 0) {
+            throw new IllegalArgumentException(cursor + " must be 0 or more, got " + after);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
+        }
+    }
+
+    /** The first page of a read at INFO, the pages that follow it at DEBUG: a long read is one line in the log. */
+    private void logRead(String what, long after, String cursor) {
+        if (after == 0) {
+            log.info("{}: client request: {}", me, what);
+        } else {
+            log.debug("{}: client request: {} after {} {}", me, what, cursor, after);
+        }
+    }
+
+    private static <T extends Serializable> List<T> whole(Page<T> page, String tooLong) {
+        if (page.more()) {
+            throw new IllegalArgumentException(tooLong);
+        }
+        return page.items();
     }
 
     /** With authentication on: the request for {@code user} goes on only with a valid ticket of that user. */

@@ -3,6 +3,7 @@ package shelf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
@@ -33,6 +34,7 @@ import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.Json;
 import shelf.library.Outcome;
+import shelf.library.Page;
 
 /**
  * The client's failover (DESIGN §4) against mocked nodes 1..4 of a configuration: the order of the nodes tried, the
@@ -96,7 +98,8 @@ class ClientFailoverTest {
     private LibraryService node(int id) throws Exception {
         LibraryService library = mock(LibraryService.class);
         when(library.execute(any(), any())).thenReturn(BORROWED);
-        when(library.list()).thenReturn(List.of(new Book(3, "Dune", "Frank Herbert", true, null, null)));
+        Book dune = new Book(3, "Dune", "Frank Herbert", true, null, null);
+        when(library.list(anyInt(), anyInt())).thenReturn(new Page<>(List.of(dune), false));
         nodes.put(id, library);
         return library;
     }
@@ -153,7 +156,7 @@ class ClientFailoverTest {
     @Test
     void exitThreeOnlyWhenNoNodeCouldServeAndWithJsonOneErrorDocument() throws Exception {
         LibraryService three = node(3);
-        when(three.list()).thenThrow(new UnavailableException("node 3 has no coordinator"));
+        when(three.list(anyInt(), anyInt())).thenThrow(new UnavailableException("node 3 has no coordinator"));
 
         assertEquals(3, session(4, true, true).run(List.of("list")));
         assertEquals(List.of(4, 1, 2, 3), lookups);
@@ -208,7 +211,7 @@ class ClientFailoverTest {
         assertTrue(tookMs < 2_000, tookMs + " ms");
         assertEquals("served by node 3 (node 2 at 127.0.0.1:5002 did not answer within 300 ms (paused or overloaded?);"
                 + " node 1 at 127.0.0.1:5001" + DOWN + ")\n", err());
-        verify(two, times(1)).list();
+        verify(two, times(1)).list(anyInt(), anyInt());
 
         // a fresh client: the registry lookup of the paused node is what times out
         pausedLookups = true;
@@ -257,8 +260,8 @@ class ClientFailoverTest {
         assertEquals(0, session.run(List.of("node", "3")));
         assertEquals(3, session.node().id());
         assertEquals(0, session.run(List.of("list")));
-        verify(one, times(2)).list();
-        verify(three).list();
+        verify(one, times(2)).list(anyInt(), anyInt());
+        verify(three).list(anyInt(), anyInt());
         assertEquals(2, session.run(List.of("node", "9")));
         assertTrue(err().contains("no node 9 in the configuration (nodes: 1, 2, 3, 4)"), err());
     }
@@ -273,7 +276,7 @@ class ClientFailoverTest {
 
         assertEquals(0, session.run(List.of("list")));
         assertEquals(List.of(2, 2), lookups);
-        verify(after).list();
+        verify(after).list(anyInt(), anyInt());
         assertEquals("", err());
     }
 

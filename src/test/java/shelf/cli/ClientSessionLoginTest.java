@@ -3,6 +3,8 @@ package shelf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
@@ -27,6 +29,7 @@ import shelf.api.LibraryService;
 import shelf.config.NodeAddress;
 import shelf.library.AccessRefusedException;
 import shelf.library.Outcome;
+import shelf.library.Page;
 
 /**
  * The client's side of user authentication: it asks for the PIN and logs in once per session, only when the node
@@ -47,6 +50,8 @@ class ClientSessionLoginTest {
                 .thenThrow(new AccessRefusedException("wrong PIN for alice, or no such user"));
         when(library.execute(any(), eq("alice:1:mac"))).thenReturn(new Outcome(true, "done", null));
         when(library.loans("alice", "alice:1:mac")).thenReturn(List.of());
+        when(library.list(anyInt(), anyInt())).thenReturn(new Page<>(List.of(), false));
+        when(library.history(any(), anyLong(), anyInt())).thenReturn(new Page<>(List.of(), false));
     }
 
     private ClientSession session(String pin) {

@@ -14,9 +14,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import shelf.api.LibraryService;
 import shelf.api.UnavailableException;
 import shelf.config.NodeAddress;
@@ -28,6 +31,7 @@ import shelf.library.HistoryRecord;
 import shelf.library.Json;
 import shelf.library.LibraryFiles;
 import shelf.library.Outcome;
+import shelf.library.Page;
 import shelf.library.SampleCatalog;
 
 /** The client's output formats and exit codes (DESIGN §1), against an in-process library with no network. */
@@ -38,6 +42,8 @@ class ClientSessionTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private boolean down;
+    /** The largest page this node sends: small here, so that a short library takes several pages. */
+    private int pageSize = LibraryService.MAX_PAGE;
     private long token;
 
     /** A library service straight on a store: every write gets the next token, as if granted. */
@@ -84,6 +90,18 @@ class ClientSessionTest {
         public List<HistoryRecord> history(Integer bookId) throws UnavailableException {
             check();
             return rethrow(() -> store.history(bookId));
+        }
+
+        @Override
+        public Page<HistoryRecord> history(Integer bookId, long afterSeq, int limit) throws UnavailableException {
+            check();
+            return rethrow(() -> store.historyPage(bookId, afterSeq, Math.min(limit, pageSize)));
+        }
+
+        @Override
+        public Page<Book> list(int afterId, int limit) throws UnavailableException {
+            check();
+            return rethrow(() -> store.booksPage(afterId, Math.min(limit, pageSize)));
         }
 
         private void check() throws UnavailableException {
@@ -187,5 +205,96 @@ class ClientSessionTest {
         JsonNode loans = json();
         assertEquals(1, loans.size());
         assertEquals(6, loans.get(0).get("id").asInt());
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Eight records: book 4 lent and returned four times. */
+    private void eightRecords() {
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, run(false, "borrow", "4"));
+            assertEquals(0, run(false, "return", "4"));
+        }
+    }
+
+    private static String lines(List<?> items) {
+        return items.stream().map(i -> i + "\n").collect(Collectors.joining());
+    }
+
+    @Test
+    void aHistoryAndACatalogueReadInPagesPrintExactlyWhatOneAnswerPrinted() throws Exception {
+        eightRecords();
+        List<HistoryRecord> history = store.history(null);
+        List<Map<String, Object>> documents = new ArrayList<>(); // the format of history --json before paging
+        for (HistoryRecord r : history) {
+            Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            doc.put("seq", r.seq());
+            doc.put("time", r.time().toString());
+            doc.put("op", r.op().name());
+            doc.put("bookId", r.bookId());
+            doc.put("user", r.user());
+            doc.put("node", r.node());
+            doc.put("token", r.token());
+            documents.add(doc);
+        }
+        pageSize = 3; // 8 records: pages of 3, 3 and 2; 10 books: 3, 3, 3 and 1
+        assertEquals(0, run(false, "history"));
+        assertEquals(lines(history), out());
+        assertEquals(0, run(true, "history"));
+        assertEquals(Json.MAPPER.writeValueAsString(documents) + "\n", out());
+        assertEquals(0, run(false, "list"));
+        assertEquals(lines(store.books()), out());
+        assertEquals(0, run(true, "list"));
+        assertEquals(Json.MAPPER.writeValueAsString(store.books()) + "\n", out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void historyLimitAndAfterPrintThoseRecordsAndSayWhereMoreFollow() throws Exception {
+        eightRecords();
+        List<HistoryRecord> history = store.history(null);
+        pageSize = 3;
+        assertEquals(0, run(false, "history", "--limit", "4", "--after", "2"));
+        assertEquals(lines(history.subList(2, 6)), out());
+        assertEquals("more records follow: history --limit 4 --after 6\n", err());
+        assertEquals(0, run(false, "history", "4", "--after=6"));
+        assertEquals(lines(history.subList(6, 8)), out());
+        assertEquals("", err(), "nothing follows the last record");
+        assertEquals(0, run(false, "history", "--limit", "8"));
+        assertEquals(lines(history), out());
+        assertEquals("", err(), "exactly the history's length: nothing follows");
+        assertEquals(0, run(false, "history", "--after", "8"));
+        assertEquals("no history after record 8\n", out());
+        assertEquals(0, run(false, "history", "5"));
+        assertEquals("no history for book 5\n", out());
+        assertEquals(0, run(true, "history", "--after", "99"));
+        assertEquals("[]\n", out());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--limit 0          | --limit must be a whole number of records, 1 or more, got '0'",
+        "--limit -1         | --limit must be a whole number of records, 1 or more, got '-1'",
+        "--limit=x          | --limit must be a whole number of records, 1 or more, got 'x'",
+        "--limit 99999999999999999999 | --limit must be a whole number of records, 1 or more, got '99999999999999999999'",
+        "--after -1         | --after must be a record's sequence number, 0 or more, got '-1'",
+        "--after 1.5        | --after must be a record's sequence number, 0 or more, got '1.5'",
+        "--limit            | --limit needs a value; usage: history [<bookId>] [--limit N] [--after SEQ]",
+        "--limit 1 --limit 2 | --limit is given twice; usage: history [<bookId>] [--limit N] [--after SEQ]",
+        "--frob             | unknown option '--frob'; usage: history [<bookId>] [--limit N] [--after SEQ]",
+        "1 2                | one book id at most; usage: history [<bookId>] [--limit N] [--after SEQ]",
+        "abc                | book id must be a whole number, got 'abc'"})
+    void badHistoryOptionsAreAUsageErrorOfOneLine(String words, String message) {
+        List<String> command = new ArrayList<>(List.of("history"));
+        command.addAll(List.of(words.split(" ")));
+        assertEquals(2, run(false, command.toArray(String[]::new)), words);
+        assertEquals(message + "\n", err());
+        assertEquals("", out());
     }
 }

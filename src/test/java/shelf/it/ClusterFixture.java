@@ -31,10 +31,22 @@ final class ClusterFixture implements AutoCloseable {
 
     final LocalCluster cluster;
 
+    /** The JVM options of every node unless a test asks for others. */
+    static final List<String> NODE_JVM = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     ClusterFixture(Path dir, int nodes) throws Exception {
+        this(dir, nodes, 10, Map.of(), NODE_JVM);
+    }
+
+    /**
+     * {@code nodes} nodes (not started) of a library of {@code books} books, configured with {@link #FAST} and
+     * {@code settings}, each node a JVM run with {@code jvmOptions}.
+     */
+    ClusterFixture(Path dir, int nodes, int books, Map<String, String> settings, List<String> jvmOptions) throws Exception {
         TimeoutClientSocketFactory.setTimeouts(1_000, 8_000);
-        cluster = LocalCluster.create(dir, nodes, 10, FAST, LocalCluster.currentJar(),
-                List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        Map<String, String> all = new TreeMap<>(FAST);
+        all.putAll(settings);
+        cluster = LocalCluster.create(dir, nodes, books, all, LocalCluster.currentJar(), jvmOptions);
     }
 
     LibraryService library(int id) throws Exception {

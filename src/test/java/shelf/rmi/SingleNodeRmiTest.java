@@ -26,8 +26,10 @@ import shelf.election.Role;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryFiles;
+import shelf.library.LongHistory;
 import shelf.library.Op;
 import shelf.library.Outcome;
+import shelf.library.Page;
 import shelf.library.SampleCatalog;
 import shelf.lock.LockPhase;
 import shelf.node.NodeStartException;
@@ -66,6 +68,34 @@ class SingleNodeRmiTest {
 
     private static Command command(Op op, int book, String user) {
         return new Command(UUID.randomUUID().toString(), op, book, user);
+    }
+
+    @Test
+    void pagesAreCheckedBeforeTheyAreBelievedAndCutToTheLargestPage() throws Exception {
+        LibraryService library = (LibraryService) registry().lookup(LibraryService.NAME);
+        assertEquals("afterSeq must be 0 or more, got -1",
+                assertThrows(IllegalArgumentException.class, () -> library.history(null, -1, 10)).getMessage());
+        assertEquals("limit must be 1 or more, got 0",
+                assertThrows(IllegalArgumentException.class, () -> library.history(3, 0, 0)).getMessage());
+        assertEquals("afterId must be 0 or more, got -1",
+                assertThrows(IllegalArgumentException.class, () -> library.list(-1, 10)).getMessage());
+        assertEquals("limit must be 1 or more, got -5",
+                assertThrows(IllegalArgumentException.class, () -> library.list(0, -5)).getMessage());
+        assertEquals(10, library.list(0, Integer.MAX_VALUE).items().size());
+        assertFalse(library.history(null, Long.MAX_VALUE, Integer.MAX_VALUE).more());
+
+        int records = LibraryService.MAX_WHOLE + 1_500;
+        LongHistory.write(dir, records, 10); // the node follows the history's growth as if other nodes had written it
+        Page<HistoryRecord> first = library.history(null, 0, Integer.MAX_VALUE);
+        assertEquals(LibraryService.MAX_PAGE, first.items().size(), "a huge limit is cut to the node's largest page");
+        assertTrue(first.more());
+        Page<HistoryRecord> last = library.history(null, records - 500, Integer.MAX_VALUE);
+        assertEquals(records, last.items().get(499).seq());
+        assertFalse(last.more());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> library.history(null)).getMessage()
+                .startsWith("the history has more than 10000 records, too many for one answer: read it in pages"));
+        assertEquals(List.of(1), library.history(1, 0, 10).items().stream().map(HistoryRecord::bookId).distinct().toList(),
+                "one book's history is paged too");
     }
 
     @Test
