@@ -26,6 +26,7 @@ import shelf.library.Book;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.Outcome;
+import shelf.library.Page;
 import shelf.util.ExitCodes;
 
 /**
@@ -65,6 +66,12 @@ class RogueNodeTest {
         }
 
         @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public Page<Book> list(int afterId, int limit) {
+            return new Page(List.of(hashSetBomb()), false);
+        }
+
+        @Override
         public boolean authenticationRequired() {
             return false;
         }
@@ -97,6 +104,11 @@ class RogueNodeTest {
         @Override
         public List<HistoryRecord> history(Integer bookId) {
             return List.of();
+        }
+
+        @Override
+        public Page<HistoryRecord> history(Integer bookId, long afterSeq, int limit) {
+            return new Page<>(List.of(), false);
         }
     }
 
