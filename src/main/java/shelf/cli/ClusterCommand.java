@@ -40,8 +40,8 @@ public final class ClusterCommand implements Callable<Integer> {
     private static final long POLL_MS = 100;
     /** At most this much of a log is read per poll. */
     private static final int MAX_READ_BYTES = 1 << 20;
-    /** Each log line ends with its time, "[HH:mm:ss.SSS LEVEL]". */
-    private static final int TIME_LENGTH = "HH:mm:ss.SSS".length();
+    /** Each log line ends with its time, "[yyyy-MM-dd HH:mm:ss.SSS LEVEL]" (Logging.TIME_FORMAT). */
+    private static final int TIME_LENGTH = Logging.TIME_FORMAT.length();
 
     @Option(names = "--nodes", split = ",", paramLabel = "ID", description = "Start only these nodes, e.g. --nodes 1,2,3.")
     List<Integer> only;
@@ -164,7 +164,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
     /** Prints {time, node id, line} triples in time order, each line prefixed (and coloured) by its node. */
     private static void printMerged(List<String[]> batch, boolean colour) {
-        // Merged in time order: each line ends with its time, "[HH:mm:ss.SSS LEVEL]".
+        // Merged in time order: each line ends with its time, "[yyyy-MM-dd HH:mm:ss.SSS LEVEL]".
         batch.sort(java.util.Comparator.comparing(l -> l[0]));
         for (String[] l : batch) {
             int id = Integer.parseInt(l[1]);
