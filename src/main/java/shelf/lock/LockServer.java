@@ -157,7 +157,7 @@ public final class LockServer {
         // Lock rule: the holder's renewal with its grant's token, in this coordinator's epoch, extends its lease.
         if (holder != null && r.epoch() == epoch && holder.node == r.from() && holder.token.equals(r.token())) {
             holder = new Holder(holder.node, holder.requestId, holder.token, scheduler.now() + timings.leaseMs());
-            log.info("{}: lease of node {} (token {}) renewed for {} ms", me, r.from(), r.token(), timings.leaseMs());
+            log.debug("{}: lease of node {} (token {}) renewed for {} ms", me, r.from(), r.token(), timings.leaseMs());
         }
     }
 
