@@ -36,9 +36,12 @@ public final class Cli {
         return commandLine(command).execute(args);
     }
 
-    /** Runs and exits the JVM with the command's exit code. */
-    public static void main(Object command, String... args) {
-        int code = run(command, args);
+    /**
+     * Runs and exits the JVM with the command's exit code; its help and messages call it {@code name}, the name the
+     * user typed ({@code RmiClient}, {@code CreateBooks}, {@code shelf.jar}).
+     */
+    public static void main(String name, Object command, String... args) {
+        int code = commandLine(command).setCommandName(name).execute(args);
         Logging.shutdown();
         System.exit(code);
     }

@@ -49,7 +49,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "Plain output even on a terminal.")
     boolean noColour;
 
-    @Option(names = "--jvm", paramLabel = "OPTION", split = " ", defaultValue = "-Xmx128m -XX:+UseSerialGC",
+    @Option(names = "--jvm", paramLabel = "OPTION", split = " ", defaultValue = LocalCluster.NODE_JVM_OPTIONS,
             description = "JVM options for each node (default: ${DEFAULT-VALUE}).")
     List<String> jvmOptions;
 
