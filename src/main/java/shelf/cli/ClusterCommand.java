@@ -31,9 +31,9 @@ import shelf.util.VersionProvider;
  * nodes' logs merged until Ctrl-C, which stops every node.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Starts every node of nodes.properties as its own process, waits for a coordinator,",
-                "then streams their logs merged. Ctrl-C stops every node. Creates the library if there is none,",
-                "and the TLS keys that are missing (resources/tls/) unless tls=off."})
+        description = {"Starts every node of nodes.properties as its own process and streams their logs.",
+                "Waits for a coordinator, then prints the nodes' logs merged in time order. Ctrl-C stops every node.",
+                "Creates the library if there is none, and the TLS keys that are missing (resources/tls/) unless tls=off."})
 public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
