@@ -65,8 +65,37 @@ class VocabularyTest {
             if (description.length == 0 || !description[0].strip().matches("(?s).*[.!?)]")) {
                 cut.add(path(line.getCommandSpec()) + ": " + (description.length == 0 ? "(none)" : description[0]));
             }
+            // What a user reads: the summary of each subcommand in its parent's command list, as picocli prints it.
+            summaries(line).forEach((name, summary) -> {
+                if (!summary.matches("(?s).*[.!?)]")) {
+                    cut.add(path(line.getCommandSpec()) + " " + name + " (listed): " + summary);
+                }
+            });
         }
         assertEquals(List.of(), cut, "summaries that are not a whole sentence");
+    }
+
+    /** The command list of {@code line}'s usage help: each subcommand's name and the summary printed beside it. */
+    private static java.util.Map<String, String> summaries(CommandLine line) {
+        java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+        String usage = line.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        int commands = usage.indexOf("Commands:");
+        if (commands < 0) {
+            return rows;
+        }
+        String current = null;
+        for (String row : usage.substring(commands).lines().skip(1).toList()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^  (\\S+)\\s+(.*)$").matcher(row);
+            if (m.matches()) {
+                current = m.group(1);
+                rows.put(current, m.group(2).strip());
+            } else if (current != null && row.startsWith("    ") && !row.isBlank()) {
+                rows.merge(current, row.strip(), (a, b) -> a + " " + b);
+            } else {
+                current = null;
+            }
+        }
+        return rows;
     }
 
     @Test
