@@ -81,10 +81,19 @@ public final class NodeCommand implements Callable<Integer> {
 
     /** A node's first log line of a run: which program, which process and which settings wrote what follows. */
     static String startLine(int id, ClusterConfig cluster, Path resources, Logging.Level level) {
-        return "node " + id + ": ==== run started: Shelf " + VersionProvider.version() + ", pid " + ProcessHandle.current().pid()
+        return "node " + id + ": ==== run started: Shelf " + VersionProvider.version() + ", pid " + pid()
                 + ", Java " + Runtime.version() + ", config " + cluster.source() + " (nodes " + cluster.ids() + ", tls "
                 + (cluster.tls() ? "on" : "off") + ", " + cluster.timings() + "), resources " + resources + ", log level "
                 + level + " ====";
+    }
+
+    /** This process's id; the optional SecurityManager (security.policy) does not grant reading it. */
+    private static String pid() {
+        try {
+            return String.valueOf(ProcessHandle.current().pid());
+        } catch (SecurityException e) {
+            return "unknown (under the SecurityManager)";
+        }
     }
 
     /** The id and the port each given at most once: {@code RmiNode -i 1 2} is a mistake, not node 1. */
