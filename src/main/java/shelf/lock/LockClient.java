@@ -49,6 +49,7 @@ public final class LockClient {
     private long heldFrom;
     private long resendAfterMs;
     private final LogLimiter refusalLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
+    private final LogLimiter cycleLog = LogLimiter.busy(); // asking, granted, releasing: one budget for the cycle's lines
 
     /**
      * @param firstRequestId a number no earlier incarnation of this node used (the wiring derives it from the clock)
@@ -81,7 +82,10 @@ public final class LockClient {
             log.info("{}: lock request {} waits for a coordinator", me, waitingRequestId);
             return;
         }
-        log.info("{}: asking coordinator {} for the lock (request {})", me, coordinator, waitingRequestId);
+        if (cycleLog.admit(scheduler.now())) {
+            log.info("{}: asking coordinator {} for the lock (request {}){}", me, coordinator, waitingRequestId,
+                    cycleLog.suppressedNote());
+        }
         out.send(coordinator, new LockRequest(self, epoch, waitingRequestId));
     }
 
@@ -118,7 +122,10 @@ public final class LockClient {
         if (held == null) {
             return;
         }
-        log.info("{}: releasing lock (token {}) after {} ms", me, held, scheduler.now() - heldFrom);
+        if (cycleLog.admit(scheduler.now())) {
+            log.info("{}: releasing lock (token {}) after {} ms{}", me, held, scheduler.now() - heldFrom,
+                    cycleLog.suppressedNote());
+        }
         if (coordinator >= 0) {
             out.send(coordinator, new LockRelease(self, epoch, held));
         }
@@ -202,7 +209,9 @@ public final class LockClient {
         heldRequestId = g.requestId();
         heldFrom = scheduler.now();
         waitingRequestId = 0;
-        log.info("{}: lock granted, token {}, after {} ms", me, held, heldFrom - requestedAt);
+        if (cycleLog.admit(scheduler.now())) {
+            log.info("{}: lock granted, token {}, after {} ms{}", me, held, heldFrom - requestedAt, cycleLog.suppressedNote());
+        }
         onGranted.accept(held);
     }
 

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
+import shelf.library.Command;
+import shelf.library.Op;
+import shelf.library.Outcome;
+import shelf.protocol.LogLimiter;
 
 /**
  * Logs a person can read (issue 15, item 8), on the deterministic simulation: the death of the coordinator is one
@@ -15,6 +21,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 class LogSummarySimTest {
     private static final int SIZE = 5;
     private static final int COORDINATOR = 5;
+
+    @ParameterizedTest(name = "seed {0}")
+    @Seeds(3)
+    void aThousandLockCyclesInTenSecondsAreAFewLinesNotThousands(long seed) {
+        SimCluster c = new SimCluster(seed, SIZE);
+        c.startAll();
+        assertTrue(c.sim.runUntil(c::agreed, 3_000), "seed " + seed + ": no agreement");
+        c.sim.runFor(1_000);
+        try (LogLines log = new LogLines()) {
+            for (int i = 0; i < 1_000; i++) {
+                Op op = i % 2 == 0 ? Op.BORROW : Op.RETURN;
+                CompletableFuture<Outcome> done = c.submit(1, new Command(UUID.randomUUID().toString(), op, 3, "alice"));
+                assertTrue(c.sim.runUntil(done::isDone, 5_000), "seed " + seed + ": operation " + i);
+                assertTrue(done.join().ok(), "seed " + seed + ": operation " + i + ": " + done.join());
+            }
+            // Each cycle is six lock events (asked, queued, granted twice over, released twice over): 6,000 lines before.
+            assertTrue(log.containing("lock granted").size() <= 2 * 10 * (1 + c.sim.nowMillis() / 10_000),
+                    "seed " + seed + ": " + log.containing("lock granted").size() + " grant lines in " + c.sim.nowMillis()
+                            + " ms");
+            assertTrue(log.total() <= 200, "seed " + seed + ": " + log.total() + " lines for 1,000 operations");
+            c.sim.runFor(LogLimiter.BUSY_WINDOW_MS); // the next operation, at a human pace, says how many were left out
+            CompletableFuture<Outcome> next = c.submit(1, new Command(UUID.randomUUID().toString(), Op.BORROW, 4, "alice"));
+            assertTrue(c.sim.runUntil(next::isDone, 5_000), "seed " + seed);
+            assertTrue(log.containing("lock granted to node 1").stream()
+                            .anyMatch(l -> l.matches(".*\\(suppressed \\d+ similar\\)")),
+                    "seed " + seed + ": the grants left out are counted: " + log.containing("lock granted to node 1"));
+        }
+    }
 
     @ParameterizedTest(name = "seed {0}")
     @Seeds(5)
