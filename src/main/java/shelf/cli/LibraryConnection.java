@@ -112,7 +112,7 @@ final class LibraryConnection {
     private final Map<Integer, LibraryService> stubs = new HashMap<>();
     private final Map<Integer, Long> answeredAt = new HashMap<>();
     private NodeAddress current;
-    /** Of the calls since {@link #beginRequest}: the node asked first, and the node that served last (the client log). */
+    /** For the client log: the node asked first since {@link #beginRequest}, and the node that served the last call. */
     private NodeAddress asked;
     private NodeAddress served;
 
@@ -177,6 +177,7 @@ final class LibraryConnection {
         if (asked == null) {
             asked = current;
         }
+        served = null; // the request's outcome is its last call's: a login that was served does not make a failed change served
         List<String> failures = new ArrayList<>();
         List<NodeAddress> silent = new ArrayList<>();
         for (NodeAddress node : order()) {

@@ -24,9 +24,9 @@ class RequestLogIT {
 
     @Test
     void eachRequestIsALineOfTheClientLogAndItsIdIsInTheNodeLog(@TempDir Path dir) throws Exception {
-        try (ClusterFixture f = new ClusterFixture(dir, 2)) {
+        try (ClusterFixture f = new ClusterFixture(dir, 3)) {
             f.cluster.startAll();
-            f.awaitAgreement(List.of(1, 2));
+            f.awaitAgreement(List.of(1, 2, 3));
 
             // Node 2 holds the cluster lock longer than node 1 may make a client wait: node 1 answers "unavailable".
             CompletableFuture<String> hold = CompletableFuture.supplyAsync(() -> {
@@ -37,7 +37,7 @@ class RequestLogIT {
                 }
             });
             Awaitility.await().atMost(Duration.ofSeconds(20))
-                    .until(() -> f.cluster.status(2).map(s -> s.lockHolder() == 2).orElse(false));
+                    .until(() -> f.cluster.status(3).map(s -> s.lockHolder() == 2).orElse(false));
             ClusterFixture.Run failed = f.run("RmiClient", "-u", "alice", "-n", "1", "--no-failover", "borrow", "3");
             assertEquals(3, failed.code(), failed.toString());
             hold.join();
@@ -54,6 +54,7 @@ class RequestLogIT {
             assertTrue(nodeLog(dir, 2).contains(line.group(1)), "node 2's log names request " + line.group(1));
 
             f.cluster.kill(2);
+            f.cluster.kill(3);
             ClusterFixture.Run none = f.run("RmiClient", "-u", "alice", "-n", "2", "list");
             assertEquals(3, none.code(), none.toString());
             line = lastRequest(dir);
