@@ -40,7 +40,7 @@ final class BenchCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             cluster = LocalCluster.create(dir, nodes, books, settings, LocalCluster.currentJar(), common.jvm)
-                    .withNodeArgs(List.of("--log-level", common.nodeLogLevel.name()));
+                    .withNodeArgs(List.of("--log-level", common.nodeLogLevel().name()));
             started[0] = cluster;
         } catch (IOException | ConfigException | RuntimeException e) {
             close(null);

@@ -75,10 +75,13 @@ public final class BenchCommand implements Runnable {
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
         List<String> jvm;
 
-        /** The old name of {@code --log-level}, kept for scripts. */
+        /** The old name of {@code --log-level}, kept for scripts (its own field: picocli applies --log-level's default last). */
         @Option(names = "--node-log-level", hidden = true, paramLabel = "LEVEL", description = "Old name of --log-level.")
-        void oldLogLevel(NodeLogLevel level) {
-            nodeLogLevel = level;
+        NodeLogLevel oldNodeLogLevel;
+
+        /** The nodes' log level, by either name. */
+        NodeLogLevel nodeLogLevel() {
+            return oldNodeLogLevel != null ? oldNodeLogLevel : nodeLogLevel;
         }
 
         /** Prints the report: human lines, or one JSON document with machine, settings and results. */
@@ -116,7 +119,7 @@ public final class BenchCommand implements Runnable {
                 s.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
             }
             s.put("node JVM", String.join(" ", jvm));
-            s.put("node log level", nodeLogLevel);
+            s.put("node log level", nodeLogLevel());
             return s;
         }
     }

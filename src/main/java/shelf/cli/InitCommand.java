@@ -39,11 +39,9 @@ public final class InitCommand implements Callable<Integer> {
             description = "Library folder (default ${DEFAULT-VALUE}).")
     Path dir;
 
-    /** The old name of {@code --resources}, kept for scripts. */
+    /** The old name of {@code --resources}, kept for scripts (its own field: picocli applies --resources' default last). */
     @Option(names = "--dir", hidden = true, paramLabel = "DIR", description = "Old name of --resources.")
-    void oldDir(Path folder) {
-        dir = folder;
-    }
+    Path oldDir;
 
     @Mixin
     ConfigOption config;
@@ -63,7 +61,7 @@ public final class InitCommand implements Callable<Integer> {
                     + " loan records; refusing to erase them (use --force to start over)");
         }
         files.create(SampleCatalog.books(count));
-        System.out.println("Created a library of " + count + " books in " + dir + " (" + LibraryFiles.CATALOG + ", "
+        System.out.println("Created a library of " + count + " books in " + library + " (" + LibraryFiles.CATALOG + ", "
                 + LibraryFiles.HISTORY + ")");
         return ExitCodes.OK;
     }
@@ -89,6 +87,7 @@ public final class InitCommand implements Callable<Integer> {
 
     /** The --resources folder: a folder, or a name not yet taken; never empty (that would be the current folder). */
     private Path libraryDir() {
+        Path dir = oldDir != null ? oldDir : this.dir;
         if (dir.toString().isBlank()) {
             throw new CliException(ExitCodes.USAGE, "--resources needs a folder name, e.g. --resources resources");
         }
