@@ -81,7 +81,7 @@ public final class NodeCommand implements Callable<Integer> {
 
     /** A node's first log line of a run: which program, which process and which settings wrote what follows. */
     static String startLine(int id, ClusterConfig cluster, Path resources, Logging.Level level) {
-        return "node " + id + ": ==== run started: Shelf " + VersionProvider.version() + ", pid " + pid()
+        return "node " + id + ": ==== run started: Shelf " + VersionProvider.version() + ", process " + pid()
                 + ", Java " + Runtime.version() + ", config " + cluster.source() + " (nodes " + cluster.ids() + ", tls "
                 + (cluster.tls() ? "on" : "off") + ", " + cluster.timings() + "), resources " + resources + ", log level "
                 + level + " ====";
