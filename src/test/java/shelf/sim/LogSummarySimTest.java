@@ -25,10 +25,7 @@ class LogSummarySimTest {
     @ParameterizedTest(name = "seed {0}")
     @Seeds(3)
     void aThousandLockCyclesInTenSecondsAreAFewLinesNotThousands(long seed) {
-        SimCluster c = new SimCluster(seed, SIZE);
-        c.startAll();
-        assertTrue(c.sim.runUntil(c::agreed, 3_000), "seed " + seed + ": no agreement");
-        c.sim.runFor(1_000);
+        SimCluster c = agreedCluster(seed);
         try (LogLines log = new LogLines()) {
             for (int i = 0; i < 1_000; i++) {
                 Op op = i % 2 == 0 ? Op.BORROW : Op.RETURN;
@@ -53,10 +50,7 @@ class LogSummarySimTest {
     @ParameterizedTest(name = "seed {0}")
     @Seeds(5)
     void aCoordinatorCrashIsASuspicionAnElectionSummaryAndThenQuiet(long seed) {
-        SimCluster c = new SimCluster(seed, SIZE);
-        c.startAll();
-        assertTrue(c.sim.runUntil(c::agreed, 3_000), "seed " + seed + ": no agreement");
-        c.sim.runFor(1_000);
+        SimCluster c = agreedCluster(seed);
         try (LogLines log = new LogLines()) {
             c.crash(COORDINATOR);
             assertTrue(c.sim.runUntil(c::agreed, 5_000), "seed " + seed + ": no agreement after the crash");
@@ -86,5 +80,14 @@ class LogSummarySimTest {
             assertTrue(log.total() - before <= 2, "seed " + seed + ": a minute with node 5 dead logged "
                     + (log.total() - before) + " lines");
         }
+    }
+
+    /** Five nodes that agree on node 5, a second after. */
+    private static SimCluster agreedCluster(long seed) {
+        SimCluster c = new SimCluster(seed, SIZE);
+        c.startAll();
+        assertTrue(c.sim.runUntil(c::agreed, 3_000), "seed " + seed + ": no agreement");
+        c.sim.runFor(1_000);
+        return c;
     }
 }
