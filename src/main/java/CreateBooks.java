@@ -7,6 +7,6 @@ public final class CreateBooks {
     }
 
     public static void main(String[] args) {
-        Cli.main(new InitCommand(), args);
+        Cli.main("CreateBooks", new InitCommand(), args);
     }
 }

@@ -7,6 +7,6 @@ public final class RmiClient {
     }
 
     public static void main(String[] args) {
-        Cli.main(new ClientCommand(), args);
+        Cli.main("RmiClient", new ClientCommand(), args);
     }
 }

@@ -7,6 +7,6 @@ public final class RmiNode {
     }
 
     public static void main(String[] args) {
-        Cli.main(new NodeCommand(), args);
+        Cli.main("RmiNode", new NodeCommand(), args);
     }
 }

@@ -47,7 +47,7 @@ final class BenchCluster implements AutoCloseable {
         try {
             Path nodeJar = jar == null ? LocalCluster.currentJar() : jar;
             cluster = LocalCluster.create(dir, nodes, books, settings, nodeJar, common.jvm)
-                    .withNodeArgs(List.of("--log-level", common.nodeLogLevel.name()));
+                    .withNodeArgs(List.of("--log-level", common.nodeLogLevel().name()));
             started[0] = cluster;
         } catch (IOException | ConfigException | RuntimeException e) {
             close(null);

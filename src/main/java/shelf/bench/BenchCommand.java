@@ -7,6 +7,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import shelf.cluster.LocalCluster;
 import shelf.library.Json;
 import shelf.util.VersionProvider;
 
@@ -65,13 +66,23 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "Print one JSON document.")
         boolean json;
 
-        @Option(names = "--node-log-level", defaultValue = "INFO", paramLabel = "LEVEL",
+        @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "LEVEL",
                 description = "Log level of the node processes: INFO (default, as in production), WARN or DEBUG.")
         NodeLogLevel nodeLogLevel;
 
         @Option(names = "--jvm", split = " ", paramLabel = "OPTIONS",
-                defaultValue = "-Xmx64m -XX:+UseSerialGC", description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
+                defaultValue = LocalCluster.NODE_JVM_OPTIONS,
+                description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
         List<String> jvm;
+
+        /** The old name of {@code --log-level}, kept for scripts (its own field: picocli applies --log-level's default last). */
+        @Option(names = "--node-log-level", hidden = true, paramLabel = "LEVEL", description = "Old name of --log-level.")
+        NodeLogLevel oldNodeLogLevel;
+
+        /** The nodes' log level, by either name. */
+        NodeLogLevel nodeLogLevel() {
+            return oldNodeLogLevel != null ? oldNodeLogLevel : nodeLogLevel;
+        }
 
         /** Prints the report: human lines, or one JSON document with machine, settings and results. */
         void report(String name, Map<String, Object> settings, Map<String, Object> results) {
@@ -108,7 +119,7 @@ public final class BenchCommand implements Runnable {
                 s.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
             }
             s.put("node JVM", String.join(" ", jvm));
-            s.put("node log level", nodeLogLevel);
+            s.put("node log level", nodeLogLevel());
             return s;
         }
     }

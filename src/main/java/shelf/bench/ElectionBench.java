@@ -35,8 +35,9 @@ import shelf.util.ExitCodes;
  * scheduler and a receiving thread, messages handed between threads) and with real node processes over RMI.
  */
 @Command(name = "election", mixinStandardHelpOptions = true,
-        description = {"Time to agree and messages sent after the coordinator dies, with the lowest id starting the",
-                "election (Bully's worst case) and the second highest (best case); in memory and over real RMI."})
+        description = {"Time to agree and messages sent after the coordinator dies.",
+                "With the lowest id starting the election (Bully's worst case) and the second highest (best case);",
+                "in memory and over real RMI."})
 final class ElectionBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -23,9 +23,9 @@ import shelf.util.ExitCodes;
 
 /** {@code bench failover}: from the coordinator's crash (kill -9) or pause (SIGSTOP) to the next grant. */
 @Command(name = "failover", mixinStandardHelpOptions = true,
-        description = {"Kills (kill -9) or pauses (SIGSTOP) the coordinator K times and measures the time from the",
-                "signal to the first lock granted by the new coordinator, and how long a client operation in flight",
-                "was delayed. Uses the default timings of nodes.properties."})
+        description = {"Kills (kill -9) or pauses (SIGSTOP) the coordinator K times and measures the failover.",
+                "The time from the signal to the first lock granted by the new coordinator, and how long a client",
+                "operation in flight was delayed. Uses the default timings of nodes.properties."})
 final class FailoverBench implements Callable<Integer> {
     /** A failover that takes longer than this is a failure, not a figure. */
     private static final long GIVE_UP_SECONDS = 60;

@@ -17,8 +17,8 @@ import shelf.util.ExitCodes;
 
 /** {@code bench lock}: acquire/release cycles of the cluster mutex over real RMI. */
 @Command(name = "lock", mixinStandardHelpOptions = true,
-        description = {"Acquire/release cycles of the cluster lock through the coordinator over real RMI:",
-                "from one node (a follower), from the coordinator itself, and from all five nodes at once."})
+        description = {"Acquire/release cycles of the cluster lock through the coordinator over real RMI.",
+                "From one node (a follower), from the coordinator itself, and from all five nodes at once."})
 final class LockBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;

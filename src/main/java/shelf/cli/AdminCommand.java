@@ -305,8 +305,8 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "cycles", mixinStandardHelpOptions = true,
-            description = {"Take and release the cluster lock COUNT times back to back from the chosen node(s),",
-                    "and print the rate and latency percentiles (what bench lock measures, on a running cluster)."})
+            description = {"Takes and releases the cluster lock COUNT times from the chosen node(s).",
+                    "Back to back; prints the rate and latency percentiles (what bench lock measures, on a running cluster)."})
     int cycles(@Parameters(paramLabel = "COUNT", description = "How many cycles, 1 to " + AdminService.MAX_CYCLES + ".")
                int count) throws ConfigException {
         return forEach(a -> {

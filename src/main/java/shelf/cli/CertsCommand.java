@@ -93,8 +93,9 @@ public final class CertsCommand implements Runnable {
     }
 
     @Command(name = "node", mixinStandardHelpOptions = true,
-            description = {"Issues node ID's key. Its certificate names the node's host from nodes.properties (and the",
-                    "loopback names for a loopback host) and every --host: the names and addresses peers and clients dial."})
+            description = {"Issues node ID's key.",
+                    "Its certificate names the node's host from nodes.properties (and the loopback names for a loopback",
+                    "host) and every --host: the names and addresses peers and clients dial."})
     static final class Node extends Issue implements java.util.concurrent.Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "The node's id.")
         int id;
@@ -155,9 +156,10 @@ public final class CertsCommand implements Runnable {
     }
 
     @Command(name = "ca", mixinStandardHelpOptions = true,
-            description = {"Creates the cluster CA (ca.crt, ca.key) in the CA's folder. With --force, replaces it and issues",
-                    "anew every key found in that folder (same names and hosts), so a local cluster rotates in one step;",
-                    "keys elsewhere must be issued again and copied. Restart every node after."})
+            description = {"Creates the cluster CA (ca.crt, ca.key) in the CA's folder.",
+                    "With --force, replaces it and issues anew every key found in that folder (same names and hosts), so",
+                    "a local cluster rotates in one step; keys elsewhere must be issued again and copied. Restart every",
+                    "node after."})
     static final class Ca implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         CertsCommand certs;

@@ -7,6 +7,7 @@ import shelf.config.ConfigException;
 import shelf.node.NodeStartException;
 import shelf.util.ExitCodes;
 import shelf.util.Throwables;
+import shelf.util.VersionProvider;
 
 /** Runs a picocli command with Shelf's exit codes and one-line error messages. */
 public final class Cli {
@@ -15,6 +16,7 @@ public final class Cli {
 
     public static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
+        everyCommandHasHelpAndVersion(cl);
         // "borrow -1" is a book id, not an unknown option.
         cl.setUnmatchedOptionsArePositionalParams(true);
         // A mistake on the command line: one line naming it, and where to read more; not the whole usage text.
@@ -31,14 +33,27 @@ public final class Cli {
         return cl;
     }
 
+    /** {@code --help} and {@code --version} (the pom's version) on {@code line} and every subcommand below it. */
+    private static void everyCommandHasHelpAndVersion(CommandLine line) {
+        CommandLine.Model.CommandSpec spec = line.getCommandSpec();
+        if (spec.optionsMap().get("--version") == null) {
+            spec.mixinStandardHelpOptions(true);
+        }
+        spec.versionProvider(new VersionProvider());
+        line.getSubcommands().values().forEach(Cli::everyCommandHasHelpAndVersion);
+    }
+
     /** Parses and runs, returning the exit code. */
     public static int run(Object command, String... args) {
         return commandLine(command).execute(args);
     }
 
-    /** Runs and exits the JVM with the command's exit code. */
-    public static void main(Object command, String... args) {
-        int code = run(command, args);
+    /**
+     * Runs and exits the JVM with the command's exit code; its help and messages call it {@code name}, the name the
+     * user typed ({@code RmiClient}, {@code CreateBooks}, {@code shelf.jar}).
+     */
+    public static void main(String name, Object command, String... args) {
+        int code = commandLine(command).setCommandName(name).execute(args);
         Logging.shutdown();
         System.exit(code);
     }

@@ -55,6 +55,8 @@ final class ClientSession {
     private final PrintStream err;
     private final Pins.Source pins;
     private boolean loggedIn;
+    /** The request id of the command running now: a change sends it to the node, the client log names it. */
+    private String requestId;
     /** The session's ticket once logged in; null while the node requires no login. */
     private String ticket;
 
@@ -100,18 +102,38 @@ final class ClientSession {
         }
         String command = words.get(0).toLowerCase(java.util.Locale.ROOT);
         List<String> args = words.subList(1, words.size());
+        requestId = UUID.randomUUID().toString();
+        library.beginRequest();
         long started = System.nanoTime();
+        int code = ExitCodes.UNAVAILABLE;
+        String why = "";
         try {
-            int code = dispatch(command, args);
-            log.info("client {}: {} via node {}: exit {} ({} ms)", user, String.join(" ", words), node().id(), code,
-                    (System.nanoTime() - started) / 1_000_000);
+            code = dispatch(command, args);
             return code;
         } catch (CliException e) {
             report(e);
-            log.info("client {}: {} via node {}: exit {}: {}", user, String.join(" ", words), node().id(), e.exitCode(),
-                    e.getMessage());
-            return e.exitCode();
+            code = e.exitCode();
+            why = ": " + e.getMessage();
+            return code;
+        } catch (RuntimeException e) {
+            why = ": " + e;
+            throw e;
+        } finally {
+            // One line per request, failures included; a change's request id is also in the log of the node(s) asked.
+            log.info("client {}: request {}: {}: {}: exit {} {}{} ({} ms)", user, requestId, String.join(" ", words),
+                    library.route(), code, outcome(code), why, (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /** The word for an exit code, in the client log and in the JSON error document. */
+    static String outcome(int exitCode) {
+        return switch (exitCode) {
+            case ExitCodes.OK -> "ok";
+            case ExitCodes.USAGE -> "usage";
+            case ExitCodes.REFUSED -> "refused";
+            case ExitCodes.DENIED -> "denied";
+            default -> "unavailable";
+        };
     }
 
     /** An error: one line on stderr and, with {@code --json}, also one document on stdout (DESIGN §4). */
@@ -131,12 +153,7 @@ final class ClientSession {
     static String errorDocument(int exitCode, String message) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("ok", false);
-        doc.put("error", switch (exitCode) {
-            case ExitCodes.USAGE -> "usage";
-            case ExitCodes.REFUSED -> "refused";
-            case ExitCodes.DENIED -> "denied";
-            default -> "unavailable";
-        });
+        doc.put("error", outcome(exitCode));
         doc.put("message", message);
         return toJson(doc);
     }
@@ -234,7 +251,7 @@ final class ClientSession {
         if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) {
             outcome = new Outcome(false, "unknown book " + id, null);
         } else {
-            Command command = new Command(UUID.randomUUID().toString(), op, (int) id, user);
+            Command command = new Command(requestId, op, (int) id, user);
             String session = ticket();
             outcome = call(l -> l.execute(command, session)); // the same command, request id and all, on every node tried
         }

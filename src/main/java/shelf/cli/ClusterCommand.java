@@ -31,17 +31,17 @@ import shelf.util.VersionProvider;
  * nodes' logs merged until Ctrl-C, which stops every node.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Starts every node of nodes.properties as its own process, waits for a coordinator,",
-                "then streams their logs merged. Ctrl-C stops every node. Creates the library if there is none,",
-                "and the TLS keys that are missing (resources/tls/) unless tls=off."})
+        description = {"Starts every node of nodes.properties as its own process and streams their logs.",
+                "Waits for a coordinator, then prints the nodes' logs merged in time order. Ctrl-C stops every node.",
+                "Creates the library if there is none, and the TLS keys that are missing (resources/tls/) unless tls=off."})
 public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
     private static final long POLL_MS = 100;
     /** At most this much of a log is read per poll. */
     private static final int MAX_READ_BYTES = 1 << 20;
-    /** Each log line ends with its time, "[HH:mm:ss.SSS LEVEL]". */
-    private static final int TIME_LENGTH = "HH:mm:ss.SSS".length();
+    /** Each log line ends with its time, "[yyyy-MM-dd HH:mm:ss.SSS LEVEL]" (Logging.TIME_FORMAT). */
+    private static final int TIME_LENGTH = Logging.TIME_FORMAT.length();
 
     @Option(names = "--nodes", split = ",", paramLabel = "ID", description = "Start only these nodes, e.g. --nodes 1,2,3.")
     List<Integer> only;
@@ -49,7 +49,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "Plain output even on a terminal.")
     boolean noColour;
 
-    @Option(names = "--jvm", paramLabel = "OPTION", split = " ", defaultValue = "-Xmx128m -XX:+UseSerialGC",
+    @Option(names = "--jvm", paramLabel = "OPTION", split = " ", defaultValue = LocalCluster.NODE_JVM_OPTIONS,
             description = "JVM options for each node (default: ${DEFAULT-VALUE}).")
     List<String> jvmOptions;
 
@@ -164,7 +164,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
     /** Prints {time, node id, line} triples in time order, each line prefixed (and coloured) by its node. */
     private static void printMerged(List<String[]> batch, boolean colour) {
-        // Merged in time order: each line ends with its time, "[HH:mm:ss.SSS LEVEL]".
+        // Merged in time order: each line ends with its time, "[yyyy-MM-dd HH:mm:ss.SSS LEVEL]".
         batch.sort(java.util.Comparator.comparing(l -> l[0]));
         for (String[] l : batch) {
             int id = Integer.parseInt(l[1]);

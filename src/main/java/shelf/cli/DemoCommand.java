@@ -48,7 +48,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("shelf-demo");
         Map<String, String> settings = Map.of("heartbeat.interval.ms", "100", "failure.timeout.ms", "500", "lease.ms", "1500",
                 "rpc.timeout.ms", "300");
-        cluster = LocalCluster.create(dir, 5, 10, settings, LocalCluster.currentJar(), List.of("-Xmx64m", "-XX:+UseSerialGC"));
+        cluster = LocalCluster.create(dir, 5, 10, settings, LocalCluster.currentJar(),
+                List.of(LocalCluster.NODE_JVM_OPTIONS.split(" ")));
         RmiServer.useClientTimeouts(cluster.config());
         try {
             tour();

@@ -35,9 +35,13 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Erase an existing library even if it has loan records.")
     boolean force;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "resources",
+    @Option(names = "--resources", paramLabel = "DIR", defaultValue = "resources",
             description = "Library folder (default ${DEFAULT-VALUE}).")
     Path dir;
+
+    /** The old name of {@code --resources}, kept for scripts (its own field: picocli applies --resources' default last). */
+    @Option(names = "--dir", hidden = true, paramLabel = "DIR", description = "Old name of --resources.")
+    Path oldDir;
 
     @Mixin
     ConfigOption config;
@@ -57,7 +61,7 @@ public final class InitCommand implements Callable<Integer> {
                     + " loan records; refusing to erase them (use --force to start over)");
         }
         files.create(SampleCatalog.books(count));
-        System.out.println("Created a library of " + count + " books in " + dir + " (" + LibraryFiles.CATALOG + ", "
+        System.out.println("Created a library of " + count + " books in " + library + " (" + LibraryFiles.CATALOG + ", "
                 + LibraryFiles.HISTORY + ")");
         return ExitCodes.OK;
     }
@@ -81,13 +85,14 @@ public final class InitCommand implements Callable<Integer> {
         }
     }
 
-    /** The --dir folder: a folder, or a name not yet taken; never empty (that would be the current folder). */
+    /** The --resources folder: a folder, or a name not yet taken; never empty (that would be the current folder). */
     private Path libraryDir() {
+        Path dir = oldDir != null ? oldDir : this.dir;
         if (dir.toString().isBlank()) {
-            throw new CliException(ExitCodes.USAGE, "--dir needs a folder name, e.g. --dir resources");
+            throw new CliException(ExitCodes.USAGE, "--resources needs a folder name, e.g. --resources resources");
         }
         if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
-            throw new CliException(ExitCodes.USAGE, "--dir " + dir + " is a file, not a folder");
+            throw new CliException(ExitCodes.USAGE, "--resources " + dir + " is a file, not a folder");
         }
         return dir;
     }

@@ -112,6 +112,9 @@ final class LibraryConnection {
     private final Map<Integer, LibraryService> stubs = new HashMap<>();
     private final Map<Integer, Long> answeredAt = new HashMap<>();
     private NodeAddress current;
+    /** For the client log: the node asked first since {@link #beginRequest}, and the node that served the last call. */
+    private NodeAddress asked;
+    private NodeAddress served;
 
     /**
      * @param nodes     every node of the configuration, in its order
@@ -147,6 +150,18 @@ final class LibraryConnection {
         return node;
     }
 
+    /** Starts a new request for {@link #route}: no node asked, none served yet. */
+    void beginRequest() {
+        asked = null;
+        served = null;
+    }
+
+    /** For the client log: "asked node 1, served by node 2" since {@link #beginRequest} ("served by none" if none did). */
+    String route() {
+        return (asked == null ? "no node asked" : "asked node " + asked.id()) + ", served by "
+                + (served == null ? "none" : "node " + served.id());
+    }
+
     /** The ids of the configured nodes, in configuration order. */
     List<Integer> ids() {
         return List.copyOf(nodes.keySet());
@@ -159,6 +174,10 @@ final class LibraryConnection {
      * @throws AccessRefusedException the node refused (authentication); not retried elsewhere
      */
     <T> T call(Attempt<T> attempt) throws AccessRefusedException {
+        if (asked == null) {
+            asked = current;
+        }
+        served = null; // the request's outcome is its last call's: a login that was served does not make a failed change served
         List<String> failures = new ArrayList<>();
         List<NodeAddress> silent = new ArrayList<>();
         for (NodeAddress node : order()) {
@@ -191,6 +210,7 @@ final class LibraryConnection {
                 log.info("served by node {} after: {}", node.id(), failures);
             }
             current = node;
+            served = node;
             return new Served<>(result);
         } catch (NodeFailure f) {
             log.info("node {} could not serve: {}", node.id(), f.getMessage());

@@ -20,8 +20,11 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * thread for each line slows every lock cycle (BENCHMARKS.md, "Figures behind design choices").
  */
 public final class Logging {
-    /** Each line: the message (which starts with the node id or client name), then time and level. */
-    static final String PATTERN = "%msg [%d{HH:mm:ss.SSS} %level]%n%ex{short}";
+    /** The time at the end of each line: the date too, since a log outlives a day. */
+    public static final String TIME_FORMAT = "yyyy-MM-dd HH:mm:ss.SSS";
+
+    /** Each line: the message (which starts with the node id or client name), then date, time and level. */
+    static final String PATTERN = "%msg [%d{" + TIME_FORMAT + "} %level]%n%ex{short}";
 
     /** The levels an operator chooses between. */
     public enum Level {

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Parameters;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
@@ -66,6 +67,7 @@ public final class NodeCommand implements Callable<Integer> {
         // The console gets the log too when a person watches it; under the cluster command it would only duplicate the file.
         Logging.Level level = verbose ? Logging.Level.DEBUG : logLevel;
         Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, level);
+        LoggerFactory.getLogger(NodeCommand.class).info(startLine(id, cluster, resources, level));
         ShelfNode node = ShelfNode.start(cluster, id, resources);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -75,6 +77,23 @@ public final class NodeCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** A node's first log line of a run: which program, which process and which settings wrote what follows. */
+    static String startLine(int id, ClusterConfig cluster, Path resources, Logging.Level level) {
+        return "node " + id + ": ==== run started: Shelf " + VersionProvider.version() + ", process " + pid()
+                + ", Java " + Runtime.version() + ", config " + cluster.source() + " (nodes " + cluster.ids() + ", tls "
+                + (cluster.tls() ? "on" : "off") + ", " + cluster.timings() + "), resources " + resources + ", log level "
+                + level + " ====";
+    }
+
+    /** This process's id; the optional SecurityManager (security.policy) does not grant reading it. */
+    private static String pid() {
+        try {
+            return String.valueOf(ProcessHandle.current().pid());
+        } catch (SecurityException e) {
+            return "unknown (under the SecurityManager)";
+        }
     }
 
     /** The id and the port each given at most once: {@code RmiNode -i 1 2} is a mistake, not node 1. */

@@ -4,11 +4,14 @@ import picocli.CommandLine.Command;
 import shelf.util.VersionProvider;
 
 /** {@code java -jar shelf.jar}: every Shelf command as a subcommand. */
-@Command(name = "shelf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = ShelfCommand.NAME, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Shelf: a distributed lending library on Java RMI (Bully election, centralized lock server).",
         subcommands = {InitCommand.class, NodeCommand.class, ClientCommand.class, AdminCommand.class,
                 ClusterCommand.class, DemoCommand.class, UsersCommand.class, CertsCommand.class, shelf.bench.BenchCommand.class})
 public final class ShelfCommand implements Runnable {
+    /** How the usage names the jar's main: {@code Usage: shelf.jar client ...}. */
+    public static final String NAME = "shelf.jar";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -18,6 +21,6 @@ public final class ShelfCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        Cli.main(new ShelfCommand(), args);
+        Cli.main(NAME, new ShelfCommand(), args);
     }
 }

@@ -35,6 +35,8 @@ import shelf.tls.TlsFiles;
  * Can crash ({@code kill -9}), pause ({@code SIGSTOP}) and resume ({@code SIGCONT}) nodes. Not thread-safe.
  */
 public final class LocalCluster implements AutoCloseable {
+    /** JVM options of each node unless told otherwise ({@code --jvm} of cluster and bench; demo): one default everywhere. */
+    public static final String NODE_JVM_OPTIONS = "-Xmx64m -XX:+UseSerialGC";
     /** Ample for freshly started JVMs to elect a coordinator, even on a busy two-core machine. */
     public static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final long AGREEMENT_POLL_MS = 50;

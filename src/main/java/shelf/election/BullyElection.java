@@ -100,6 +100,8 @@ public final class BullyElection {
     private long resignedEpoch = -1;
     /** The term the listener last heard of. */
     private long announcedEpoch = -1;
+    /** The election this node is in, for its one-line summary when it ends; null while none. */
+    private ElectionSummary summary;
 
     public BullyElection(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out,
                          EpochStore epochs, ElectionListener listener, PeerLiveness liveness) {
@@ -206,6 +208,10 @@ public final class BullyElection {
         setRole(Role.CANDIDATE, -1);
         awaitingCoordinator = false;
         unansweredHigher.clear();
+        if (summary == null) {
+            summary = new ElectionSummary(reason, electionStartedAt);
+        }
+        summary.roundBegan(higher.size());
         log.info("{}: starting election round {} ({}); asking {}", me, round, reason,
                 higher.isEmpty() ? "nobody higher" : higher);
         if (higher.isEmpty()) {
@@ -252,6 +258,9 @@ public final class BullyElection {
         }
         // Bully: an OK means a higher node is alive and will announce; wait for its COORDINATOR.
         awaitingCoordinator = true;
+        if (summary != null) {
+            summary.okReceived();
+        }
         long thisRound = round;
         scheduler.schedule(timings.failureTimeoutMs(), () -> coordinatorTimedOut(thisRound));
     }
@@ -339,6 +348,7 @@ public final class BullyElection {
     /** This node's HEARTBEAT could not be delivered to {@code peer}. */
     public void onHeartbeatUndeliverable(int peer) {
         if (role == Role.FOLLOWER && peer == coordinator) {
+            suspectCoordinatorDead("its heartbeat could not be delivered");
             // Bully: a node elects when its heartbeat to the coordinator fails.
             elect(RoundPacing.Trigger.FAILURE, "coordinator " + peer + " unreachable");
         }
@@ -405,6 +415,7 @@ public final class BullyElection {
         long now = scheduler.now();
         if (role == Role.FOLLOWER) {
             if (now - lastAckAt > timings.failureTimeoutMs()) {
+                suspectCoordinatorDead("no answer to heartbeats for " + (now - lastAckAt) + " ms");
                 // Bully: a node elects when the coordinator stops answering its heartbeats.
                 elect(RoundPacing.Trigger.FAILURE,
                         "no answer from coordinator " + coordinator + " for " + (now - lastAckAt) + " ms");
@@ -425,12 +436,14 @@ public final class BullyElection {
             for (int id : higher) {
                 out.send(id, new Election(self, highestKnown()));
             }
+            countElectionsSent(higher.size());
         } else {
             // An OK may have been lost on its way here (the higher node is alive but its answer was not
             // delivered): ask those that have not answered again rather than wait out the whole OK timeout.
             for (int id : unansweredHigher) { // undeliverable ones are reported later, as events
                 out.send(id, new Election(self, highestKnown()));
             }
+            countElectionsSent(unansweredHigher.size());
         }
         if (!roundDeferred && now - electionStartedAt > ROUND_LIMIT_IN_FAILURE_TIMEOUTS * timings.failureTimeoutMs()) {
             // A safety net: no round may leave the node a candidate for good (lost messages, say).
@@ -517,6 +530,11 @@ public final class BullyElection {
             persistSeen();
             announcedEpoch = epoch;
         }
+        if (newRole != Role.CANDIDATE && summary != null) {
+            log.info("{}: {}", me, summary.ended(newCoordinator, epoch, newRole == Role.COORDINATOR ? peers.size() : 0,
+                    scheduler.now()));
+            summary = null;
+        }
         if (changed) {
             if (newRole == Role.FOLLOWER) {
                 log.info("{}: role {} -> FOLLOWER of node {} in epoch {}", me, old, newCoordinator, epoch);
@@ -524,6 +542,19 @@ public final class BullyElection {
                 log.info("{}: role {} -> {} (epoch {})", me, old, newRole, newRole == Role.COORDINATOR ? epoch : maxEpochSeen);
             }
             listener.coordinatorChanged(newCoordinator, epoch, newRole);
+        }
+    }
+
+    /** "Suspect coordinator dead" is a line of its own, once per suspicion (not again while a round waits out its back-off). */
+    private void suspectCoordinatorDead(String why) {
+        if (!roundDeferred) {
+            log.info("{}: suspect coordinator {} dead: {}", me, coordinator, why);
+        }
+    }
+
+    private void countElectionsSent(int n) {
+        if (summary != null) {
+            summary.electionsSent(n);
         }
     }
 

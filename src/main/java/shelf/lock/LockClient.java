@@ -59,6 +59,7 @@ public final class LockClient {
     private long leaseFrom;
     private long resendAfterMs;
     private final LogLimiter refusalLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
+    private final LogLimiter cycleLog = LogLimiter.busy(); // asking, granted, releasing: one budget for the cycle's lines
 
     /** What the node does with the mutex; called on the protocol thread. */
     public interface Listener {
@@ -101,7 +102,10 @@ public final class LockClient {
             log.info("{}: lock request {} waits for a coordinator", me, waitingRequestId);
             return;
         }
-        log.info("{}: asking coordinator {} for the lock (request {})", me, coordinator, waitingRequestId);
+        if (cycleLog.admit(scheduler.now())) {
+            log.info("{}: asking coordinator {} for the lock (request {}){}", me, coordinator, waitingRequestId,
+                    cycleLog.suppressedNote());
+        }
         out.send(coordinator, new LockRequest(self, epoch, waitingRequestId));
     }
 
@@ -142,7 +146,10 @@ public final class LockClient {
         if (held == null) {
             return;
         }
-        log.info("{}: releasing lock (token {}) after {} ms", me, held, scheduler.now() - heldFrom);
+        if (cycleLog.admit(scheduler.now())) {
+            log.info("{}: releasing lock (token {}) after {} ms{}", me, held, scheduler.now() - heldFrom,
+                    cycleLog.suppressedNote());
+        }
         if (coordinator >= 0) {
             out.send(coordinator, new LockRelease(self, epoch, held));
         }
@@ -260,7 +267,9 @@ public final class LockClient {
         // queue was granted later, at most one heartbeat interval (the travel this node assumes) before it arrived.
         leaseFrom = Math.max(sentAt, heldFrom - travelMs);
         waitingRequestId = 0;
-        log.info("{}: lock granted, token {}, after {} ms", me, held, heldFrom - requestedAt);
+        if (cycleLog.admit(scheduler.now())) {
+            log.info("{}: lock granted, token {}, after {} ms{}", me, held, heldFrom - requestedAt, cycleLog.suppressedNote());
+        }
         listener.granted(held);
     }
 

@@ -66,6 +66,9 @@ public final class LockServer {
     private long staleReleases;
     private final LogLimiter staleReleaseLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
     private final LogLimiter ignoredRequestLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
+    private final LogLimiter queuedLog = LogLimiter.busy();
+    private final LogLimiter releasedLog = LogLimiter.busy();
+    private final LogLimiter grantedLog = LogLimiter.busy();
 
     public LockServer(int self, List<Integer> allIds, Timings timings, Scheduler scheduler, Transport out) {
         this.self = self;
@@ -126,7 +129,10 @@ public final class LockServer {
         queue.removeIf(w -> w.node == r.from() && w.requestId != r.requestId());
         if (queue.stream().noneMatch(w -> w.node == r.from())) {
             queue.addLast(new Waiter(r.from(), r.requestId()));
-            log.info("{}: lock request {} from node {} queued at position {}", me, r.requestId(), r.from(), queue.size());
+            if (queuedLog.admit(scheduler.now())) {
+                log.info("{}: lock request {} from node {} queued at position {}{}", me, r.requestId(), r.from(), queue.size(),
+                        queuedLog.suppressedNote());
+            }
         } else {
             log.info("{}: lock request {} from node {} is already queued (a re-send)", me, r.requestId(), r.from());
         }
@@ -146,8 +152,10 @@ public final class LockServer {
             }
             return;
         }
-        log.info("{}: lock released by node {} (token {}), held {} ms", me, r.from(), r.token(),
-                scheduler.now() - (holder.leaseUntil - timings.leaseMs()));
+        if (releasedLog.admit(scheduler.now())) {
+            log.info("{}: lock released by node {} (token {}), held {} ms{}", me, r.from(), r.token(),
+                    scheduler.now() - (holder.leaseUntil - timings.leaseMs()), releasedLog.suppressedNote());
+        }
         holder = null;
         grantNext();
     }
@@ -157,7 +165,7 @@ public final class LockServer {
         // Lock rule: the holder's renewal with its grant's token, in this coordinator's epoch, extends its lease.
         if (holder != null && r.epoch() == epoch && holder.node == r.from() && holder.token.equals(r.token())) {
             holder = new Holder(holder.node, holder.requestId, holder.token, scheduler.now() + timings.leaseMs());
-            log.info("{}: lease of node {} (token {}) renewed for {} ms", me, r.from(), r.token(), timings.leaseMs());
+            log.debug("{}: lease of node {} (token {}) renewed for {} ms", me, r.from(), r.token(), timings.leaseMs());
         }
     }
 
@@ -242,8 +250,10 @@ public final class LockServer {
         FencingToken token = new FencingToken(epoch, counter);
         holder = new Holder(next.node, next.requestId, token, scheduler.now() + timings.leaseMs());
         grants++;
-        log.info("{}: lock granted to node {} (request {}), token {}, lease {} ms, {} waiting", me, next.node,
-                next.requestId, token, timings.leaseMs(), queue.size());
+        if (grantedLog.admit(scheduler.now())) {
+            log.info("{}: lock granted to node {} (request {}), token {}, lease {} ms, {} waiting{}", me, next.node,
+                    next.requestId, token, timings.leaseMs(), queue.size(), grantedLog.suppressedNote());
+        }
         out.send(next.node, new LockGrant(self, epoch, next.requestId, token, timings.leaseMs()));
     }
 

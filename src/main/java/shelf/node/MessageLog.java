@@ -16,6 +16,9 @@ import shelf.protocol.Message;
  * requests, grants and releases (DEBUG too: their handlers log them as the event they are, "lock request 17 from
  * node 1 queued at position 2", "lock granted to node 1, token 12:3", so a lock cycle is not logged twice over).
  *
+ * <p>A peer that is down cannot flood the log either: {@link PeerReachability} logs the change of state, then a summary
+ * every 30 s, and what is sent to it meanwhile is DEBUG.
+ *
  * <p>A peer that repeats itself cannot flood the log: a message equal to the last one of its type and direction logged
  * for the same peer within {@value #WINDOW_MS} ms is not logged again (re-sent ELECTIONs, duplicates, a forger's
  * copies), and each kind of line (sent, received or undeliverable, per type; refusals) is logged at most
@@ -58,9 +61,11 @@ final class MessageLog {
     private final Counters counters;
     private final LongSupplier clock;
     private final Map<String, Line> lines = new HashMap<>();
+    private final PeerReachability peers;
 
     MessageLog(String me, Counters counters, LongSupplier clock) {
         this.me = me;
+        this.peers = new PeerReachability(me);
         this.counters = counters;
         this.clock = clock;
     }
@@ -68,7 +73,7 @@ final class MessageLog {
     void sent(int to, Message m) {
         String kind = "sent." + m.type();
         counters.add(kind);
-        if (atInfo(m)) {
+        if (atInfo(m) && !peers.isDown(to)) { // to a peer known to be down: DEBUG, its summary says enough
             Line line = line(kind);
             if (line.admit(to, m, clock.getAsLong())) {
                 log.info("{}: sent to node {}: {}{}", me, to, m, line.limit.suppressedNote());
@@ -81,6 +86,7 @@ final class MessageLog {
     void received(Message m) {
         String kind = "received." + m.type();
         counters.add(kind);
+        peers.heard(m.from(), clock.getAsLong());
         if (atInfo(m)) {
             Line line = line(kind);
             if (line.admit(m.from(), m, clock.getAsLong())) {
@@ -94,14 +100,7 @@ final class MessageLog {
     void undeliverable(int peer, Message m) {
         String kind = "unreachable." + m.type();
         counters.add(kind);
-        if (atInfo(m)) {
-            Line line = line(kind);
-            if (line.admit(peer, m, clock.getAsLong())) {
-                log.info("{}: could not deliver to node {}: {}{}", me, peer, m, line.limit.suppressedNote());
-            }
-        } else if (log.isDebugEnabled()) {
-            log.debug("{}: could not deliver to node {}: {}", me, peer, m);
-        }
+        peers.failed(peer, m, clock.getAsLong()); // the change of state at INFO, then a summary every 30 s
     }
 
     /** A message from an id that is not in the configuration: refused before it reaches any role. */

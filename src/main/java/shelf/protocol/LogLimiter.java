@@ -15,6 +15,19 @@ public final class LogLimiter {
     private int used;
     private long suppressed;
 
+    /**
+     * Lines of one kind of frequent lock event (a request, a grant, a release) per {@link #BUSY_WINDOW_MS}: each is logged
+     * while they come at a human pace; under load ({@code admin cycles}, a benchmark) the INFO log keeps these few and
+     * counts the rest; the events file has every message.
+     */
+    public static final int BUSY_LINES = 10;
+    public static final long BUSY_WINDOW_MS = 10_000;
+
+    /** A limiter for a frequent lock event: {@link #BUSY_LINES} per {@link #BUSY_WINDOW_MS}. */
+    public static LogLimiter busy() {
+        return new LogLimiter(BUSY_LINES, BUSY_WINDOW_MS);
+    }
+
     public LogLimiter(int linesPerWindow, long windowMs) {
         this.linesPerWindow = linesPerWindow;
         this.windowMs = windowMs;

@@ -159,6 +159,8 @@ final class LibraryServiceImpl implements LibraryService {
             }
             throw new UnavailableException(me + " failed: " + cause);
         } catch (TimeoutException e) {
+            log.info("{}: client request {} {} book {} by {} failed: no answer from the cluster within {} ms", me,
+                    c.requestId(), c.op(), c.bookId(), c.user(), waitMs);
             throw new UnavailableException(me + " got no answer from the cluster within " + waitMs + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

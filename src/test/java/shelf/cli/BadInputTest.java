@@ -71,8 +71,8 @@ class BadInputTest {
     @Test
     void createBooksNeedsAFolder(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("afile"), "not a folder");
-        assertOneLine(run(new InitCommand(), "--dir", file.toString()), 2, "--dir " + file + " is a file, not a folder");
-        assertOneLine(run(new InitCommand(), "--dir", ""), 2, "--dir needs a folder name");
+        assertOneLine(run(new InitCommand(), "--dir", file.toString()), 2, "--resources " + file + " is a file, not a folder");
+        assertOneLine(run(new InitCommand(), "--dir", ""), 2, "--resources needs a folder name");
         assertFalse(Files.exists(Path.of(LibraryFiles.CATALOG)), "nothing written into the current folder");
     }
 

@@ -1,0 +1,83 @@
+package shelf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shelf.cluster.LocalCluster;
+
+/**
+ * The launchers as a user types them (issue 15, items 9 and 10): each one's help names the command typed and its
+ * {@code --version} prints the pom's version; the README's SecurityManager command starts a node in a terminal.
+ */
+class LaunchersIT {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private static ClusterFixture.Run java(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1"));
+        command.addAll(List.of(args));
+        return ClusterFixture.exec(dir, command);
+    }
+
+    @Test
+    void eachLaunchersHelpNamesTheCommandTypedAndVersionIsThePoms(@TempDir Path dir) throws Exception {
+        String jar = LocalCluster.currentJar().toString();
+        Map<String, List<String>> launchers = Map.of(
+                "Usage: RmiClient", List.of("-cp", jar, "RmiClient"),
+                "Usage: RmiNode", List.of("-cp", jar, "RmiNode"),
+                "Usage: CreateBooks", List.of("-cp", jar, "CreateBooks"),
+                "Usage: shelf.jar client", List.of("-jar", jar, "client"),
+                "Usage: shelf.jar init", List.of("-jar", jar, "init"),
+                "Usage: shelf.jar [", List.of("-jar", jar));
+        for (Map.Entry<String, List<String>> launcher : launchers.entrySet()) {
+            List<String> help = new ArrayList<>(launcher.getValue());
+            help.add("--help");
+            ClusterFixture.Run run = java(dir, help.toArray(String[]::new));
+            assertEquals(0, run.code(), run.toString());
+            assertTrue(run.out().startsWith(launcher.getKey()), help + " printed: " + run.out());
+
+            List<String> version = new ArrayList<>(launcher.getValue());
+            version.add("--version");
+            run = java(dir, version.toArray(String[]::new));
+            assertEquals(0, run.code(), run.toString());
+            assertTrue(run.out().matches("Shelf \\d+\\.\\d+\\.\\d+\\S* on Java .*\\R"), version + " printed: " + run.out());
+        }
+    }
+
+    @Test
+    void theReadmesSecurityManagerCommandStartsANodeInATerminal(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) gives the node a terminal");
+        int port = LocalCluster.freePorts(1).get(0);
+        Files.writeString(dir.resolve("nodes.properties"), "node.1=127.0.0.1:" + port + "\n");
+        Files.copy(Path.of("security.policy"), dir.resolve("security.policy"));
+        Path jar = LocalCluster.currentJar();
+        assertEquals(0, java(dir, "-cp", jar.toString(), "CreateBooks").code());
+
+        String readme = "java -Djava.security.manager -Djava.security.policy=security.policy -cp " + jar + " RmiNode 1";
+        Path out = dir.resolve("terminal.out");
+        Process script = new ProcessBuilder("script", "-qc", readme, "/dev/null").directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            Path log = dir.resolve("logs").resolve("node-1.log");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !script.isAlive()
+                    || Files.exists(log) && Files.readString(log).contains("node 1: won the election"));
+            String terminal = Files.readString(out);
+            assertTrue(script.isAlive(), "the node stopped: " + terminal);
+            assertFalse(terminal.contains("access denied"), terminal);
+        } finally {
+            script.descendants().forEach(ProcessHandle::destroy);
+            script.destroy();
+            script.waitFor();
+        }
+    }
+}
