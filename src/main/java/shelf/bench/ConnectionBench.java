@@ -27,8 +27,8 @@ import shelf.util.ExitCodes;
  * latency, and how many of the flood's connections the node had closed by the end.
  */
 @Command(name = "connections", mixinStandardHelpOptions = true,
-        description = {"Opens N silent (or half-open) connections to one node and runs a client loop against it",
-                "meanwhile: the node's threads and RSS, the client's p50/p99, and how many connections the node closed."})
+        description = {"Floods one node with silent (or half-open) connections while a client loop runs against it.",
+                "Reports the node's threads and RSS, the client's p50/p99, and how many connections the node closed."})
 final class ConnectionBench implements Callable<Integer> {
     /** The client's pause between calls: longer than its pooled connections live here, so each call opens anew. */
     static final long PACE_MS = 150;

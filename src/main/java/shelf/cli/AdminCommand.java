@@ -297,8 +297,8 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "fence-repair", mixinStandardHelpOptions = true,
-            description = {"Repair the library's fence when it holds a token no election can pass (a forged MAX:MAX):",
-                    "set it to the start of the chosen node's term, with a FENCE record in the history naming you.",
+            description = {"Repair the library's fence when it holds a token no election can pass (a forged MAX:MAX).",
+                    "Sets it to the start of the chosen node's term, with a FENCE record in the history naming you.",
                     "Exit 2 when there is nothing to repair (or an election would do), 3 when the node is in no term."})
     int fenceRepair() throws ConfigException {
         return forEach(AdminService::repairFence, String::valueOf);
