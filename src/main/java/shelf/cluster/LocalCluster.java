@@ -149,7 +149,11 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
-    /** Starts node {@code id} as its own JVM; its stdout and stderr go to {@code logs/node-<id>.out}. */
+    /**
+     * Starts node {@code id} as its own JVM; its stdout and stderr go to {@code logs/node-<id>.out}. Its standard input
+     * is a pipe from this process, which the node watches ({@code --exit-with-parent}): when this process ends, even by
+     * {@code kill -9}, the node stops too.
+     */
     public Process start(int id) throws IOException {
         Process old = processes.get(id);
         if (old != null && old.isAlive()) {
@@ -160,7 +164,7 @@ public final class LocalCluster implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", jar.toString(), "RmiNode", String.valueOf(id), "--config",
-                config.source()));
+                config.source(), "--exit-with-parent"));
         command.addAll(nodeArgs);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs").resolve("node-" + id + ".out").toFile()));
