@@ -225,6 +225,46 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops node {@code id} if this cluster started it and it runs (SIGTERM), then starts it again.
+     *
+     * @throws IllegalStateException when the node answers but this cluster did not start it (a node started by hand)
+     */
+    public Process restart(int id) throws IOException, InterruptedException {
+        if (!isAlive(id) && status(id).isPresent()) {
+            throw new IllegalStateException("node " + id + " is running but was not started by this cluster (started by hand?):"
+                    + " stop it first (java -jar target/shelf.jar admin -n " + id + " crash)");
+        }
+        stop(id);
+        return start(id);
+    }
+
+    /** The process this cluster last started for node {@code id}, running or not; empty if it never started one. */
+    public Optional<Process> started(int id) {
+        return Optional.ofNullable(processes.get(id));
+    }
+
+    /**
+     * Waits until node {@code id} answers and follows a coordinator that answers in the same epoch.
+     *
+     * @return the node's status then
+     * @throws IllegalStateException when it does not within {@code timeout}
+     */
+    public NodeStatus awaitJoined(int id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<NodeStatus> node = status(id);
+            if (node.isPresent() && node.get().coordinator() > 0) {
+                Optional<NodeStatus> coordinator = status(node.get().coordinator());
+                if (coordinator.isPresent() && coordinator.get().epoch() == node.get().epoch()) {
+                    return node.get();
+                }
+            }
+            Thread.sleep(AGREEMENT_POLL_MS);
+        }
+        throw new IllegalStateException("node " + id + " did not join a coordinator within " + timeout.toMillis() + " ms");
+    }
+
     public Process process(int id) {
         Process p = processes.get(id);
         if (p == null) {
