@@ -245,7 +245,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until node {@code id} answers and follows a coordinator that answers in the same epoch.
+     * Waits until node {@code id} answers and it and every other node that answers follow one coordinator among them, in
+     * one epoch (nodes that do not answer, down or paused, are left out).
      *
      * @return the node's status then
      * @throws IllegalStateException when it does not within {@code timeout}
@@ -253,16 +254,17 @@ public final class LocalCluster implements AutoCloseable {
     public NodeStatus awaitJoined(int id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<NodeStatus> node = status(id);
-            if (node.isPresent() && node.get().coordinator() > 0) {
-                Optional<NodeStatus> coordinator = status(node.get().coordinator());
-                if (coordinator.isPresent() && coordinator.get().epoch() == node.get().epoch()) {
-                    return node.get();
-                }
+            List<NodeStatus> answering = config.ids().stream().map(this::status).flatMap(Optional::stream).toList();
+            Optional<NodeStatus> node = answering.stream().filter(s -> s.id() == id).findFirst();
+            if (node.isPresent() && answering.stream().anyMatch(s -> s.id() == node.get().coordinator())
+                    && answering.stream().allMatch(s -> s.coordinator() == node.get().coordinator()
+                            && s.epoch() == node.get().epoch())) {
+                return node.get();
             }
             Thread.sleep(AGREEMENT_POLL_MS);
         }
-        throw new IllegalStateException("node " + id + " did not join a coordinator within " + timeout.toMillis() + " ms");
+        throw new IllegalStateException("node " + id + " did not join a coordinator that every node answering follows within "
+                + timeout.toMillis() + " ms");
     }
 
     public Process process(int id) {
