@@ -30,7 +30,9 @@ import shelf.util.VersionProvider;
 /**
  * {@code shelf cluster}: the whole local cluster in one command. Starts every node of the configuration
  * as its own JVM, waits until they agree on a coordinator, shows how to connect, then streams the
- * nodes' logs merged until Ctrl-C, which stops every node.
+ * nodes' logs merged until Ctrl-C, which stops every node it started. It is the folder's one cluster
+ * ({@link ClusterLock}); its nodes end with it even when it is killed ({@code --exit-with-parent}); other
+ * terminals reach it with {@code cluster status|restart|stop} ({@link ClusterControlCommands}).
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {ClusterControlCommands.Status.class, ClusterControlCommands.Stop.class,

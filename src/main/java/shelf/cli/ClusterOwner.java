@@ -29,6 +29,7 @@ final class ClusterOwner {
     /** The pids of the node processes whose exit was reported while the cluster ran (read by the shutdown hook). */
     private final Set<Long> exited = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private String lastControlFailure;
 
     ClusterOwner(LocalCluster nodes, List<Integer> ids, Path dir) {
         this.nodes = nodes;
@@ -47,10 +48,21 @@ final class ClusterOwner {
         return !stopping && ids.stream().noneMatch(nodes::isAlive);
     }
 
-    /** Answers every waiting request. */
-    void serve(ControlChannel control) throws IOException {
-        for (Request r : control.take()) {
-            control.answer(r, answer(r.command()));
+    /** Answers every waiting request; a failure to read or answer one is said once, and does not end the cluster. */
+    void serve(ControlChannel control) {
+        try {
+            for (Request r : control.take()) {
+                Response response = stopping ? new Response(ExitCodes.UNAVAILABLE, "the cluster is stopping")
+                        : answer(r.command());
+                control.answer(r, response);
+            }
+            lastControlFailure = null;
+        } catch (IOException e) {
+            String failure = "Could not answer a request from another terminal (" + control + "): " + e;
+            if (!failure.equals(lastControlFailure)) {
+                System.out.println(failure);
+            }
+            lastControlFailure = failure;
         }
     }
 

@@ -56,6 +56,11 @@ public final class ControlChannel {
     public record Response(int code, String text) {
     }
 
+    @Override
+    public String toString() {
+        return folder.toString();
+    }
+
     /** The owner, once it holds the lock: deletes what an earlier cluster process left unanswered. */
     public void clear() throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {

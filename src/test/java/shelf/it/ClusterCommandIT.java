@@ -37,17 +37,17 @@ class ClusterCommandIT {
         Process byHand = null;
         try {
             String banner = awaitBanner(out);
+            ClusterFixture.Run second = shelf(dir, "cluster", "--no-color");
+            assertEquals(1, second.code(), second.toString());
+            assertEquals(List.of("cluster: a cluster is already running in " + dir.toRealPath() + " (pid " + cluster.pid()
+                    + "): see it with 'cluster status', stop it with 'cluster stop'"), second.err().lines().toList());
+
             // on a loaded machine the banner may come before they agree (with a warning); cluster status shows when they do
             await().atMost(Duration.ofSeconds(120)).until(() -> shelf(dir, "cluster", "status").out().lines()
                     .filter(l -> l.matches("\\d +\\d+ +(FOLLOWER|COORDINATOR) +3 .*")).count() == 3);
             assertTrue(Files.exists(dir.resolve("resources/catalog.json")), "the library was created");
             Map<Integer, Long> pids = pids(banner);
             assertEquals(3, pids.size(), banner);
-
-            ClusterFixture.Run second = shelf(dir, "cluster", "--no-color");
-            assertEquals(1, second.code(), second.toString());
-            assertEquals(List.of("cluster: a cluster is already running in " + dir.toRealPath() + " (pid " + cluster.pid()
-                    + "): see it with 'cluster status', stop it with 'cluster stop'"), second.err().lines().toList());
 
             ClusterFixture.Run borrow = ClusterFixture.exec(dir, List.of(JAVA, "-cp", jar(), "RmiClient", "-u", "alice",
                     "-n", "1", "borrow", "3"));
