@@ -21,6 +21,8 @@ import shelf.util.ExitCodes;
  * about every node: stopped by it, already down, or running but not its own (restarted by hand), left running.
  */
 final class ClusterOwner {
+    /** The exit code of a JVM ended by SIGINT (128 + 2). */
+    private static final int SIGINT_EXIT = 130;
     private static final String FORMAT = "%-5s %-8s %-12s %-6s %-8s %s";
 
     private final LocalCluster nodes;
@@ -132,7 +134,9 @@ final class ClusterOwner {
         List<String> report = new ArrayList<>();
         List<Integer> leftRunning = new ArrayList<>();
         for (int id : ids) {
-            Optional<Process> own = nodes.started(id).filter(p -> !exitedBefore.contains(p.pid()));
+            // Ctrl-C in a terminal reaches the nodes too (one process group): one that ended by it (130) was running
+            Optional<Process> own = nodes.started(id)
+                    .filter(p -> !exitedBefore.contains(p.pid()) || p.exitValue() == SIGINT_EXIT);
             if (own.isPresent()) {
                 report.add("  node " + id + "  pid " + own.get().pid() + "  stopped");
             } else if (nodes.status(id).isPresent()) {
