@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +72,12 @@ final class ClusterOwner {
     private Response answer(String command) {
         String[] words = command.split(" ");
         if (words.length == 1 && words[0].equals("status")) {
-            return new Response(ExitCodes.OK, status());
+            try {
+                return new Response(ExitCodes.OK, status());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Response(ExitCodes.UNAVAILABLE, "interrupted while asking the nodes");
+            }
         }
         if (words.length == 2 && words[0].equals("restart") && words[1].matches("\\d{1,9}")) {
             return restart(Integer.parseInt(words[1]));
@@ -80,13 +86,14 @@ final class ClusterOwner {
     }
 
     /** One row per node: pid (of the process this cluster started), role, coordinator and epoch as the node says. */
-    String status() {
+    String status() throws InterruptedException {
+        Map<Integer, NodeStatus> answers = nodes.statuses(ids);
         List<String> rows = new ArrayList<>();
         rows.add("cluster pid " + ProcessHandle.current().pid() + " in " + dir + ", nodes " + ids);
         rows.add(String.format(FORMAT, "node", "pid", "role", "coord", "epoch", "").stripTrailing());
         for (int id : ids) {
             Optional<Process> process = nodes.started(id).filter(Process::isAlive);
-            Optional<NodeStatus> s = nodes.status(id);
+            Optional<NodeStatus> s = Optional.ofNullable(answers.get(id));
             String pid = process.map(p -> String.valueOf(p.pid())).orElse("-");
             String note = process.isPresent() ? s.isPresent() ? "" : "running, not answering (starting? paused?)"
                     : s.isPresent() ? "not started by this cluster (started by hand?)" : down(id);
@@ -131,6 +138,7 @@ final class ClusterOwner {
         stopping = true;
         Set<Long> exitedBefore = Set.copyOf(exited);
         nodes.close();
+        Map<Integer, NodeStatus> answering = answeringQuietly();
         List<String> report = new ArrayList<>();
         List<Integer> leftRunning = new ArrayList<>();
         for (int id : ids) {
@@ -139,7 +147,7 @@ final class ClusterOwner {
                     .filter(p -> !exitedBefore.contains(p.pid()) || p.exitValue() == SIGINT_EXIT);
             if (own.isPresent()) {
                 report.add("  node " + id + "  pid " + own.get().pid() + "  stopped");
-            } else if (nodes.status(id).isPresent()) {
+            } else if (answering.containsKey(id)) {
                 leftRunning.add(id);
                 report.add("  node " + id + "  not started by this cluster (started by hand?): left running; stop it with:"
                         + " java -jar target/shelf.jar admin -n " + id + " crash");
@@ -151,5 +159,14 @@ final class ClusterOwner {
                 : "The nodes it started are stopped; left running: node" + (leftRunning.size() > 1 ? "s " : " ")
                         + leftRunning.toString().replaceAll("[\\[\\]]", "") + ".");
         return report;
+    }
+
+    private Map<Integer, NodeStatus> answeringQuietly() {
+        try {
+            return nodes.statuses(ids);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
     }
 }

@@ -10,10 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import shelf.admin.Admin;
 import shelf.api.AdminService;
@@ -254,7 +259,7 @@ public final class LocalCluster implements AutoCloseable {
     public NodeStatus awaitJoined(int id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            List<NodeStatus> answering = config.ids().stream().map(this::status).flatMap(Optional::stream).toList();
+            Collection<NodeStatus> answering = statuses(config.ids()).values();
             Optional<NodeStatus> node = answering.stream().filter(s -> s.id() == id).findFirst();
             if (node.isPresent() && answering.stream().anyMatch(s -> s.id() == node.get().coordinator())
                     && answering.stream().allMatch(s -> s.coordinator() == node.get().coordinator()
@@ -286,6 +291,35 @@ public final class LocalCluster implements AutoCloseable {
             return Optional.of(admin(id).status());
         } catch (Exception e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The status of each node of {@code ids} that answers, asked of all at once: a node that is slow to answer (starting,
+     * paused, overloaded) costs its own timeout once, not once per node behind it.
+     */
+    public Map<Integer, NodeStatus> statuses(List<Integer> ids) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ids.size()), r -> {
+            Thread t = new Thread(r, "status-query");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Integer, Future<Optional<NodeStatus>>> asked = new TreeMap<>();
+            for (int id : ids) {
+                asked.put(id, pool.submit(() -> status(id)));
+            }
+            Map<Integer, NodeStatus> answers = new TreeMap<>();
+            for (Map.Entry<Integer, Future<Optional<NodeStatus>>> e : asked.entrySet()) {
+                try {
+                    e.getValue().get().ifPresent(s -> answers.put(e.getKey(), s));
+                } catch (ExecutionException ex) {
+                    // status() answers empty rather than throw
+                }
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
