@@ -10,7 +10,8 @@ import shelf.util.ExitCodes;
  * A node's tie to the {@code cluster} process that started it ({@code RmiNode --exit-with-parent}): that process holds
  * the write end of the node's standard input and never writes to it; when it ends, however it ends ({@code kill -9}
  * included), the operating system closes the pipe, a read returns end-of-file, and the node stops as on SIGTERM (its
- * shutdown hook closes the library). Immediate, and needs neither polling nor a pid that could be reused.
+ * shutdown hook closes the library). Immediate, and needs neither polling nor a pid that could be reused. (The cluster
+ * process closes the pipe itself when it stops a node: {@link Process#destroy} closes the child's streams too.)
  */
 final class ParentPipe {
     private static final Logger log = LoggerFactory.getLogger(ParentPipe.class);
@@ -22,7 +23,8 @@ final class ParentPipe {
     static void exitWhenClosed(int nodeId, InputStream in) {
         Thread watcher = new Thread(() -> {
             drain(in);
-            log.info("node {}: the cluster process that started it has ended (its pipe closed); stopping", nodeId);
+            log.info("node {}: its pipe from the cluster process closed (that process ended, or is stopping its nodes); stopping",
+                    nodeId);
             System.exit(ExitCodes.OK);
         }, "parent-pipe");
         watcher.setDaemon(true);
