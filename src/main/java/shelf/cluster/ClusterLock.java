@@ -22,6 +22,9 @@ import shelf.util.AtomicFiles;
  * is believed only while the lock is held: the lock says whether a cluster runs, the pid file says which process.
  * {@code logs/cluster/} itself is owner-only ({@code rwx------}), so no other user can write the control requests
  * that live there ({@link ControlChannel}).
+ *
+ * <p>The lock is a POSIX record lock, which belongs to the process: closing any channel of this process on the lock
+ * file would release it. So the process that holds it never calls {@link #owner} (a probe) on its own folder.
  */
 public final class ClusterLock implements AutoCloseable {
     private static final String STOPPED = "stopped";
