@@ -7,17 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shelf.cluster.ClusterLock;
+import shelf.cluster.ControlChannel;
 import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
@@ -28,12 +30,17 @@ import shelf.util.VersionProvider;
 /**
  * {@code shelf cluster}: the whole local cluster in one command. Starts every node of the configuration
  * as its own JVM, waits until they agree on a coordinator, shows how to connect, then streams the
- * nodes' logs merged until Ctrl-C, which stops every node.
+ * nodes' logs merged until Ctrl-C, which stops every node it started. It is the folder's one cluster
+ * ({@link ClusterLock}); its nodes end with it even when it is killed ({@code --exit-with-parent}); other
+ * terminals reach it with {@code cluster status|restart|stop} ({@link ClusterControlCommands}).
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        subcommands = {ClusterControlCommands.Status.class, ClusterControlCommands.Stop.class,
+                ClusterControlCommands.Restart.class},
         description = {"Starts every node of nodes.properties as its own process and streams their logs.",
                 "Waits for a coordinator, then prints the nodes' logs merged in time order. Ctrl-C stops every node.",
-                "Creates the library if there is none, and the TLS keys that are missing (resources/tls/) unless tls=off."})
+                "Creates the library if there is none, and the TLS keys that are missing (resources/tls/) unless tls=off.",
+                "From another terminal: cluster status, cluster restart ID, cluster stop."})
 public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
@@ -64,17 +71,8 @@ public final class ClusterCommand implements Callable<Integer> {
             cluster.require(id);
         }
         Path dir = Path.of("").toAbsolutePath();
-        LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
-        if (!library.exists()) {
-            refuseToEraseLoans(library);
-            library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
-            System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
-        }
-        requireHistory(library);
-        List<String> keys = LocalCluster.ensureKeys(dir, cluster);
-        if (!keys.isEmpty()) {
-            System.out.println("Created TLS keys in resources/tls: " + String.join(", ", keys));
-        }
+        ClusterLock lock = lock(dir);
+        prepareLibrary(dir, cluster);
         Files.createDirectories(dir.resolve("logs"));
         Map<Integer, Long> logStart = new HashMap<>();
         for (int id : ids) {
@@ -82,11 +80,19 @@ public final class ClusterCommand implements Callable<Integer> {
             logStart.put(id, Files.exists(log) ? Files.size(log) : 0L);
         }
         LocalCluster nodes = LocalCluster.open(dir, config.file, LocalCluster.currentJar(), jvmOptions);
+        ClusterOwner owner = new ClusterOwner(nodes, ids, dir);
+        ControlChannel control = ControlChannel.of(dir);
+        control.clear();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(System.lineSeparator() + "Stopping nodes " + ids + " ...");
-            nodes.close();
-            System.out.println("All nodes stopped.");
+            List<String> report = owner.stopAll();
+            report.forEach(System.out::println);
+            try {
+                lock.close(report);
+            } catch (IOException e) {
+                System.out.println("Could not leave the stop report in logs/cluster: " + e.getMessage());
+            }
             stopped.countDown();
         }, "cluster-stop"));
         for (int id : ids) {
@@ -100,10 +106,40 @@ public final class ClusterCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             System.out.println("Warning: " + e.getMessage() + " (see the logs below)");
         }
+        printBanner(dir, cluster, ids, nodes);
+        follow(dir, ids, logStart, owner, control, stopped);
+        return ExitCodes.OK;
+    }
+
+    /** This process becomes the folder's one cluster, or the command ends with one line naming the one that runs. */
+    private static ClusterLock lock(Path dir) throws IOException {
+        try {
+            return ClusterLock.acquire(dir);
+        } catch (ClusterLock.AlreadyRunningException e) {
+            throw new CliException(ExitCodes.REFUSED, e.getMessage());
+        }
+    }
+
+    private static void prepareLibrary(Path dir, ClusterConfig cluster) throws IOException, ConfigException {
+        LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
+        if (!library.exists()) {
+            refuseToEraseLoans(library);
+            library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
+            System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
+        }
+        requireHistory(library);
+        List<String> keys = LocalCluster.ensureKeys(dir, cluster);
+        if (!keys.isEmpty()) {
+            System.out.println("Created TLS keys in resources/tls: " + String.join(", ", keys));
+        }
+    }
+
+    private static void printBanner(Path dir, ClusterConfig cluster, List<Integer> ids, LocalCluster nodes)
+            throws ConfigException {
         for (int id : ids) {
             NodeAddress a = cluster.require(id);
-            System.out.printf("  node %d  %-21s pid %-8d log %s%n", id, a, nodes.isAlive(id) ? nodes.process(id).pid() : -1,
-                    dir.relativize(logFile(dir, id)));
+            System.out.printf("  node %d  %-21s pid %-8s log %s%n", id, a,
+                    nodes.isAlive(id) ? String.valueOf(nodes.process(id).pid()) : "- (exited)", dir.relativize(logFile(dir, id)));
         }
         int someNode = ids.get(0);
         System.out.println();
@@ -111,9 +147,8 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println("Admin:   java -jar target/shelf.jar admin --all status");
         System.out.println("jshell:  jshell --class-path target/shelf.jar src/main/jshell/admin.jsh");
         System.out.println("Crash the coordinator:  java -jar target/shelf.jar admin -n <id> crash");
+        System.out.println("From another terminal:  java -jar target/shelf.jar cluster status | restart <id> | stop");
         System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
-        follow(dir, ids, logStart, nodes, stopped);
-        return ExitCodes.OK;
     }
 
     /** A new library only where it erases no loan record: CreateBooks --force is the way to start over. */
@@ -139,11 +174,13 @@ public final class ClusterCommand implements Callable<Integer> {
         return dir.resolve("logs").resolve("node-" + id + ".log");
     }
 
-    /** Prints new log lines of every node, prefixed and coloured by node, and reports nodes that exit. */
-    private void follow(Path dir, List<Integer> ids, Map<Integer, Long> positions, LocalCluster nodes, CountDownLatch stopped)
-            throws InterruptedException, IOException {
+    /**
+     * Prints new log lines of every node, prefixed and coloured by node, reports nodes that exit, and answers the
+     * requests of other terminals, until the shutdown hook has stopped the nodes or every node has exited.
+     */
+    private void follow(Path dir, List<Integer> ids, Map<Integer, Long> positions, ClusterOwner owner, ControlChannel control,
+                        CountDownLatch stopped) throws InterruptedException, IOException {
         boolean colour = !noColour && System.console() != null && System.getenv("NO_COLOR") == null;
-        Set<Integer> reported = new HashSet<>();
         Map<Integer, StringBuilder> partial = new HashMap<>();
         while (stopped.getCount() > 0) {
             List<String[]> batch = new ArrayList<>();
@@ -153,11 +190,12 @@ public final class ClusterCommand implements Callable<Integer> {
                 }
             }
             printMerged(batch, colour);
-            reportExits(dir, ids, nodes, reported);
-            if (reported.size() == ids.size()) {
+            reportExits(dir, ids, owner);
+            if (owner.allExited()) {
                 System.out.println("Every node has exited.");
                 return;
             }
+            owner.serve(control);
             Thread.sleep(POLL_MS);
         }
     }
@@ -173,14 +211,15 @@ public final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    /** Reports, once each, the nodes whose process has exited, with the last line it printed. */
-    private static void reportExits(Path dir, List<Integer> ids, LocalCluster nodes, Set<Integer> reported) throws IOException {
+    /** Reports, once each, the node processes that have exited, with the last line each printed. */
+    private static void reportExits(Path dir, List<Integer> ids, ClusterOwner owner) throws IOException {
         for (int id : ids) {
-            if (!nodes.isAlive(id) && reported.add(id)) {
+            Optional<Process> exited = owner.newlyExited(id);
+            if (exited.isPresent()) {
                 Path out = dir.resolve("logs").resolve("node-" + id + ".out");
                 List<String> tail = Files.exists(out) ? Files.readAllLines(out) : List.of();
-                System.out.printf("[%d] *** node %d exited with code %d%s; it is not restarted (start it: "
-                                + "java -cp target/shelf.jar RmiNode %d)%n", id, id, nodes.process(id).exitValue(),
+                System.out.printf("[%d] *** node %d exited with code %d%s; it is not restarted (restart it: "
+                                + "java -jar target/shelf.jar cluster restart %d)%n", id, id, exited.get().exitValue(),
                         tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), id);
             }
         }

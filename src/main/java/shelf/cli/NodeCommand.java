@@ -45,6 +45,10 @@ public final class NodeCommand implements Callable<Integer> {
             description = "INFO (default: one line per protocol event), WARN (problems only), DEBUG (as -v).")
     Logging.Level logLevel;
 
+    @Option(names = "--exit-with-parent", description = "Stop when standard input closes: the cluster command sets it,"
+            + " so that its nodes end with it, even after kill -9.")
+    boolean exitWithParent;
+
     @Mixin
     ConfigOption config;
 
@@ -68,6 +72,9 @@ public final class NodeCommand implements Callable<Integer> {
         Logging.Level level = verbose ? Logging.Level.DEBUG : logLevel;
         Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, level);
         LoggerFactory.getLogger(NodeCommand.class).info(startLine(id, cluster, resources, level));
+        if (exitWithParent) {
+            ParentPipe.exitWhenClosed(id, System.in);
+        }
         ShelfNode node = ShelfNode.start(cluster, id, resources);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

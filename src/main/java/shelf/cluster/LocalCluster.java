@@ -10,10 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import shelf.admin.Admin;
 import shelf.api.AdminService;
@@ -151,7 +156,11 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
-    /** Starts node {@code id} as its own JVM; its stdout and stderr go to {@code logs/node-<id>.out}. */
+    /**
+     * Starts node {@code id} as its own JVM; its stdout and stderr go to {@code logs/node-<id>.out}. Its standard input
+     * is a pipe from this process, which the node watches ({@code --exit-with-parent}): when this process ends, even by
+     * {@code kill -9}, the node stops too.
+     */
     public Process start(int id) throws IOException {
         Process old = processes.get(id);
         if (old != null && old.isAlive()) {
@@ -162,7 +171,7 @@ public final class LocalCluster implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", jar.toString(), "RmiNode", String.valueOf(id), "--config",
-                config.source()));
+                config.source(), "--exit-with-parent"));
         command.addAll(nodeArgs);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs").resolve("node-" + id + ".out").toFile()));
@@ -223,6 +232,48 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops node {@code id} if this cluster started it and it runs (SIGTERM), then starts it again.
+     *
+     * @throws IllegalStateException when the node answers but this cluster did not start it (a node started by hand)
+     */
+    public Process restart(int id) throws IOException, InterruptedException {
+        if (!isAlive(id) && status(id).isPresent()) {
+            throw new IllegalStateException("node " + id + " is running but was not started by this cluster (started by hand?):"
+                    + " stop it first (java -jar target/shelf.jar admin -n " + id + " crash)");
+        }
+        stop(id);
+        return start(id);
+    }
+
+    /** The process this cluster last started for node {@code id}, running or not; empty if it never started one. */
+    public Optional<Process> started(int id) {
+        return Optional.ofNullable(processes.get(id));
+    }
+
+    /**
+     * Waits until node {@code id} answers and it and every other node that answers follow one coordinator among them, in
+     * one epoch (nodes that do not answer, down or paused, are left out).
+     *
+     * @return the node's status then
+     * @throws IllegalStateException when it does not within {@code timeout}
+     */
+    public NodeStatus awaitJoined(int id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Collection<NodeStatus> answering = statuses(config.ids()).values();
+            Optional<NodeStatus> node = answering.stream().filter(s -> s.id() == id).findFirst();
+            if (node.isPresent() && answering.stream().anyMatch(s -> s.id() == node.get().coordinator())
+                    && answering.stream().allMatch(s -> s.coordinator() == node.get().coordinator()
+                            && s.epoch() == node.get().epoch())) {
+                return node.get();
+            }
+            Thread.sleep(AGREEMENT_POLL_MS);
+        }
+        throw new IllegalStateException("node " + id + " did not join a coordinator that every node answering follows within "
+                + timeout.toMillis() + " ms");
+    }
+
     public Process process(int id) {
         Process p = processes.get(id);
         if (p == null) {
@@ -242,6 +293,35 @@ public final class LocalCluster implements AutoCloseable {
             return Optional.of(admin(id).status());
         } catch (Exception e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The status of each node of {@code ids} that answers, asked of all at once: a node that is slow to answer (starting,
+     * paused, overloaded) costs its own timeout once, not once per node behind it.
+     */
+    public Map<Integer, NodeStatus> statuses(List<Integer> ids) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ids.size()), r -> {
+            Thread t = new Thread(r, "status-query");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Integer, Future<Optional<NodeStatus>>> asked = new TreeMap<>();
+            for (int id : ids) {
+                asked.put(id, pool.submit(() -> status(id)));
+            }
+            Map<Integer, NodeStatus> answers = new TreeMap<>();
+            for (Map.Entry<Integer, Future<Optional<NodeStatus>>> e : asked.entrySet()) {
+                try {
+                    e.getValue().get().ifPresent(s -> answers.put(e.getKey(), s));
+                } catch (ExecutionException ex) {
+                    // status() answers empty rather than throw
+                }
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

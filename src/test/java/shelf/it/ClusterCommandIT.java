@@ -3,6 +3,7 @@ package shelf.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -10,61 +11,160 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.cluster.LocalCluster;
 
-/** Issue 5: {@code shelf cluster} as a user runs it: starts the nodes, serves, and stops them all on SIGTERM. */
+/**
+ * Issues 5 and 15: {@code shelf cluster} as a user runs it: starts the nodes, serves, owns its folder and its node
+ * processes ({@code cluster status|restart|stop} from another terminal), tells the truth about a node it did not start,
+ * and leaves no process behind, not even when it is killed with {@code kill -9}.
+ */
 class ClusterCommandIT {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @Test
     void startsEveryNodeStreamsLogsReportsACrashAndLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
-        List<Integer> ports = LocalCluster.freePorts(3);
-        List<String> config = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            config.add("node." + id + "=127.0.0.1:" + ports.get(id - 1));
-        }
-        Files.write(dir.resolve("nodes.properties"), config);
+        writeConfig(dir, 3);
         Path out = dir.resolve("cluster.out");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String jar = LocalCluster.currentJar().toString();
-        Process cluster = new ProcessBuilder(java, "-jar", jar, "cluster", "--no-color").directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process cluster = startCluster(dir, out);
+        Process byHand = null;
         try {
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> Files.readString(out).contains("Logs follow."));
-            String banner = Files.readString(out);
-            assertTrue(banner.contains("3 nodes agree on coordinator node 3"), banner);
+            String banner = awaitBanner(out);
+            ClusterFixture.Run second = shelf(dir, "cluster", "--no-color");
+            assertEquals(1, second.code(), second.toString());
+            assertEquals(List.of("cluster: a cluster is already running in " + dir.toRealPath() + " (pid " + cluster.pid()
+                    + "): see it with 'cluster status', stop it with 'cluster stop'"), second.err().lines().toList());
+
+            // on a loaded machine the banner may come before they agree (with a warning); cluster status shows when they do
+            await().atMost(Duration.ofSeconds(120)).until(() -> shelf(dir, "cluster", "status").out().lines()
+                    .filter(l -> l.matches("\\d +\\d+ +(FOLLOWER|COORDINATOR) +3 .*")).count() == 3);
             assertTrue(Files.exists(dir.resolve("resources/catalog.json")), "the library was created");
-            List<Long> pids = new ArrayList<>();
-            Matcher m = Pattern.compile("pid (\\d+)").matcher(banner);
-            while (m.find()) {
-                pids.add(Long.parseLong(m.group(1)));
-            }
+            Map<Integer, Long> pids = pids(banner);
             assertEquals(3, pids.size(), banner);
 
-            ClusterFixture.Run borrow = ClusterFixture.exec(dir, List.of(java, "-cp", jar, "RmiClient", "-u", "alice", "-n", "1",
-                    "borrow", "3"));
+            ClusterFixture.Run borrow = ClusterFixture.exec(dir, List.of(JAVA, "-cp", jar(), "RmiClient", "-u", "alice",
+                    "-n", "1", "borrow", "3"));
             assertEquals(0, borrow.code(), borrow.toString());
-            ClusterFixture.Run crash = ClusterFixture.exec(dir, List.of(java, "-jar", jar, "admin", "-n", "3", "crash"));
-            assertEquals(0, crash.code(), crash.toString());
+            ProcessHandle.of(pids.get(3)).orElseThrow().destroyForcibly(); // kill -9 of the coordinator
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("node 3 exited with code 137"));
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Files.readString(out).contains("[2] node 2: role CANDIDATE -> COORDINATOR"));
             assertTrue(Files.readString(out).contains("[1] node 1: "), "node 1's log is streamed with its prefix");
 
-            cluster.destroy();
-            assertTrue(cluster.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the cluster command");
-            for (long pid : pids) {
+            ClusterFixture.Run restart = shelf(dir, "cluster", "restart", "1");
+            assertEquals(0, restart.code(), restart.toString());
+            assertTrue(restart.out().contains("node 1: pid " + pids.get(1) + " stopped, pid "), restart.out());
+            assertTrue(restart.out().contains("node 1 is back: FOLLOWER of node 2"), restart.out());
+            assertFalse(ProcessHandle.of(pids.get(1)).map(ProcessHandle::isAlive).orElse(false), "the old node 1 is gone");
+
+            byHand = new ProcessBuilder(JAVA, "-cp", jar(), "RmiNode", "3").directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("by-hand.out").toFile()).start();
+            AtomicReference<String> status = new AtomicReference<>("");
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                status.set(shelf(dir, "cluster", "status").out());
+                return status.get().lines().anyMatch(l -> l.matches("3 +- +COORDINATOR +3 +\\d+ +not started by this cluster.*"));
+            });
+            Map<Integer, Long> now = statusPids(status.get());
+            assertEquals(pids.get(2), now.get(2), status.get());
+            assertNotEquals(pids.get(1), now.get(1), status.get());
+
+            ClusterFixture.Run stop = shelf(dir, "cluster", "stop");
+            assertEquals(0, stop.code(), stop.toString());
+            assertTrue(cluster.waitFor(30, TimeUnit.SECONDS), "cluster stop (SIGTERM) stops the cluster command");
+            for (long pid : List.of(now.get(1), now.get(2))) {
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "node process " + pid + " is gone");
             }
-            assertTrue(Files.readString(out).contains("All nodes stopped."));
+            assertTrue(byHand.isAlive(), "the node started by hand is not the cluster's to stop");
+            for (String report : List.of(stop.out(), Files.readString(out))) {
+                assertTrue(report.contains("node 1  pid " + now.get(1) + "  stopped"), report);
+                assertTrue(report.contains("node 3  not started by this cluster (started by hand?): left running"), report);
+                assertTrue(report.contains("The nodes it started are stopped; left running: node 3."), report);
+            }
         } finally {
+            if (byHand != null) {
+                byHand.destroyForcibly();
+            }
             cluster.descendants().forEach(ProcessHandle::destroyForcibly);
             cluster.destroyForcibly();
         }
+    }
+
+    @Test
+    void killNineOfTheClusterCommandTakesItsNodesWithIt(@TempDir Path dir) throws Exception {
+        writeConfig(dir, 2);
+        Process cluster = startCluster(dir, dir.resolve("cluster.out"));
+        List<ProcessHandle> nodes = List.of();
+        try {
+            awaitBanner(dir.resolve("cluster.out"));
+            nodes = cluster.descendants().toList();
+            assertEquals(2, nodes.size(), nodes.toString());
+            cluster.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertTrue(cluster.waitFor(10, TimeUnit.SECONDS));
+            for (ProcessHandle node : nodes) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> !node.isAlive());
+            }
+            ClusterFixture.Run status = shelf(dir, "cluster", "status");
+            assertEquals(3, status.code(), status.toString());
+            assertTrue(status.err().contains("no cluster is running in"), status.toString());
+        } finally {
+            nodes.forEach(ProcessHandle::destroyForcibly);
+            cluster.destroyForcibly();
+        }
+    }
+
+    private static void writeConfig(Path dir, int nodes) throws Exception {
+        List<Integer> ports = LocalCluster.freePorts(nodes);
+        List<String> config = new ArrayList<>();
+        for (int id = 1; id <= nodes; id++) {
+            config.add("node." + id + "=127.0.0.1:" + ports.get(id - 1));
+        }
+        Files.write(dir.resolve("nodes.properties"), config);
+    }
+
+    private static Process startCluster(Path dir, Path out) throws Exception {
+        return new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color").directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    private static String awaitBanner(Path out) throws Exception {
+        // liveness, not speed: on a loaded two-core machine five JVMs may take a while to start and agree
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(out).contains("Logs follow."));
+        return Files.readString(out);
+    }
+
+    private static ClusterFixture.Run shelf(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", jar()));
+        command.addAll(List.of(args));
+        return ClusterFixture.exec(dir, command);
+    }
+
+    private static String jar() {
+        return LocalCluster.currentJar().toString();
+    }
+
+    /** The pids of the banner's "node N  host:port  pid P" lines. */
+    private static Map<Integer, Long> pids(String banner) {
+        return matches(Pattern.compile("(?m)^  node (\\d+) .* pid (\\d+) "), banner);
+    }
+
+    /** The pids of the rows of {@code cluster status}: "N  PID  ROLE ...". */
+    private static Map<Integer, Long> statusPids(String status) {
+        return matches(Pattern.compile("(?m)^(\\d+) +(\\d+) "), status);
+    }
+
+    private static Map<Integer, Long> matches(Pattern p, String text) {
+        Map<Integer, Long> pids = new TreeMap<>();
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            pids.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+        }
+        return pids;
     }
 }
