@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
-import shelf.library.FileLibraryStore;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
 import shelf.node.FileEpochStore;
@@ -27,6 +26,7 @@ import shelf.rmi.RmiServer;
 import shelf.rmi.RmiTransport;
 import shelf.rmi.TimeoutClientSocketFactory;
 import shelf.rmi.TlsClientSocketFactory;
+import shelf.store.Stores;
 import shelf.tls.CertificateAuthority;
 import shelf.tls.Identity;
 import shelf.tls.KeyMaterial;
@@ -83,7 +83,7 @@ public final class ShelfNode implements AutoCloseable {
         System.setProperty("java.rmi.server.hostname", address.host());
         LibraryStore store;
         try {
-            store = FileLibraryStore.open(resources, Clock.systemUTC(), config.timings().loanDays(), "node " + id);
+            store = Stores.open(config, resources, Clock.systemUTC(), "node " + id);
         } catch (StoreException e) {
             throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": " + e.getMessage());
         }
