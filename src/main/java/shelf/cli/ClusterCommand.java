@@ -33,7 +33,8 @@ import shelf.util.VersionProvider;
 @Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Starts every node of nodes.properties as its own process, waits for a coordinator,",
                 "then streams their logs merged. Ctrl-C stops every node. Creates the library if there is none,",
-                "and the TLS keys that are missing (resources/tls/) unless tls=off."})
+                "and the TLS keys that are missing (resources/tls/) unless tls=off.",
+                "With --store postgresql the library is in a PostgreSQL server this command runs (resources/postgresql)."})
 public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
@@ -53,6 +54,10 @@ public final class ClusterCommand implements Callable<Integer> {
             description = "JVM options for each node (default: ${DEFAULT-VALUE}).")
     List<String> jvmOptions;
 
+    @Option(names = "--store", paramLabel = "KIND", defaultValue = "file",
+            description = "Where the library is: file (resources/, the default) or postgresql (an embedded server).")
+    String store;
+
     @Mixin
     ConfigOption config;
 
@@ -64,13 +69,10 @@ public final class ClusterCommand implements Callable<Integer> {
             cluster.require(id);
         }
         Path dir = Path.of("").toAbsolutePath();
-        LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
-        if (!library.exists()) {
-            refuseToEraseLoans(library);
-            library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
-            System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
+        EmbeddedClusterStore database = embeddedDatabase(dir, cluster);
+        if (database == null) {
+            ensureFileLibrary(dir);
         }
-        requireHistory(library);
         List<String> keys = LocalCluster.ensureKeys(dir, cluster);
         if (!keys.isEmpty()) {
             System.out.println("Created TLS keys in resources/tls: " + String.join(", ", keys));
@@ -81,11 +83,15 @@ public final class ClusterCommand implements Callable<Integer> {
             Path log = logFile(dir, id);
             logStart.put(id, Files.exists(log) ? Files.size(log) : 0L);
         }
-        LocalCluster nodes = LocalCluster.open(dir, config.file, LocalCluster.currentJar(), jvmOptions);
+        Path nodesConfig = database == null ? config.file : database.configFile();
+        LocalCluster nodes = LocalCluster.open(dir, nodesConfig, LocalCluster.currentJar(), jvmOptions);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(System.lineSeparator() + "Stopping nodes " + ids + " ...");
             nodes.close();
+            if (database != null) {
+                database.close();
+            }
             System.out.println("All nodes stopped.");
             stopped.countDown();
         }, "cluster-stop"));
@@ -114,6 +120,26 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
         follow(dir, ids, logStart, nodes, stopped);
         return ExitCodes.OK;
+    }
+
+    /** {@code --store postgresql}: the embedded server, started; {@code --store file}: null. */
+    private EmbeddedClusterStore embeddedDatabase(Path dir, ClusterConfig cluster) throws IOException {
+        return switch (store) {
+            case "file" -> null;
+            case "postgresql" -> EmbeddedClusterStore.start(dir, config.file, cluster);
+            default -> throw new CliException(ExitCodes.USAGE, "--store must be file or postgresql, got '" + store + "'");
+        };
+    }
+
+    /** The file library in resources/, created when there is none. */
+    private static void ensureFileLibrary(Path dir) throws IOException {
+        LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
+        if (!library.exists()) {
+            refuseToEraseLoans(library);
+            library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
+            System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
+        }
+        requireHistory(library);
     }
 
     /** A new library only where it erases no loan record: CreateBooks --force is the way to start over. */

@@ -7,7 +7,8 @@ import shelf.util.VersionProvider;
 @Command(name = "shelf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Shelf: a distributed lending library on Java RMI (Bully election, centralized lock server).",
         subcommands = {InitCommand.class, NodeCommand.class, ClientCommand.class, AdminCommand.class,
-                ClusterCommand.class, DemoCommand.class, UsersCommand.class, CertsCommand.class, shelf.bench.BenchCommand.class})
+                ClusterCommand.class, DemoCommand.class, UsersCommand.class, CertsCommand.class, StoreCommand.class,
+                shelf.bench.BenchCommand.class})
 public final class ShelfCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

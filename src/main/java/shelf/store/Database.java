@@ -32,6 +32,8 @@ public final class Database {
     private final StoreConfig config;
     private final String password;
     private final long leaseMs;
+    /** Set once this process has brought the schema up to date: nodes and tools migrate once. */
+    private volatile boolean migrated;
 
     private Database(StoreConfig config, String password, long leaseMs) {
         this.config = config;
@@ -108,9 +110,13 @@ public final class Database {
 
     /** Creates or upgrades the schema (Flyway, {@code db/migration/shelf}); safe when several nodes do it at once. */
     public void migrate() throws StoreException {
+        if (migrated) {
+            return;
+        }
         try {
             Flyway.configure(Database.class.getClassLoader()).dataSource(config.url(), config.user(), password)
                     .locations("classpath:db/migration/shelf").loggers("slf4j").load().migrate();
+            migrated = true;
         } catch (FlywayException e) {
             throw new StoreException(config.url() + ": cannot create or upgrade the library's schema: " + e.getMessage(), e);
         }

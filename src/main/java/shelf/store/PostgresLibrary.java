@@ -22,15 +22,24 @@ public final class PostgresLibrary {
     private PostgresLibrary() {
     }
 
-    /** How many history records the library in {@code db} has (0 when it has no schema yet). */
+    /** How many history records the library in {@code db} has (its schema is created if it has none yet). */
     public static long historyRecords(Database db) throws StoreException {
+        return count(db, "history");
+    }
+
+    /** How many books the library in {@code db} has (0: none was created yet). */
+    public static long books(Database db) throws StoreException {
+        return count(db, "books");
+    }
+
+    private static long count(Database db, String table) throws StoreException {
         db.migrate();
         try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM history")) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw db.failed("counting the history", e);
+            throw db.failed("counting the " + table, e);
         }
     }
 
