@@ -64,10 +64,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = config.load();
-        List<Integer> ids = only == null ? cluster.ids() : only;
-        for (int id : ids) {
-            cluster.require(id);
-        }
+        List<Integer> ids = chosenIds(cluster);
         Path dir = Path.of("").toAbsolutePath();
         EmbeddedClusterStore database = embeddedDatabase(dir, cluster);
         if (database == null) {
@@ -120,6 +117,15 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
         follow(dir, ids, logStart, nodes, stopped);
         return ExitCodes.OK;
+    }
+
+    /** The nodes to start: {@code --nodes}, each checked against the configuration, or every node. */
+    private List<Integer> chosenIds(ClusterConfig cluster) throws shelf.config.ConfigException {
+        List<Integer> ids = only == null ? cluster.ids() : only;
+        for (int id : ids) {
+            cluster.require(id);
+        }
+        return ids;
     }
 
     /** {@code --store postgresql}: the embedded server, started; {@code --store file}: null. */

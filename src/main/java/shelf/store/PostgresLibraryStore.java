@@ -73,8 +73,11 @@ public final class PostgresLibraryStore implements LibraryStore {
         store.writers.lock();
         try {
             Connection c = store.writerSession();
+            // The replay's statements each in their own transaction: a starting JVM may pause between them for longer
+            // than idle_in_transaction_session_timeout; the fence is read first, so the history read after it is complete.
+            c.setAutoCommit(true);
             store.catchUp(c, Fence.read(c, false));
-            c.rollback();
+            c.setAutoCommit(false);
             if (store.state.size() == 0) {
                 throw new StoreException("the library in " + db.url() + " has no books yet: create it with `shelf init --count N`"
                         + " (with store=postgresql in nodes.properties) or copy a file library with `shelf store copy`");

@@ -106,6 +106,17 @@ class PostgresLibraryStoreTest extends LibraryStoreContract {
     }
 
     @Test
+    void theSchemaVersionNodesCheckIsTheNewestMigration() throws Exception {
+        Path migrations = Path.of(Database.class.getResource("/db/migration/shelf").toURI());
+        try (var files = Files.list(migrations)) {
+            String newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> n.substring(1, n.indexOf("__"))).max(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .orElseThrow();
+            assertEquals(newest, Database.SCHEMA_VERSION);
+        }
+    }
+
+    @Test
     void aPasswordFileOthersMayReadIsRefused(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("db.password"), "secret\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
