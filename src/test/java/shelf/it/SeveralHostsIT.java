@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.api.LibraryService;
@@ -95,6 +96,55 @@ class SeveralHostsIT {
         }
     }
 
+    /**
+     * The database fails: PostgreSQL stopped under load. Meanwhile a client gets exit 3 with a clear message (not a
+     * hang), the nodes still elect a coordinator when it is killed, and once PostgreSQL is back service resumes by itself
+     * with nothing acknowledged lost and nothing applied twice.
+     */
+    @Test
+    void whenPostgresqlStopsClientsGetExit3NodesKeepElectingAndServiceResumes(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("postgresql");
+        EmbeddedDatabase pg = EmbeddedDatabase.start(data, 0);
+        int port = pg.port();
+        try (Hosts hosts = new Hosts(dir, pg)) {
+            hosts.startAll();
+            int coordinator = hosts.agree();
+            Load load = new Load(hosts);
+            Thread.sleep(1_500);
+            pg.close();
+            int ackedAtStop = load.acked.size();
+            long start = System.nanoTime();
+            ClusterFixture.Run client = ClusterFixture.exec(hosts.operator, List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    LocalCluster.currentJar().toString(), "RmiClient", "-u", "carol", "-n", "1", "borrow", "9"));
+            long clientMs = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(3, client.code(), client.out() + client.err());
+            hosts.kill(coordinator);
+            List<Integer> rest = hosts.ids().stream().filter(id -> id != coordinator).toList();
+            int next = hosts.cluster.awaitAgreement(rest, Duration.ofSeconds(60));
+            int ackedWhileDown = load.acked.size() - ackedAtStop;
+            pg = EmbeddedDatabase.start(data, port);
+            int ackedAtRestart = load.acked.size();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> load.acked.size() > ackedAtRestart + 10);
+            hosts.start(coordinator);
+            hosts.agree();
+            load.stop();
+            Map<String, List<Book>> states = new TreeMap<>();
+            for (int id : hosts.ids()) {
+                states.put("node " + id, hosts.library(id).list());
+            }
+            var history = hosts.library(1).history(null);
+            String context = "client exit " + client.code() + " after " + clientMs + " ms: " + client.err().strip()
+                    + "; coordinator " + coordinator + " killed while down, node " + next + " elected; acknowledged "
+                    + ackedAtStop + " before the stop, " + ackedWhileDown + " while down, " + load.acked.size() + " in all, "
+                    + load.unavailable.get() + " unavailable, " + history.size() + " history records";
+            assertEquals(List.of(), InvariantChecker.check(history, load.acked, SampleCatalog.books(10), states), context);
+            System.out.println("database down: " + context);
+        } finally {
+            pg.close();
+        }
+    }
+
     private static long contention(Hosts hosts) {
         List<CompletableFuture<Boolean>> runs = new ArrayList<>();
         for (int c = 0; c < 10; c++) {
@@ -149,6 +199,7 @@ class SeveralHostsIT {
     /** Five node processes, each in its own folder; observed (status, agreement) as the operator through LocalCluster. */
     private static final class Hosts implements AutoCloseable {
         final LocalCluster cluster;
+        final Path operator;
         private final Path dir;
         private final Map<Integer, Process> processes = new TreeMap<>();
 
@@ -163,7 +214,7 @@ class SeveralHostsIT {
             lines.add("request.timeout.ms=4000"); // the default timings otherwise: five JVMs and PostgreSQL on two cores
             lines.addAll(List.of("store=postgresql", "store.url=" + pg.storeConfig().url(),
                     "store.user=" + pg.storeConfig().user()));
-            Path operator = dir.resolve("operator");
+            operator = dir.resolve("operator");
             Files.createDirectories(operator);
             Path config = Files.write(operator.resolve("nodes.properties"), lines);
             PostgresLibrary.create(Database.trusting(pg.storeConfig(), 1_000), SampleCatalog.books(10), List.of());
