@@ -21,9 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import shelf.config.StoreConfig;
 import shelf.fencing.FencingToken;
 import shelf.library.CatalogEntry;
+import shelf.library.FileLibraryStore;
+import shelf.library.HistoryRecord;
+import shelf.library.LibraryFiles;
 import shelf.library.LibraryStore;
 import shelf.library.LibraryStoreContract;
 import shelf.library.Op;
+import shelf.library.SampleCatalog;
+import shelf.library.StaleTokenException;
 import shelf.library.StoreException;
 
 /** The store contract on PostgreSQL (one embedded server for the class), and what only the database store does. */
@@ -103,6 +108,26 @@ class PostgresLibraryStoreTest extends LibraryStoreContract {
         assertEquals("alice borrowed book 2, due 2026-12-08",
                 other.apply(new FencingToken(1, 2), 2, List.of(borrow)).get(0).message());
         assertEquals(1, other.history(null).size());
+    }
+
+    /** {@code store copy}: a file library's catalogue and whole history, tokens kept; the fence starts at its last token. */
+    @Test
+    void aCopiedFileLibraryKeepsItsHistoryAndTokensAndFencesOffOlderTokens(@TempDir Path folder) throws Exception {
+        new LibraryFiles(folder).create(SampleCatalog.books(10));
+        List<HistoryRecord> history;
+        try (LibraryStore files = FileLibraryStore.open(folder, CLOCK, 14, "file")) {
+            files.apply(new FencingToken(3, 7), 2, List.of(cmd(Op.BORROW, 4, "alice"), cmd(Op.BORROW, 5, "bob")));
+            files.apply(new FencingToken(4, 1), 5, List.of(cmd(Op.RETURN, 4, "alice")));
+            history = files.history(null);
+        }
+        PostgresLibrary.create(db, new LibraryFiles(folder).readCatalog(), history);
+        LibraryStore copied = node();
+        assertEquals(history, copied.history(null));
+        assertEquals(new FencingToken(4, 1), copied.highestToken());
+        assertEquals("bob", copied.books().get(4).borrower());
+        assertThrows(StaleTokenException.class,
+                () -> copied.apply(new FencingToken(4, 0), 1, List.of(cmd(Op.BORROW, 1, "carol"))));
+        assertTrue(copied.apply(new FencingToken(4, 2), 1, List.of(cmd(Op.BORROW, 1, "carol"))).get(0).ok());
     }
 
     @Test
