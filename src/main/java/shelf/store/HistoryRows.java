@@ -15,7 +15,30 @@ import shelf.library.Op;
 
 /** How a {@link HistoryRecord} and a {@link CatalogEntry} are rows of the {@code history} and {@code books} tables. */
 final class HistoryRows {
+    /** The history table's columns, in the order {@link #read} reads and {@link #bind} binds them. */
+    static final String COLUMNS = "seq, time, op, book_id, username, node, token_epoch, token_counter, due, request_id";
+    private static final int BATCH = 1_000;
+
     private HistoryRows() {
+    }
+
+    /** Inserts the records, in order, in the connection's transaction. */
+    static void insert(Connection c, List<HistoryRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO history (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = 0;
+            for (HistoryRecord r : records) {
+                bind(ps, r);
+                ps.addBatch();
+                if (++n % BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
     }
 
     /** A record from a row of the ten history columns, in table order ({@code seq, time, op, …, due, request_id}). */

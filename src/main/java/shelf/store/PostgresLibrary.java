@@ -66,7 +66,7 @@ public final class PostgresLibrary {
                 s.execute("DELETE FROM fence");
             }
             insertBooks(c, state.books());
-            insertHistory(c, history);
+            HistoryRows.insert(c, history);
             HistoryRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
             insertFence(c, last == null ? FencingToken.NONE : last.token(), last == null ? 0 : last.node(), state.lastSeq());
             c.commit();
@@ -85,21 +85,6 @@ public final class PostgresLibrary {
                 ps.setString(4, b.borrower());
                 ps.setObject(5, b.due());
                 ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertHistory(Connection c, List<HistoryRecord> history) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO history (seq, time, op, book_id, username, node,"
-                + " token_epoch, token_counter, due, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int n = 0;
-            for (HistoryRecord r : history) {
-                HistoryRows.bind(ps, r);
-                ps.addBatch();
-                if (++n % 1_000 == 0) {
-                    ps.executeBatch();
-                }
             }
             ps.executeBatch();
         }

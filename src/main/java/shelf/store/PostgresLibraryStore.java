@@ -38,8 +38,7 @@ import shelf.library.StoreException;
  */
 public final class PostgresLibraryStore implements LibraryStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresLibraryStore.class);
-    private static final String HISTORY_COLUMNS =
-            "seq, time, op, book_id, username, node, token_epoch, token_counter, due, request_id";
+    private static final String HISTORY_COLUMNS = HistoryRows.COLUMNS;
 
     private final Database db;
     private final Clock clock;
@@ -124,7 +123,7 @@ public final class PostgresLibraryStore implements LibraryStore {
         }
         catchUp(c, fence);
         LibraryState.Appended appended = state.append(token, node, commands, clock.instant(), loanDays);
-        insertHistory(c, appended.records());
+        HistoryRows.insert(c, appended.records());
         updateBooks(c, appended.records());
         Fence.advance(c, token, node, state.lastSeq());
         c.commit();
@@ -235,20 +234,6 @@ public final class PostgresLibraryStore implements LibraryStore {
                     }
                 }
             }
-        }
-    }
-
-    private static void insertHistory(Connection c, List<HistoryRecord> records) throws SQLException {
-        if (records.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO history (" + HISTORY_COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (HistoryRecord r : records) {
-                HistoryRows.bind(ps, r);
-                ps.addBatch();
-            }
-            ps.executeBatch();
         }
     }
 
