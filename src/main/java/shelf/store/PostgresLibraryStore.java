@@ -105,7 +105,10 @@ public final class PostgresLibraryStore implements LibraryStore {
             } catch (SQLException e) {
                 lostTransaction(c);
                 throw db.failed("the batch was not committed (a retry with the same request ids is safe)", e);
-            } catch (StaleTokenException | RuntimeException e) {
+            } catch (StaleTokenException e) {
+                rollbackQuietly(c); // refused before anything was decided: the state is still the database's
+                throw e;
+            } catch (RuntimeException e) {
                 lostTransaction(c);
                 throw e;
             }
@@ -143,6 +146,14 @@ public final class PostgresLibraryStore implements LibraryStore {
         }
         Sessions.closeQuietly(c);
         writer = null;
+    }
+
+    private void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            lostTransaction(c);
+        }
     }
 
     /** The commit is durable (PostgreSQL's WAL is flushed before it returns): nothing is left to do. */

@@ -34,23 +34,23 @@ final class Sessions implements AutoCloseable {
         T read(ResultSet rs) throws SQLException;
     }
 
-    /** Runs one read-only query and returns its rows; {@code doing} names it in the error. */
+    /**
+     * Runs one read-only query and returns its rows; {@code doing} names it in the error. A kept session that fails (the
+     * database restarted since it was opened) is dropped and the query tried once more on a new one.
+     */
     <T> List<T> query(String doing, String sql, Binder binder, RowReader<T> reader) throws StoreException {
+        Connection kept = idle.poll();
+        if (kept != null) {
+            try {
+                return query(kept, sql, binder, reader);
+            } catch (SQLException e) {
+                closeQuietly(kept);
+            }
+        }
         Connection c = null;
         try {
-            c = take();
-            List<T> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                binder.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(reader.read(rs));
-                    }
-                }
-            }
-            c.rollback();
-            give(c);
-            return rows;
+            c = db.connect();
+            return query(c, sql, binder, reader);
         } catch (SQLException e) {
             if (c != null) {
                 closeQuietly(c);
@@ -59,9 +59,20 @@ final class Sessions implements AutoCloseable {
         }
     }
 
-    private Connection take() throws SQLException {
-        Connection c = idle.poll();
-        return c != null ? c : db.connect();
+    /** The query on {@code c}, which goes back to the kept sessions afterwards. */
+    private <T> List<T> query(Connection c, String sql, Binder binder, RowReader<T> reader) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+            }
+        }
+        c.rollback();
+        give(c);
+        return rows;
     }
 
     private void give(Connection c) {

@@ -174,5 +174,8 @@ class PostgresLibraryStoreTest extends LibraryStoreContract {
         }
         assertTrue(store.apply(new FencingToken(1, 3), 1, List.of(cmd(Op.BORROW, 3, "alice"))).get(0).ok());
         assertEquals(List.of(1, 3), store.loansOf("alice").stream().map(b -> b.id()).toList());
+        server.close();
+        server = EmbeddedDatabase.start(dataDir.resolve("pg"), port);
+        assertEquals("alice", store.books().get(0).borrower(), "a kept reader session from before the restart is replaced");
     }
 }
