@@ -231,6 +231,9 @@ public final class PostgresLibraryStore implements LibraryStore {
             state = new LibraryState(HistoryRows.catalog(c));
             library = fence.library();
         }
+        if (fence.lastSeq() == state.lastSeq()) {
+            return; // every write advances the fence's last record in its transaction: nothing new (one round trip saved)
+        }
         String sql = "SELECT " + HISTORY_COLUMNS + " FROM history WHERE seq > ? ORDER BY seq";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, state.lastSeq());
