@@ -32,7 +32,8 @@ import shelf.cli.ShelfCommand;
 class ArchitectureTest {
 
     private static final String[] ALGORITHMS = {
-        "shelf.election..", "shelf.lock..", "shelf.protocol..", "shelf.library..", "shelf.fencing..", "shelf.config..",
+        "shelf.election..", "shelf.lock..", "shelf.protocol..", "shelf.store..", "shelf.library..", "shelf.fencing..",
+        "shelf.config..",
     };
 
     @ArchTest
@@ -45,8 +46,8 @@ class ArchitectureTest {
      */
     static final List<List<String>> TIERS = List.of(
             List.of("cli"), List.of("bench"), List.of("cluster"), List.of("admin"), List.of("server"), List.of("rmi"),
-            List.of("node"), List.of("api"), List.of("election", "lock"), List.of("protocol"), List.of("library"),
-            List.of("tls"), List.of("fencing", "config", "util"));
+            List.of("node"), List.of("api"), List.of("election", "lock"), List.of("protocol"), List.of("store"),
+            List.of("library"), List.of("tls"), List.of("fencing", "config", "util"));
 
     @ArchTest
     static final ArchRule layersGoOneWay = layers()

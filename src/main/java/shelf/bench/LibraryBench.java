@@ -60,12 +60,17 @@ final class LibraryBench implements Callable<Integer> {
                     + WINDOW_SECONDS + " s round in which the JIT compilers were quiet (default ${DEFAULT-VALUE}; 0: none).")
     int warmUpSeconds;
 
+    @Option(names = "--store", paramLabel = "KIND", defaultValue = "file",
+            description = "The library's store: file (a shared folder, the default) or postgresql (an embedded server).")
+    String store;
+
     @Override
     public Integer call() throws Exception {
         validate();
         int maxClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> results = new LinkedHashMap<>();
-        try (BenchCluster b = new BenchCluster(BenchCluster.NODES, maxClients, tls.settings(), common)) {
+        try (BenchStore library = BenchStore.start(store, maxClients, shelf.config.Timings.DEFAULTS.leaseMs());
+             BenchCluster b = new BenchCluster(BenchCluster.NODES, maxClients, library.settings(tls.settings()), common)) {
             List<LibraryService> nodes = new ArrayList<>();
             for (int id : b.cluster.config().ids()) {
                 nodes.add(b.library(id));
@@ -85,7 +90,7 @@ final class LibraryBench implements Callable<Integer> {
             results.put("largest node peak resident (MiB)", Math.round(peakRss / (double) BYTES_PER_MIB * 10) / 10.0);
         }
         common.report("library", common.settings("clients", clientCounts, "seconds per run", seconds, "runs", runs,
-                "warm-up at most (s)", warmUpSeconds, "nodes", BenchCluster.NODES, "tls", tls.tls,
+                "warm-up at most (s)", warmUpSeconds, "nodes", BenchCluster.NODES, "tls", tls.tls, "store", store,
                 "operation", "borrow then return of the client's own book"),
                 results);
         return ExitCodes.OK;
@@ -98,6 +103,9 @@ final class LibraryBench implements Callable<Integer> {
         if (new LinkedHashSet<>(clientCounts).size() != clientCounts.size()) {
             throw new ParameterException(spec.commandLine(), "--clients: " + clientCounts
                     + " names a count twice; use --runs to repeat one");
+        }
+        if (!store.equals("file") && !store.equals("postgresql")) {
+            throw new ParameterException(spec.commandLine(), "--store must be file or postgresql, got '" + store + "'");
         }
         if (seconds < 1 || runs < 1 || warmUpSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--seconds and --runs must be at least 1, --warm-up at least 0");

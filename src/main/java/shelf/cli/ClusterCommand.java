@@ -40,6 +40,7 @@ import shelf.util.VersionProvider;
         description = {"Starts every node of nodes.properties as its own process and streams their logs.",
                 "Waits for a coordinator, then prints the nodes' logs merged in time order. Ctrl-C stops every node.",
                 "Creates the library if there is none, and the TLS keys that are missing (resources/tls/) unless tls=off.",
+                "With --store postgresql the library is in a PostgreSQL server this command runs (resources/postgresql).",
                 "From another terminal: cluster status, cluster restart ID, cluster stop."})
 public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
@@ -60,26 +61,29 @@ public final class ClusterCommand implements Callable<Integer> {
             description = "JVM options for each node (default: ${DEFAULT-VALUE}).")
     List<String> jvmOptions;
 
+    @Option(names = "--store", paramLabel = "KIND", defaultValue = "file",
+            description = "Where the library is: file (resources/, the default) or postgresql (an embedded server).")
+    String store;
+
     @Mixin
     ConfigOption config;
 
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = config.load();
-        List<Integer> ids = only == null ? cluster.ids() : only;
-        for (int id : ids) {
-            cluster.require(id);
-        }
+        List<Integer> ids = chosenIds(cluster);
         Path dir = Path.of("").toAbsolutePath();
         ClusterLock lock = lock(dir);
-        prepareLibrary(dir, cluster);
+        EmbeddedClusterStore database = embeddedDatabase(dir, cluster);
+        prepareLibrary(dir, cluster, database == null);
         Files.createDirectories(dir.resolve("logs"));
         Map<Integer, Long> logStart = new HashMap<>();
         for (int id : ids) {
             Path log = logFile(dir, id);
             logStart.put(id, Files.exists(log) ? Files.size(log) : 0L);
         }
-        LocalCluster nodes = LocalCluster.open(dir, config.file, LocalCluster.currentJar(), jvmOptions);
+        Path nodesConfig = database == null ? config.file : database.configFile();
+        LocalCluster nodes = LocalCluster.open(dir, nodesConfig, LocalCluster.currentJar(), jvmOptions);
         ClusterOwner owner = new ClusterOwner(nodes, ids, dir);
         ControlChannel control = ControlChannel.of(dir);
         control.clear();
@@ -87,6 +91,9 @@ public final class ClusterCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(System.lineSeparator() + "Stopping nodes " + ids + " ...");
             List<String> report = owner.stopAll();
+            if (database != null) {
+                database.close();
+            }
             report.forEach(System.out::println);
             try {
                 lock.close(report);
@@ -120,14 +127,11 @@ public final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    private static void prepareLibrary(Path dir, ClusterConfig cluster) throws IOException, ConfigException {
-        LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
-        if (!library.exists()) {
-            refuseToEraseLoans(library);
-            library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
-            System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
+    /** The file library ({@code fileStore}; PostgreSQL's is made by its store) and the TLS keys that are missing. */
+    private static void prepareLibrary(Path dir, ClusterConfig cluster, boolean fileStore) throws IOException, ConfigException {
+        if (fileStore) {
+            ensureFileLibrary(dir);
         }
-        requireHistory(library);
         List<String> keys = LocalCluster.ensureKeys(dir, cluster);
         if (!keys.isEmpty()) {
             System.out.println("Created TLS keys in resources/tls: " + String.join(", ", keys));
@@ -149,6 +153,35 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println("Crash the coordinator:  java -jar target/shelf.jar admin -n <id> crash");
         System.out.println("From another terminal:  java -jar target/shelf.jar cluster status | restart <id> | stop");
         System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
+    }
+
+    /** The nodes to start: {@code --nodes}, each checked against the configuration, or every node. */
+    private List<Integer> chosenIds(ClusterConfig cluster) throws shelf.config.ConfigException {
+        List<Integer> ids = only == null ? cluster.ids() : only;
+        for (int id : ids) {
+            cluster.require(id);
+        }
+        return ids;
+    }
+
+    /** {@code --store postgresql}: the embedded server, started; {@code --store file}: null. */
+    private EmbeddedClusterStore embeddedDatabase(Path dir, ClusterConfig cluster) throws IOException {
+        return switch (store) {
+            case "file" -> null;
+            case "postgresql" -> EmbeddedClusterStore.start(dir, config.file, cluster);
+            default -> throw new CliException(ExitCodes.USAGE, "--store must be file or postgresql, got '" + store + "'");
+        };
+    }
+
+    /** The file library in resources/, created when there is none. */
+    private static void ensureFileLibrary(Path dir) throws IOException {
+        LibraryFiles library = new LibraryFiles(dir.resolve("resources"));
+        if (!library.exists()) {
+            refuseToEraseLoans(library);
+            library.create(SampleCatalog.books(InitCommand.DEFAULT_BOOKS));
+            System.out.println("Created a library of " + InitCommand.DEFAULT_BOOKS + " books in resources/");
+        }
+        requireHistory(library);
     }
 
     /** A new library only where it erases no loan record: CreateBooks --force is the way to start over. */

@@ -10,8 +10,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
+import shelf.config.StoreConfig;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
+import shelf.library.StoreException;
+import shelf.store.Database;
+import shelf.store.PostgresLibrary;
+import shelf.store.Stores;
 import shelf.tls.TlsFiles;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
@@ -22,7 +27,8 @@ import shelf.util.VersionProvider;
                 "Refuses to erase a library that has loan records unless --force.",
                 "Creates the cluster's TLS keys that are missing under resources/tls/ (a CA, one key per node of",
                 "nodes.properties, the admin's and the client's), even when it refuses to erase the library;",
-                "not with tls=off."})
+                "not with tls=off.",
+                "With store=postgresql in nodes.properties, the library is created in that database instead."})
 public final class InitCommand implements Callable<Integer> {
     /** The library's size unless {@code --count} says otherwise (also what {@code cluster} creates). */
     static final int DEFAULT_BOOKS = 10;
@@ -53,6 +59,9 @@ public final class InitCommand implements Callable<Integer> {
         }
         Path library = libraryDir();
         ensureKeys(library);
+        if (Files.exists(config.file) && config.load().store().kind() == StoreConfig.Kind.POSTGRESQL) {
+            return initPostgres(config.load());
+        }
         LibraryFiles files = new LibraryFiles(library);
         // Loan records are never erased without --force, whatever else is missing (the catalogue, say).
         long records = files.historyRecords();
@@ -64,6 +73,23 @@ public final class InitCommand implements Callable<Integer> {
         System.out.println("Created a library of " + count + " books in " + library + " (" + LibraryFiles.CATALOG + ", "
                 + LibraryFiles.HISTORY + ")");
         return ExitCodes.OK;
+    }
+
+    /** {@code store=postgresql}: the fresh library goes into the database that nodes.properties names. */
+    private int initPostgres(ClusterConfig cluster) {
+        try {
+            Database db = Stores.database(cluster);
+            long records = PostgresLibrary.historyRecords(db);
+            if (records > 0 && !force) {
+                throw new CliException(ExitCodes.REFUSED, "the PostgreSQL library " + db.url() + " has " + records
+                        + " loan records; refusing to erase them (use --force to start over)");
+            }
+            PostgresLibrary.create(db, SampleCatalog.books(count), List.of());
+            System.out.println("Created a library of " + count + " books in " + db.url());
+            return ExitCodes.OK;
+        } catch (StoreException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
+        }
     }
 
     /** The local cluster's missing TLS keys, for the nodes of nodes.properties if there is one. */

@@ -59,6 +59,9 @@ public final class Logging {
         ch.qos.logback.classic.Level rmi = verbose ? ch.qos.logback.classic.Level.DEBUG : ch.qos.logback.classic.Level.WARN;
         ctx.getLogger("sun.rmi").setLevel(rmi);
         ctx.getLogger("java.rmi").setLevel(rmi);
+        // the PostgreSQL store's schema migrations (Flyway) and embedded server: problems only, unless verbose
+        ctx.getLogger("org.flywaydb").setLevel(rmi);
+        ctx.getLogger("io.zonky").setLevel(rmi);
         // the JDK traces every serialization filter check at this logger's TRACE level: never wanted, and costly
         ctx.getLogger("java.io.serialization").setLevel(ch.qos.logback.classic.Level.INFO);
 

@@ -37,7 +37,7 @@ public final class ClusterConfig {
     public static final String USERS_FILE = "users.file";
 
     private static final Pattern NODE_LINE = Pattern.compile("node\\.([^=\\s]*)\\s*=\\s*(.*)");
-    private static final Pattern KEY_LINE = Pattern.compile("([A-Za-z0-9_.]+)\\s*=\\s*(.*)");
+    private static final Pattern KEY_LINE = Pattern.compile("([A-Za-z0-9_.\\-]+)\\s*=\\s*(.*)");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:]+]");
     /** The numeric forms of an IPv4 address Java accepts without a name lookup (0, 127.1, 10.0.0.1). */
     private static final Pattern NUMERIC_HOST = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
@@ -51,6 +51,7 @@ public final class ClusterConfig {
     private final String source;
     private final boolean tls;
     private final ConnectionLimits limits;
+    private final StoreConfig store;
 
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source) {
         this(nodes, timings, null, source, true);
@@ -58,13 +59,14 @@ public final class ClusterConfig {
 
     /** A configuration; {@code usersFile} null leaves user authentication off; {@code tls} false means plaintext. */
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls) {
-        this(nodes, timings, usersFile, source, tls, ConnectionLimits.DEFAULTS);
+        this(nodes, timings, usersFile, source, tls, ConnectionLimits.DEFAULTS, StoreConfig.FILE);
     }
 
-    /** A configuration with the nodes' connection {@code limits}. */
+    /** A configuration with the nodes' connection {@code limits} and the library in {@code store}. */
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls,
-                         ConnectionLimits limits) {
+                         ConnectionLimits limits, StoreConfig store) {
         this.limits = limits;
+        this.store = store;
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
         this.timings = timings;
         this.usersFile = usersFile;
@@ -147,7 +149,7 @@ public final class ClusterConfig {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
         return new ClusterConfig(nodes, settings.timings.build(source), settings.usersFile, source, settings.tls,
-                settings.limits.build(source));
+                settings.limits.build(source), settings.store.build(source));
     }
 
     /** The settings other than nodes, as the lines give them. */
@@ -156,9 +158,12 @@ public final class ClusterConfig {
         final ConnectionLimits.Builder limits = new ConnectionLimits.Builder();
         Path usersFile;
         boolean tls = true;
+        final StoreConfig.Builder store = new StoreConfig.Builder();
 
         void set(String key, String value, String where) throws ConfigException {
-            if (key.equals(USERS_FILE)) {
+            if (store.set(key, value, where)) {
+                return;
+            } else if (key.equals(USERS_FILE)) {
                 usersFile = usersFile(value, where);
             } else if (key.equals(TLS)) {
                 tls = parseTls(value, where);
@@ -335,6 +340,16 @@ public final class ClusterConfig {
     /** False only when the file says {@code tls=off}: plaintext, unauthenticated connections. */
     public boolean tls() {
         return tls;
+    }
+
+    /** Where the library lives: the shared folder ({@code store=file}, the default) or PostgreSQL. */
+    public StoreConfig store() {
+        return store;
+    }
+
+    /** This configuration with the library in {@code store} instead (tests and {@code cluster --store}). */
+    public ClusterConfig withStore(StoreConfig store) {
+        return new ClusterConfig(nodes, timings, usersFile, source, tls, limits, store);
     }
 
     /** Where this configuration came from, for messages. */

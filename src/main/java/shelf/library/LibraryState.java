@@ -84,8 +84,7 @@ public final class LibraryState {
      */
     public Appended append(FencingToken token, int node, List<Command> commands, Instant now, int loanDays)
             throws StaleTokenException {
-        // Fencing: a token below the highest accepted, or the same token from another node, is a lapsed lease.
-        if (token.isBelow(highestToken) || token.equals(highestToken) && highestTokenNode != node) {
+        if (fencedOff(token, node, highestToken, highestTokenNode)) {
             throw new StaleTokenException(token, highestToken);
         }
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
@@ -104,6 +103,14 @@ public final class LibraryState {
             }
         }
         return new Appended(records, outcomes);
+    }
+
+    /**
+     * The fencing rule, for every store: a write with a token below the highest accepted ({@code highest}, written by
+     * {@code highestNode}), or with the same token from another node, comes from a lapsed lease.
+     */
+    public static boolean fencedOff(FencingToken token, int node, FencingToken highest, int highestNode) {
+        return token.isBelow(highest) || token.equals(highest) && highestNode != node;
     }
 
     /** The library's rules (DESIGN §1), for a command on {@code today} with loans of {@code loanDays}. */

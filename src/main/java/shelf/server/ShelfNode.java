@@ -12,7 +12,6 @@ import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
 import shelf.fencing.FencingToken;
-import shelf.library.FileLibraryStore;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
 import shelf.node.FileEpochStore;
@@ -28,6 +27,7 @@ import shelf.rmi.RmiServer;
 import shelf.rmi.RmiTransport;
 import shelf.rmi.TimeoutClientSocketFactory;
 import shelf.rmi.TlsClientSocketFactory;
+import shelf.store.Stores;
 import shelf.tls.CertificateAuthority;
 import shelf.tls.Identity;
 import shelf.tls.KeyMaterial;
@@ -85,7 +85,7 @@ public final class ShelfNode implements AutoCloseable {
         FileEpochStore epochs = FileEpochStore.open(resources, id); // before the library: a bad file changes nothing
         LibraryStore store;
         try {
-            store = FileLibraryStore.open(resources, Clock.systemUTC(), config.timings().loanDays(), "node " + id);
+            store = Stores.open(config, resources, Clock.systemUTC(), "node " + id);
         } catch (StoreException e) {
             throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": " + e.getMessage());
         }

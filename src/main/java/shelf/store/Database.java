@@ -1,0 +1,153 @@
+package shelf.store;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import shelf.config.StoreConfig;
+import shelf.library.StoreException;
+
+/**
+ * The PostgreSQL database a {@link StoreConfig} names: opens sessions whose waits are bounded, and migrates the schema.
+ *
+ * <p>A row lock has no lease, so every session is bounded below the cluster lock's lease: a holder paused inside its
+ * transaction (SIGSTOP, a GC pause) loses its session after {@code idle_in_transaction_session_timeout}, and a writer
+ * waits at most {@code lock_timeout} for a row; both are half of {@code lease.ms}, so by the time the lock server gives
+ * the lock to the next holder, the paused one's transaction has been rolled back. Socket timeouts turn a database that
+ * stops answering into an error, not a hang. Thread-safe; immutable.
+ */
+public final class Database {
+    private static final int MIN_SOCKET_TIMEOUT_S = 2;
+    /** The version of the newest migration in {@code db/migration/shelf} ({@code V<version>__*.sql}). */
+    static final String SCHEMA_VERSION = "1";
+
+    private final StoreConfig config;
+    private final String password;
+    private final long leaseMs;
+    /** Set once this process has brought the schema up to date: nodes and tools migrate once. */
+    private volatile boolean migrated;
+
+    private Database(StoreConfig config, String password, long leaseMs) {
+        this.config = config;
+        this.password = password;
+        this.leaseMs = leaseMs;
+    }
+
+    /**
+     * The database of {@code config}, its password read now: from the password file (readable by its owner only) or
+     * the environment variable.
+     *
+     * @param leaseMs the cluster lock's lease: sessions are bounded below it
+     * @throws StoreException when the password file is missing, unreadable or readable by others
+     */
+    public static Database of(StoreConfig config, long leaseMs) throws StoreException {
+        return new Database(config, password(config), leaseMs);
+    }
+
+    /** The same database without a password (an embedded one that trusts local connections), for tests and tools. */
+    public static Database trusting(StoreConfig config, long leaseMs) {
+        return new Database(config, null, leaseMs);
+    }
+
+    private static String password(StoreConfig config) throws StoreException {
+        Path file = config.passwordFile();
+        if (file == null) {
+            return System.getenv(config.passwordEnv());
+        }
+        try {
+            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+                if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                    throw new StoreException(file + ": the database password file may be read by others; chmod 600 " + file);
+                }
+            }
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            throw new StoreException(file + ": the database password file (store.password-file) does not exist");
+        } catch (IOException e) {
+            throw new StoreException(file + ": cannot read the database password file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the database is, for messages (the URL: it holds no password, which is never a setting). */
+    public String url() {
+        return config.url();
+    }
+
+    /** A new session, in manual-commit mode, with the bounded waits above. */
+    public Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", config.user());
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        long leaseS = Math.max(1, leaseMs / 1000);
+        props.setProperty("connectTimeout", Long.toString(leaseS));
+        props.setProperty("socketTimeout", Long.toString(Math.max(MIN_SOCKET_TIMEOUT_S, 2 * leaseS)));
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("ApplicationName", "shelf");
+        Connection c = DriverManager.getConnection(config.url(), props);
+        try (Statement s = c.createStatement()) {
+            long half = Math.max(1, leaseMs / 2);
+            s.execute("SET idle_in_transaction_session_timeout = " + half);
+            s.execute("SET lock_timeout = " + half);
+            s.execute("SET statement_timeout = " + Math.max(1, leaseMs));
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    /**
+     * Creates or upgrades the schema (Flyway, {@code db/migration/shelf}); safe when several nodes do it at once. A schema
+     * already at {@link #SCHEMA_VERSION} is seen with one query, without starting Flyway (seconds on a busy machine).
+     */
+    public void migrate() throws StoreException {
+        if (!migrated && schemaIsCurrent()) {
+            migrated = true;
+        }
+        if (migrated) {
+            return;
+        }
+        try {
+            Flyway.configure(Database.class.getClassLoader()).dataSource(config.url(), config.user(), password)
+                    .locations("classpath:db/migration/shelf").loggers("slf4j").load().migrate();
+            migrated = true;
+        } catch (FlywayException e) {
+            throw new StoreException(config.url() + ": cannot create or upgrade the library's schema: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean schemaIsCurrent() {
+        try (Connection c = connect(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
+                        + " ORDER BY installed_rank DESC LIMIT 1")) {
+            return rs.next() && SCHEMA_VERSION.equals(rs.getString(1));
+        } catch (SQLException e) {
+            return false; // no schema yet, or the database is down: Flyway says which
+        }
+    }
+
+    /** An error talking to the database as one line, naming it. */
+    StoreException failed(String doing, SQLException e) {
+        return new StoreException("PostgreSQL " + config.url() + ": " + doing + ": " + oneLine(e), e);
+    }
+
+    private static String oneLine(SQLException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
+    }
+}
