@@ -22,8 +22,12 @@ public final class Cli {
         // A mistake on the command line: one line naming it, and where to read more; not the whole usage text.
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine line = e.getCommandLine();
-            line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage()
-                    + " (see: " + line.getCommandSpec().qualifiedName() + " --help)");
+            String message = e.getMessage() + " (see: " + line.getCommandSpec().qualifiedName() + " --help)";
+            line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + message);
+            if (asksForJson(args)) { // DESIGN §4: with --json an error is also one document on stdout
+                line.getOut().println(ClientSession.errorDocument(ExitCodes.USAGE, message));
+                line.getOut().flush();
+            }
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -31,6 +35,19 @@ public final class Cli {
             return exitCode(e);
         });
         return cl;
+    }
+
+    /** Whether the command line asked for {@code --json} (before any {@code --}): a parse error must then be a document too. */
+    static boolean asksForJson(String... args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code --help} and {@code --version} (the pom's version) on {@code line} and every subcommand below it. */

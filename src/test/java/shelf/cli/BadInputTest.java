@@ -69,6 +69,28 @@ class BadInputTest {
     }
 
     @Test
+    void aCommandLineMistakeUnderJsonIsAlsoOneDocumentOnStdout() {
+        for (Object command : new Object[] {new ClientCommand(), new AdminCommand()}) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine line = Cli.commandLine(command);
+            line.setOut(new PrintWriter(out, true));
+            line.setErr(new PrintWriter(err, true));
+            assertEquals(2, line.execute("--json", "--timeout", "abc", "status"), err.toString());
+            assertEquals(1, err.toString().strip().lines().count(), "one line: " + err);
+            String doc = out.toString().strip();
+            assertEquals(1, doc.lines().count(), doc);
+            assertTrue(doc.startsWith("{\"ok\":false,\"error\":\"usage\",\"message\":\"") && doc.contains("abc"), doc);
+        }
+        StringWriter out = new StringWriter();
+        CommandLine line = Cli.commandLine(new ClientCommand());
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(new StringWriter(), true));
+        assertEquals(2, line.execute("--timeout", "abc", "list"));
+        assertEquals("", out.toString(), "without --json stdout stays empty");
+    }
+
+    @Test
     void createBooksNeedsAFolder(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("afile"), "not a folder");
         assertOneLine(run(new InitCommand(), "--dir", file.toString()), 2, "--resources " + file + " is a file, not a folder");
