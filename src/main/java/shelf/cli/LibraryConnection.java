@@ -206,7 +206,9 @@ final class LibraryConnection {
         try {
             T result = onNode(node, attempt, answerMs);
             if (!failures.isEmpty()) {
-                err.println("served by node " + node.id() + " (" + String.join("; ", failures) + ")");
+                if (node.id() != current.id()) { // the node asked serving after a wait is no news on stderr
+                    err.println("served by node " + node.id() + " (" + String.join("; ", failures) + ")");
+                }
                 log.info("served by node {} after: {}", node.id(), failures);
             }
             current = node;

@@ -103,6 +103,9 @@ class CommandLineIT {
         }
     }
 
+    /** An answer time for admin calls that a busy machine (other process tests beside this one) cannot miss. */
+    private static final String PATIENT = "20000";
+
     /** Every admin subcommand against a running two-node cluster, human and JSON, and its mistakes. */
     @Test
     void adminCommands(@TempDir Path dir) throws Exception {
@@ -111,27 +114,27 @@ class CommandLineIT {
             f.awaitAgreement(List.of(1, 2));
             String main = "shelf.cli.ShelfCommand";
 
-            ClusterFixture.Run table = f.run(main, "admin", "--all", "status");
+            ClusterFixture.Run table = f.run(main, "admin", "--timeout", PATIENT, "--all", "status");
             assertEquals(0, table.code(), table.toString());
             assertTrue(table.out().contains("COORDINATOR") && table.out().contains("FOLLOWER"), table.out());
-            ClusterFixture.Run status = f.run(main, "admin", "-n", "1", "status", "--json");
+            ClusterFixture.Run status = f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "status", "--json");
             assertEquals(2, Json.MAPPER.readTree(status.out()).get("coordinator").asInt(), status.out());
 
-            ClusterFixture.Run ping = f.run(main, "admin", "-n", "1", "ping", "2");
+            ClusterFixture.Run ping = f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "ping", "2");
             assertEquals(0, ping.code(), ping.toString());
             assertTrue(ping.out().contains("answered node 1 in"), ping.out());
-            ClusterFixture.Run books = f.run(main, "admin", "-n", "2", "books");
-            assertEquals(10, books.out().strip().lines().count(), books.out());
-            ClusterFixture.Run hold = f.run(main, "admin", "-n", "1", "hold", "50");
+            ClusterFixture.Run books = f.run(main, "admin", "--timeout", PATIENT, "-n", "2", "books");
+            assertEquals(10, books.out().strip().lines().count(), books.toString());
+            ClusterFixture.Run hold = f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "hold", "50");
             assertTrue(hold.code() == 0 && hold.out().contains("held the cluster lock for 50 ms"), hold.toString());
 
-            ClusterFixture.Run cycles = f.run(main, "admin", "--all", "cycles", "100");
+            ClusterFixture.Run cycles = f.run(main, "admin", "--timeout", PATIENT, "--all", "cycles", "100");
             assertEquals(0, cycles.code(), cycles.toString());
             assertTrue(cycles.out().contains("node 1: 100 lock cycles") && cycles.out().contains("node 2: 100 lock cycles"),
                     cycles.out());
-            ClusterFixture.Run cyclesJson = f.run(main, "admin", "-n", "1", "cycles", "50", "--json");
+            ClusterFixture.Run cyclesJson = f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "cycles", "50", "--json");
             assertEquals(50, Json.MAPPER.readTree(cyclesJson.out()).get("count").asInt(), cyclesJson.out());
-            ClusterFixture.Run locks = f.run(main, "admin", "-n", "2", "locks", "--json");
+            ClusterFixture.Run locks = f.run(main, "admin", "--timeout", PATIENT, "-n", "2", "locks", "--json");
             assertTrue(Json.MAPPER.readTree(locks.out()).get("grants").asLong() >= 251, locks.out());
 
             assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "0"), 2, "between 1 and 10000 cycles, not 0");
