@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,12 +15,14 @@ import shelf.library.Json;
 
 /** Short runs of every benchmark: sane figures (positive, ordered percentiles, counts that add up), never a speed. */
 class BenchmarksIT {
+    /** A benchmark starts five nodes, measures and stops them: minutes when other process tests share two cores. */
+    private static final Duration BENCH_LIMIT = Duration.ofMinutes(3);
 
     private static ClusterFixture.Run exec(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", LocalCluster.currentJar().toString(), "bench"));
         command.addAll(List.of(args));
-        return ClusterFixture.exec(dir, command);
+        return ClusterFixture.exec(dir, command, BENCH_LIMIT);
     }
 
     private static JsonNode bench(Path dir, String... args) throws Exception {

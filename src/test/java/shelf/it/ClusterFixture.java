@@ -79,11 +79,16 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     static Run exec(Path dir, List<String> command) throws Exception {
+        return exec(dir, command, Duration.ofSeconds(60));
+    }
+
+    /** {@link #exec(Path, List)} with its own time limit (a benchmark starts and stops clusters of its own). */
+    static Run exec(Path dir, List<String> command, Duration limit) throws Exception {
         Path out = Files.createTempFile("shelf-run", ".out");
         Path err = Files.createTempFile("shelf-run", ".err");
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             String threads = p.pid() > 0 ? jstack(p.pid()) : "";
             p.descendants().forEach(ProcessHandle::destroyForcibly); // node processes a benchmark started
             p.destroyForcibly().waitFor();
