@@ -54,6 +54,8 @@ public final class BullyElection {
     private static final Logger log = LoggerFactory.getLogger(BullyElection.class);
     /** A candidate still without a coordinator after this many failure timeouts starts a new round (a safety net). */
     private static final int ROUND_LIMIT_IN_FAILURE_TIMEOUTS = 3;
+    /** Silence, in heartbeat intervals, after which a coordinator announces itself again to a peer. */
+    private static final int REANNOUNCE_AFTER_HEARTBEATS = 5;
     /** The longest back-off between election rounds, in failure timeouts. */
     private static final int BACKOFF_CAP_IN_FAILURE_TIMEOUTS = 4;
     /** Lines of one kind a flood may log: this many per window, then a count of those left out. */
@@ -452,15 +454,19 @@ public final class BullyElection {
     }
 
     /**
-     * A coordinator re-announces itself to peers it has not heard from for the failure timeout: they
-     * may have restarted, resumed from a pause or healed from a partition. A paused coordinator that
-     * resumes learns the same way, from the STALE answers, that it was replaced.
+     * A coordinator re-announces itself to peers it has not heard from for the failure timeout (or five heartbeat
+     * intervals, if sooner: a follower heartbeats every interval, so a peer silent that long follows nobody here): they
+     * may have restarted, resumed from a pause, healed from a partition, or missed the announcement while their first
+     * connection was still being made (a higher node that then believes itself coordinator of an older term learns of
+     * this one and bullies it). A paused coordinator that resumes learns the same way, from the STALE answers, that it
+     * was replaced.
      */
     private void reannounceToSilentPeers(long now) {
+        long silentMs = Math.min(timings.failureTimeoutMs(), REANNOUNCE_AFTER_HEARTBEATS * timings.heartbeatIntervalMs());
         for (int id : peers) {
             long heard = liveness.lastHeard(id);
             long announced = lastAnnounced.getOrDefault(id, 0L);
-            if (now - heard > timings.failureTimeoutMs() && now - announced > timings.failureTimeoutMs()) {
+            if (now - heard > silentMs && now - announced > silentMs) {
                 out.send(id, new Coordinator(self, epoch));
                 lastAnnounced.put(id, now);
             }
