@@ -128,10 +128,20 @@ final class LibraryBench implements Callable<Integer> {
         r.put("stats", Stats.median(each));
         r.put("ops/s per run", each.stream().map(s -> Math.round(s.perSecond())).toList());
         r.put("ops per grant (fsync)", batches == 0 ? 0 : Math.round(10.0 * ops / batches) / 10.0);
+        // Writes are serialized cluster-wide, so wall / batches is one batch's turn: its write under the lock, then
+        // the lock's hand-over to the next holder; the file store's fsync comes after the release, a database's commit
+        // is inside the write.
+        r.put("ms per batch (wall / batches)", batches == 0 ? 0 : Math.round(10_000.0 * wall / batches) / 10.0);
+        r.put("store write ms per batch (under the lock)", perBatchMs(during.get("store.append-us"), batches));
+        r.put("fsync ms per batch (after the release)", perBatchMs(during.get("store.sync-us"), batches));
         r.put("node GC pauses per s", Math.round(10.0 * during.get("jvm.gc.collections") / wall) / 10.0);
         r.put("node GC ms per s", Math.round(10.0 * during.get("jvm.gc.ms") / wall) / 10.0);
         r.put("node JIT ms per s", Math.round(10.0 * during.get("jvm.jit.compile-ms") / wall) / 10.0);
         return r;
+    }
+
+    private static double perBatchMs(long micros, long batches) {
+        return batches == 0 ? 0 : Math.round(micros / 100.0 / batches) / 10.0;
     }
 
     private static boolean holds(LibraryService node, String user, int book) {

@@ -8,7 +8,12 @@ final class Counters {
     private final Map<String, Long> values = new TreeMap<>();
 
     void add(String name) {
-        values.merge(name, 1L, Long::sum);
+        add(name, 1);
+    }
+
+    /** Adds {@code amount} (a duration in microseconds, say) to the counter. */
+    void add(String name, long amount) {
+        values.merge(name, amount, Long::sum);
     }
 
     Map<String, Long> snapshot() {

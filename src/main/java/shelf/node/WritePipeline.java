@@ -211,6 +211,9 @@ final class WritePipeline {
         private final FencingToken token;
         private final List<PendingOp> batch;
         private List<Outcome> outcomes = List.of();
+        /** When the batch went to the writer, and when the writer said it was appended (System.nanoTime). */
+        private final long startedAt = System.nanoTime();
+        private volatile long appendedAt;
 
         BatchWrite(FencingToken token, List<PendingOp> batch) {
             this.token = token;
@@ -219,12 +222,19 @@ final class WritePipeline {
 
         @Override
         public void appended(LibraryWriter.Result result) {
-            scheduler.execute(() -> onAppended(result));
+            appendedAt = System.nanoTime();
+            long micros = (appendedAt - startedAt) / 1_000;
+            scheduler.execute(() -> {
+                counters.add("store.append-us", micros); // under the cluster lock: the batch's whole write to the store
+                onAppended(result);
+            });
         }
 
         @Override
         public void durable() {
+            long micros = (System.nanoTime() - appendedAt) / 1_000;
             scheduler.execute(() -> {
+                counters.add("store.sync-us", micros); // after the lock is released: the fsync (none for a database)
                 syncingOps -= batch.size();
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result.complete(outcomes.get(i));
