@@ -119,6 +119,60 @@ class ClusterCommandIT {
         }
     }
 
+    /** Issue 16: {@code cluster --store postgresql} runs its own PostgreSQL, serves from it, and stops it with the nodes. */
+    @Test
+    void withThePostgresqlStoreItRunsItsDatabaseServesFromItAndStopsIt(@TempDir Path dir) throws Exception {
+        writeConfig(dir, 2);
+        Path out = dir.resolve("cluster.out");
+        Process cluster = new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--store", "postgresql")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<ProcessHandle> children = List.of();
+        try {
+            awaitBanner(out);
+            children = cluster.descendants().toList(); // the two nodes (pg_ctl detaches the server: see its pid file)
+            assertEquals(2, children.size(), children.toString());
+            Path postmaster = postmasterPid(dir);
+            long server = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
+            assertTrue(ProcessHandle.of(server).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL runs, pid " + server);
+            await().atMost(Duration.ofSeconds(120)).until(() -> shelf(dir, "cluster", "status").out().lines()
+                    .filter(l -> l.matches("\\d +\\d+ +(FOLLOWER|COORDINATOR) +2 .*")).count() == 2);
+            ClusterFixture.Run alice = client(dir, "alice", "borrow", "3");
+            assertEquals(0, alice.code(), alice.toString());
+            ClusterFixture.Run bob = client(dir, "bob", "borrow", "3");
+            assertEquals(1, bob.code(), bob.toString());
+            ClusterFixture.Run history = client(dir, "carol", "history");
+            assertEquals(1, history.out().strip().lines().count(), history.toString());
+            assertFalse(Files.exists(dir.resolve("resources/history.log")), "the library is in PostgreSQL, not in files");
+
+            ClusterFixture.Run stop = shelf(dir, "cluster", "stop");
+            assertEquals(0, stop.code(), stop.toString());
+            assertTrue(cluster.waitFor(60, TimeUnit.SECONDS), "cluster ended");
+            for (ProcessHandle child : children) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> !child.isAlive());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(server).isEmpty()
+                    || !ProcessHandle.of(server).get().isAlive());
+            assertFalse(Files.exists(postmaster), "PostgreSQL shut down cleanly (its pid file is gone)");
+        } finally {
+            children.forEach(ProcessHandle::destroyForcibly);
+            cluster.destroyForcibly();
+        }
+    }
+
+    /** The running PostgreSQL server's pid file, under resources/postgresql. */
+    private static Path postmasterPid(Path dir) throws Exception {
+        try (var files = Files.walk(dir.resolve("resources/postgresql"))) {
+            return files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no postmaster.pid under resources/postgresql"));
+        }
+    }
+
+    private static ClusterFixture.Run client(Path dir, String user, String... words) throws Exception {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-cp", jar(), "RmiClient", "-u", user, "-n", "1"));
+        command.addAll(List.of(words));
+        return ClusterFixture.exec(dir, command);
+    }
+
     private static void writeConfig(Path dir, int nodes) throws Exception {
         List<Integer> ports = LocalCluster.freePorts(nodes);
         List<String> config = new ArrayList<>();
