@@ -103,6 +103,9 @@ public final class Access {
      */
     <M extends Message> M fromPeer(M m) {
         if (!enforced()) {
+            if (m == null) { // no identity to name with tls=off, but never a NullPointerException on the protocol thread
+                throw new IllegalArgumentException(me + " refused a null message");
+            }
             return m;
         }
         require("NodeService", Role.NODE);

@@ -78,6 +78,13 @@ class AccessTest {
     }
 
     @Test
+    void withTlsOffANullMessageIsRefusedInOneLineNotPassedOn() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Access.off("node 1").fromPeer((Message.Heartbeat) null));
+        assertEquals("node 1 refused a null message", e.getMessage());
+    }
+
+    @Test
     void withTlsOffEverythingIsAllowedAndStatusSaysSo() {
         Access off = Access.off("node 1");
         assertDoesNotThrow(() -> off.require("AdminService.crash", Role.ADMIN));
