@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.library.HistoryRecord;
@@ -29,18 +31,21 @@ class FailoverIT {
             f.cluster.kill(1);
             ClusterFixture.Run borrow = f.run("RmiClient", "-u", "alice", "-n", "1", "borrow", "3");
             assertEquals(0, borrow.code(), borrow.toString());
-            assertEquals("served by node 2 (node 1 at 127.0.0.1:" + port1 + " is not running (connection refused))",
-                    borrow.err().strip(), borrow.toString());
+            // node 2 as a rule; node 3 when node 2's first (TLS) answer took over a second on a busy machine
+            Matcher served = Pattern.compile("^served by node ([23]) \\(node 1 at 127\\.0\\.0\\.1:" + port1
+                    + " is not running \\(connection refused\\)(; node 2 at .* did not answer within .*)?\\)$")
+                    .matcher(borrow.err().strip());
+            assertTrue(served.matches(), borrow.toString());
             assertTrue(borrow.out().contains("alice borrowed"), borrow.toString());
             List<HistoryRecord> history = f.history(2);
             assertEquals(1, history.size(), history.toString());
-            assertEquals(2, history.get(0).node());
+            assertEquals(Integer.parseInt(served.group(1)), history.get(0).node());
 
             ClusterFixture.Run json = f.run("RmiClient", "-u", "alice", "-n", "1", "--json", "renew", "3");
             assertEquals(0, json.code(), json.toString());
             assertEquals(1, json.out().strip().lines().count(), json.toString());
             assertTrue(Json.MAPPER.readTree(json.out()).get("ok").asBoolean(), json.toString());
-            assertTrue(json.err().startsWith("served by node 2"), json.toString());
+            assertTrue(json.err().startsWith("served by node "), json.toString());
 
             ClusterFixture.Run strict = f.run("RmiClient", "-u", "alice", "-n", "1", "--no-failover", "--json", "list");
             assertEquals(3, strict.code(), strict.toString());
