@@ -3,6 +3,7 @@ package shelf.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -119,6 +120,7 @@ class CommandLineIT {
             assertTrue(table.out().contains("COORDINATOR") && table.out().contains("FOLLOWER"), table.out());
             ClusterFixture.Run status = f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "status", "--json");
             assertEquals(2, Json.MAPPER.readTree(status.out()).get("coordinator").asInt(), status.out());
+            long epochBefore = Json.MAPPER.readTree(status.out()).get("epoch").asLong();
 
             ClusterFixture.Run ping = f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "ping", "2");
             assertEquals(0, ping.code(), ping.toString());
@@ -135,7 +137,9 @@ class CommandLineIT {
             ClusterFixture.Run cyclesJson = f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "cycles", "50", "--json");
             assertEquals(50, Json.MAPPER.readTree(cyclesJson.out()).get("count").asInt(), cyclesJson.out());
             ClusterFixture.Run locks = f.run(main, "admin", "--timeout", PATIENT, "-n", "2", "locks", "--json");
-            assertTrue(Json.MAPPER.readTree(locks.out()).get("grants").asLong() >= 251, locks.out());
+            // 251 grants in this term, unless a busy machine forced an election meanwhile (a new term counts afresh)
+            JsonNode lockTable = Json.MAPPER.readTree(locks.out());
+            assertTrue(lockTable.get("grants").asLong() >= 251 || lockTable.get("epoch").asLong() != epochBefore, locks.out());
 
             assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "0"), 2, "between 1 and 10000 cycles, not 0");
             assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "abc"), 2, "'abc' is not an int");
