@@ -334,4 +334,36 @@ class FileLibraryStoreTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    /**
+     * {@code admin store-fault}: an injected write failure applies nothing and says so; an injected fsync failure fails
+     * the fsync after the append; clearing it makes the same store write again, and nothing was half-applied.
+     */
+    @Test
+    void anInjectedWriteOrFsyncFailureFailsThoseWritesUntilCleared() throws Exception {
+        try (FileLibraryStore store = open()) {
+            store.injectFault(StoreFault.WRITE);
+            assertEquals(StoreFault.WRITE, store.injectedFault());
+            StoreException write = assertThrows(StoreException.class,
+                    () -> store.apply(T1, 1, List.of(cmd(Op.BORROW, 1, "alice"))));
+            assertTrue(write.getMessage().endsWith("write failed, nothing was applied: injected write failure"
+                    + " (admin store-fault write)"), write.getMessage());
+            assertEquals(List.of(), store.history(null));
+
+            store.injectFault(StoreFault.FSYNC);
+            assertTrue(store.append(T1, 1, List.of(cmd(Op.BORROW, 1, "alice"))).get(0).ok());
+            StoreException fsync = assertThrows(StoreException.class, store::sync);
+            assertTrue(fsync.getMessage().endsWith("fsync failed: injected fsync failure (admin store-fault fsync)"),
+                    fsync.getMessage());
+
+            store.injectFault(StoreFault.NONE);
+            store.sync();
+            assertTrue(store.apply(new FencingToken(1, 2), 1, List.of(cmd(Op.BORROW, 2, "alice"))).get(0).ok());
+        }
+        try (FileLibraryStore store = open()) {
+            assertEquals(List.of(1, 2), store.history(null).stream().map(HistoryRecord::bookId).toList(),
+                    "the append under the failed fsync stays (its outcome was unknown), the failed write left nothing");
+            assertEquals(StoreFault.NONE, store.injectedFault(), "not persisted");
+        }
+    }
 }
