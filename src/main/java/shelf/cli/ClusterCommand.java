@@ -65,6 +65,13 @@ public final class ClusterCommand implements Callable<Integer> {
             description = "Where the library is: file (resources/, the default) or postgresql (an embedded server).")
     String store;
 
+    @Option(names = "--no-dashboard", description = "Do not serve the live web dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "" + DashboardCommand.DEFAULT_PORT,
+            description = "The dashboard's port on 127.0.0.1 (default: ${DEFAULT-VALUE}; a free one when it is taken).")
+    int dashboardPort;
+
     @Mixin
     ConfigOption config;
 
@@ -114,8 +121,23 @@ public final class ClusterCommand implements Callable<Integer> {
             System.out.println("Warning: " + e.getMessage() + " (see the logs below)");
         }
         printBanner(dir, cluster, ids, nodes);
+        startDashboard(dir, cluster, owner);
         follow(dir, ids, logStart, owner, control, stopped);
         return ExitCodes.OK;
+    }
+
+    /** The dashboard on {@code --dashboard-port}, or a free port when that one is taken; it prints its URL. */
+    private void startDashboard(Path dir, ClusterConfig cluster, ClusterOwner owner) {
+        if (noDashboard) {
+            return;
+        }
+        Path logs = dir.resolve("logs");
+        try {
+            DashboardCommand.start(cluster, "127.0.0.1", dashboardPort, logs, owner.inProcess());
+        } catch (CliException e) {
+            System.out.println("(the dashboard's port " + dashboardPort + " is taken: it serves on a free one)");
+            DashboardCommand.start(cluster, "127.0.0.1", 0, logs, owner.inProcess());
+        }
     }
 
     /** This process becomes the folder's one cluster, or the command ends with one line naming the one that runs. */
