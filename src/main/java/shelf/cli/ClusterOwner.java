@@ -174,7 +174,7 @@ final class ClusterOwner {
             } else {
                 nodes.resume(id);
             }
-            String done = "node " + id + " (pid " + nodes.process(id).pid() + ") " + (what.equals("pause") ? "paused" : "resumed");
+            String done = "node " + id + " (pid " + nodes.process(id).pid() + ") " + what.replace("pause", "paus") + "ed";
             System.out.printf("[%d] *** %s (dashboard)%n", id, done);
             return new Response(ExitCodes.OK, done);
         } catch (IOException e) {

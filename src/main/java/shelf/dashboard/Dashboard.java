@@ -9,10 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,9 +73,9 @@ public final class Dashboard implements AutoCloseable {
         ClusterConfig config = o.config();
         int port = server.getAddress().getPort();
         String host = urlHost(o.bind());
-        this.guard = new AccessGuard(AccessGuard.newToken(), Set.of(o.bind(), host), port);
+        this.guard = new AccessGuard(AccessGuard.newToken(), new HashSet<>(List.of(o.bind(), host)), port);
         this.url = "http://" + host + ":" + port + "/";
-        long answerMs = Math.max(1_000, config.timings().rpcTimeoutMs());
+        long answerMs = Math.max(2_000, config.timings().rpcTimeoutMs());
         Map<Integer, String> addresses = new LinkedHashMap<>();
         config.nodes().forEach((id, a) -> addresses.put(id, a.toString()));
         this.nodes = new NodeWatch(id -> Admin.connect(config, id), addresses, calls, answerMs);
@@ -142,7 +142,7 @@ public final class Dashboard implements AutoCloseable {
 
     private void watchNodes() {
         try {
-            nodes.poll();
+            nodes.poll(NODE_POLL_MS);
             publishChanged("nodes", new ArrayList<>(nodes.views().values()));
             publishChanged("lock", LockView.of(nodes.answers()));
         } catch (InterruptedException e) {

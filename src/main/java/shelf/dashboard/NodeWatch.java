@@ -20,8 +20,8 @@ import shelf.util.Throwables;
 /**
  * Asks every node for its status, again and again, each on its own: a silent node (paused) costs only its own view,
  * which turns {@code paused} after {@code answerMs}, and is not asked again while its last call is still out. Stubs are
- * kept while they work and looked up afresh after a failure (a restarted node has a new one). Called by one poller
- * thread; the views are read from any thread.
+ * kept while they work and looked up afresh after a failure (a restarted node has a new one). {@link #poll} is called by
+ * one poller thread; the views are read from any thread.
  */
 final class NodeWatch {
     /** How the watch reaches node {@code id}'s admin service: an RMI lookup with the admin identity, or a mock. */
@@ -30,12 +30,16 @@ final class NodeWatch {
         AdminService connect(int id) throws ConfigException, RemoteException, NotBoundException;
     }
 
+    /** A status call out to a node, and when it was sent (System.nanoTime). */
+    private record Call(Future<NodeStatus> future, long askedAt) {
+    }
+
     private final Connector connector;
     private final Map<Integer, String> addresses;
     private final ExecutorService calls;
     private final long answerMs;
     private final Map<Integer, AdminService> stubs = new ConcurrentHashMap<>();
-    private final Map<Integer, Future<NodeStatus>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, Call> pending = new ConcurrentHashMap<>();
     private final Map<Integer, NodeView> views = new ConcurrentHashMap<>();
     private final Map<Integer, NodeStatus> answers = new ConcurrentHashMap<>();
 
@@ -47,22 +51,29 @@ final class NodeWatch {
         addresses.forEach((id, a) -> views.put(id, NodeView.unknown(id, a)));
     }
 
-    /** Asks every node that has no call out, and waits up to {@code answerMs} for the answers of this round. */
-    void poll() throws InterruptedException {
+    /**
+     * Asks every node that has no call out, and takes the answers that come within {@code roundMs}; a node whose call has
+     * been out for longer than {@code answerMs} turns {@code paused} (its call stays out, and it is not asked again until
+     * that call ends), so a silent node slows no other node's view.
+     */
+    void poll(long roundMs) throws InterruptedException {
+        long now = System.nanoTime();
         for (int id : addresses.keySet()) {
-            pending.computeIfAbsent(id, k -> calls.submit(() -> stub(id).status()));
+            pending.computeIfAbsent(id, k -> new Call(calls.submit(() -> stub(id).status()), now));
         }
-        long end = System.nanoTime() + answerMs * 1_000_000;
+        long end = now + roundMs * 1_000_000;
         for (int id : addresses.keySet()) {
-            Future<NodeStatus> call = pending.get(id);
+            Call call = pending.get(id);
             try {
-                NodeStatus s = call.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                NodeStatus s = call.future().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
                 pending.remove(id);
                 answers.put(id, s);
                 views.put(id, NodeView.of(addresses.get(id), s));
             } catch (TimeoutException e) {
-                views.computeIfPresent(id, (k, v) -> v.as(NodeView.PAUSED, "no answer within " + answerMs + " ms"));
-                answers.remove(id);
+                if (System.nanoTime() - call.askedAt() > answerMs * 1_000_000) {
+                    views.computeIfPresent(id, (k, v) -> v.as(NodeView.PAUSED, "no answer within " + answerMs + " ms"));
+                    answers.remove(id);
+                }
             } catch (ExecutionException e) {
                 pending.remove(id);
                 stubs.remove(id);
