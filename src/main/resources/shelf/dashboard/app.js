@@ -159,7 +159,9 @@ function renderNodes(nodes) {
     tr.className = n.state;
     const stateCell = el("td", n.state, "state");
     if (n.note) stateCell.title = n.note;
-    tr.append(el("td", n.id + " " + n.address), stateCell, el("td", n.role || "-", "role"),
+    const name = el("td", "node " + n.id, "name");
+    name.append(el("small", n.address));
+    tr.append(name, stateCell, el("td", n.role || "-", "role"),
         el("td", n.coordinator >= 0 ? n.coordinator : "-", "coordinator"), el("td", n.epoch, "epoch"));
     const controls = el("td", null, "controls");
     controls.append(button("crash", "crash", { node: n.id }, "end the node's process abruptly"),
