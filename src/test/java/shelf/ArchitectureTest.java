@@ -47,7 +47,8 @@ class ArchitectureTest {
     static final List<List<String>> TIERS = List.of(
             List.of("cli"), List.of("bench", "dashboard"), List.of("cluster"), List.of("admin"), List.of("server"),
             List.of("rmi"), List.of("node"), List.of("api"), List.of("election", "lock"), List.of("protocol"), List.of("store"),
-            List.of("library"), List.of("tls"), List.of("fencing", "config", "util"));
+            List.of("library"), List.of("tls"), List.of("timeline"),
+            List.of("fencing", "config", "util", "events"));
 
     @ArchTest
     static final ArchRule layersGoOneWay = layers()

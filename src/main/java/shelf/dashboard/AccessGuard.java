@@ -88,7 +88,7 @@ final class AccessGuard {
                 return Verdict.refuse(403, "refused: a cross-site request (Sec-Fetch-Site " + site + ")");
             }
         }
-        boolean inUrl = matches(queryToken(uri.getRawQuery()));
+        boolean inUrl = matches(parameter(uri.getRawQuery(), "token"));
         if (inUrl || matches(cookieToken(header.apply("Cookie")))) {
             return Verdict.allow(inUrl);
         }
@@ -116,13 +116,14 @@ final class AccessGuard {
                 token.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String queryToken(String query) {
+    /** The first value of parameter {@code name} in a raw query string, as it is (not decoded), or null. */
+    static String parameter(String query, String name) {
         if (query == null) {
             return null;
         }
         for (String pair : query.split("&")) {
-            if (pair.startsWith("token=")) {
-                return pair.substring("token=".length());
+            if (pair.startsWith(name + "=")) {
+                return pair.substring(name.length() + 1);
             }
         }
         return null;

@@ -67,6 +67,7 @@ public final class Dashboard implements AutoCloseable {
     private final EventTail events;
     private final Controls controls;
     private final Map<String, Object> hello = new LinkedHashMap<>();
+    private final Path logs;
 
     private Dashboard(Options o, HttpServer server) {
         this.server = server;
@@ -82,11 +83,12 @@ public final class Dashboard implements AutoCloseable {
         long writeMs = config.timings().requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS;
         this.library = new LibraryAccess(config.ids(), id -> Stubs.lookup(config.nodes().get(id), LibraryService.class),
                 calls, Math.max(answerMs, 2_000), writeMs);
+        this.logs = o.logs();
         this.events = new EventTail(o.logs(), config.ids());
         this.controls = new Controls(nodes, library, o.processes(), calls, answerMs,
                 () -> watchers.execute(this::watchLibrary));
         hello.put("nodes", addresses);
-        hello.put("timeline", false);
+        hello.put("timeline", true);
     }
 
     /**
@@ -223,6 +225,7 @@ public final class Dashboard implements AutoCloseable {
             case "/app.js" -> asset(exchange, "app.js", "text/javascript; charset=utf-8");
             case "/app.css" -> asset(exchange, "app.css", "text/css; charset=utf-8");
             case "/events" -> stream.serve(exchange, this::snapshot);
+            case "/timeline" -> timeline(exchange);
             default -> Responses.text(exchange, 404, "no such page: " + path);
         }
     }
@@ -237,6 +240,18 @@ public final class Dashboard implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             Responses.json(exchange, 503, new Controls.Result(false, "the dashboard is stopping"));
+        }
+    }
+
+    /** {@code GET /timeline?minutes=N}: the Lamport diagram of the last N minutes, a page of its own. */
+    private void timeline(HttpExchange exchange) throws IOException {
+        String minutes = AccessGuard.parameter(exchange.getRequestURI().getRawQuery(), "minutes");
+        try {
+            int m = minutes == null ? TimelinePage.DEFAULT_MINUTES : minutes.matches("\\d{1,5}") ? Integer.parseInt(minutes) : -1;
+            byte[] page = TimelinePage.render(logs, m).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Responses.send(exchange, 200, "text/html; charset=utf-8", page, Responses.SELF_CONTAINED);
+        } catch (IllegalArgumentException e) {
+            Responses.text(exchange, 404, e.getMessage());
         }
     }
 

@@ -9,6 +9,11 @@ import shelf.library.Json;
 
 /** How the dashboard answers: one line of text, a JSON document, or a resource of the jar. */
 final class Responses {
+    /** The page loads its own script and style only, from this server. */
+    static final String OWN_ASSETS = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
+            + " frame-ancestors 'none'";
+    /** A self-contained page: its inline style, no script, nothing from anywhere. */
+    static final String SELF_CONTAINED = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
     private Responses() {
     }
 
@@ -21,12 +26,19 @@ final class Responses {
     }
 
     static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        send(exchange, status, type, body, OWN_ASSETS);
+    }
+
+    /**
+     * Sends {@code body} under the content security policy {@code policy}: {@link #OWN_ASSETS} for the dashboard's page,
+     * {@link #SELF_CONTAINED} for a timeline (its style inline, no script, nothing fetched).
+     */
+    static void send(HttpExchange exchange, int status, String type, byte[] body, String policy) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-        exchange.getResponseHeaders().set("Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+        exchange.getResponseHeaders().set("Content-Security-Policy", policy);
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

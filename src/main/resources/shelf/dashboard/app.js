@@ -3,7 +3,7 @@
 "use strict";
 
 const RADIUS = 160;
-const HEARTBEATS = new Set(["HEARTBEAT", "HEARTBEAT_ACK"]);
+const HEARTBEATS = new Set(["HEARTBEAT", "HEARTBEAT_ACK", "LEASE_RENEWAL"]);
 const LOG_LINES = 14;
 const state = { ids: [], positions: new Map(), nodes: [], lock: null };
 
@@ -233,6 +233,7 @@ function connect() {
   on("messages", messages);
 }
 
-$("#timeline").addEventListener("click", () => control("timeline", { minutes: Number($("#minutes").value) }));
+$("#timeline").addEventListener("click", () =>
+  window.open("timeline?minutes=" + encodeURIComponent(Number($("#minutes").value) || 5), "_blank", "noopener"));
 $("#who").addEventListener("submit", (e) => e.preventDefault());
 connect();
