@@ -3,6 +3,7 @@
 "use strict";
 
 const RADIUS = 160;
+const LANE = 5;
 const HEARTBEATS = new Set(["HEARTBEAT", "HEARTBEAT_ACK", "LEASE_RENEWAL"]);
 const LOG_LINES = 14;
 const state = { ids: [], positions: new Map(), nodes: [], lock: null };
@@ -85,11 +86,14 @@ function arrow(event) {
   const dx = to.x - from.x, dy = to.y - from.y;
   const length = Math.hypot(dx, dy) || 1;
   const ux = dx / length, uy = dy / length;
-  const start = { x: from.x + ux * 36, y: from.y + uy * 36 };
-  const end = { x: to.x - ux * 36, y: to.y - uy * 36 };
+  // each direction has its own lane beside the centre line, and its label on its own side
+  const px = -uy * LANE, py = ux * LANE;
+  const start = { x: from.x + ux * 36 + px, y: from.y + uy * 36 + py };
+  const end = { x: to.x - ux * 36 + px, y: to.y - uy * 36 + py };
   const line = svg("line", { x1: start.x, y1: start.y, x2: start.x, y2: start.y, class: "arrow " + group,
     "marker-end": "url(#head)" });
-  const label = svg("text", { class: "label " + group, x: (start.x + end.x) / 2, y: (start.y + end.y) / 2 - 4 });
+  const label = svg("text", { class: "label " + group, x: (start.x + end.x) / 2 + 2.5 * px,
+    y: (start.y + end.y) / 2 + 2.5 * py + 3 });
   label.textContent = event.type + (event.epoch !== undefined && group === "election" ? " e" + event.epoch : "")
       + (event.token ? " " + event.token : "");
   $("#arrows").append(line, label);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -53,19 +54,26 @@ class DashboardIT {
                 "cluster", "--no-color", "--dashboard-port", "0").directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).start();
         WebDriver browser = null;
+        List<String> steps = new ArrayList<>();
+        long started = System.nanoTime();
+        Consumer<String> step = what -> steps.add(what + " " + (System.nanoTime() - started) / 1_000_000 / 100 / 10.0 + " s");
         try {
             browser = chromium(); // while the nodes start
+            step.accept("browser");
             browser.get(awaitUrl(out));
+            step.accept("url");
             // the tables are redrawn as the state changes: an element found a moment ago may be gone, and is looked up again
             Wait<WebDriver> starting = new WebDriverWait(browser, START, Duration.ofMillis(200))
                     .ignoring(StaleElementReferenceException.class);
             starting.until(b -> allFollow(b, 5, List.of(1, 2, 3, 4, 5)));
+            step.accept("node 5 coordinator");
 
             browser.findElement(By.cssSelector("button[data-action='crash'][data-node='5']")).click();
             Wait<WebDriver> changing = new WebDriverWait(browser, CHANGE, Duration.ofMillis(200))
                     .ignoring(StaleElementReferenceException.class);
             changing.until(b -> allFollow(b, 4, List.of(1, 2, 3, 4))
                     && cell(b, 5, "state").equals("unreachable"));
+            step.accept("node 4 coordinator");
             changing.until(b -> b.findElements(By.cssSelector("#log li")).stream()
                     .anyMatch(li -> li.getText().contains("node 4: COORDINATOR → node"))); // tailed from the event files
 
@@ -76,6 +84,7 @@ class DashboardIT {
             changing.until(b -> b.findElement(By.cssSelector("#book-3 .where")).getText().startsWith("lent to carol until ")
                     && b.findElements(By.cssSelector("#history li")).stream()
                             .anyMatch(li -> li.getText().contains("BORROW book 3 carol")));
+            step.accept("borrowed");
             screenshot(browser, Path.of("target", "dashboard.png"));
 
             String page = browser.getWindowHandle();
@@ -83,6 +92,8 @@ class DashboardIT {
             changing.until(b -> b.getWindowHandles().size() == 2);
             browser.switchTo().window(browser.getWindowHandles().stream().filter(h -> !h.equals(page)).findFirst().orElseThrow());
             changing.until(b -> b.getPageSource().contains("Shelf timeline") && b.getPageSource().contains("COORDINATOR"));
+            step.accept("timeline");
+            System.out.println("DashboardIT: " + String.join(", ", steps) + "; screenshot target/dashboard.png");
         } catch (RuntimeException | AssertionError e) {
             if (browser != null) {
                 screenshot(browser, Path.of("target", "dashboard-failed.png"));
@@ -129,7 +140,7 @@ class DashboardIT {
     private static WebDriver chromium() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,860");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,820");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
