@@ -122,6 +122,7 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         printBanner(dir, cluster, ids, nodes);
         startDashboard(dir, cluster, owner);
+        System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
         follow(dir, ids, logStart, owner, control, stopped);
         return ExitCodes.OK;
     }
@@ -178,7 +179,6 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println("jshell:  jshell --class-path target/shelf.jar src/main/jshell/admin.jsh");
         System.out.println("Crash the coordinator:  java -jar target/shelf.jar admin -n <id> crash");
         System.out.println("From another terminal:  java -jar target/shelf.jar cluster status | restart <id> | stop");
-        System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
     }
 
     /** The nodes to start: {@code --nodes}, each checked against the configuration, or every node. */

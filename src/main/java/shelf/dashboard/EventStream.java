@@ -49,10 +49,6 @@ final class EventStream {
         }
     }
 
-    int pages() {
-        return pages.size();
-    }
-
     /**
      * Serves one page until it goes away (or is dropped): the events of {@code snapshot}, then every event published.
      * Blocks the calling server thread.

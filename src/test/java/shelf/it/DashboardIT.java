@@ -34,7 +34,8 @@ import shelf.cluster.LocalCluster;
  * Issue 17 §4: the dashboard that {@code cluster} serves, driven in Debian's headless Chromium through its chromedriver
  * (both paths given, so nothing downloads a driver): five nodes appear with node 5 as coordinator; "crash" on node 5
  * shows node 4 as coordinator, and node 4's COORDINATOR messages in the page's log of events; a borrow from the page
- * shows in the library table and in the history; the timeline button opens the Lamport diagram. Leaves a screenshot in
+ * shows in the library table and in the history; "pause" and "resume" on node 3 (the cluster's SIGSTOP and SIGCONT)
+ * show it paused, then up; the timeline button opens the Lamport diagram. Leaves a screenshot in
  * target/dashboard.png. Skipped, saying why, when Chromium is not installed, except in CI.
  */
 class DashboardIT {
@@ -86,6 +87,12 @@ class DashboardIT {
                             .anyMatch(li -> li.getText().contains("BORROW book 3 carol")));
             step.accept("borrowed");
             screenshot(browser, Path.of("target", "dashboard.png"));
+
+            browser.findElement(By.cssSelector("button[data-action='pause'][data-node='3']")).click(); // SIGSTOP by cluster
+            changing.until(b -> cell(b, 3, "state").equals("paused"));
+            browser.findElement(By.cssSelector("button[data-action='resume'][data-node='3']")).click();
+            changing.until(b -> cell(b, 3, "state").equals("up"));
+            step.accept("paused and resumed");
 
             String page = browser.getWindowHandle();
             browser.findElement(By.id("timeline")).click();
