@@ -132,14 +132,8 @@ public final class ClusterCommand implements Callable<Integer> {
         if (noDashboard) {
             return;
         }
-        Path logs = dir.resolve("logs");
         try {
-            try {
-                DashboardCommand.start(cluster, "127.0.0.1", dashboardPort, logs, owner.inProcess());
-            } catch (CliException e) {
-                System.out.println("(the dashboard's port " + dashboardPort + " is taken: it serves on a free one)");
-                DashboardCommand.start(cluster, "127.0.0.1", 0, logs, owner.inProcess());
-            }
+            DashboardCommand.start(cluster, "127.0.0.1", dashboardPort, true, dir.resolve("logs"), owner.inProcess());
         } catch (RuntimeException e) {
             System.out.println("Dashboard: not started (" + e.getMessage() + "); the cluster runs without it");
         }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.dashboard.Dashboard;
 import shelf.dashboard.ProcessControl;
 import shelf.util.ExitCodes;
@@ -45,7 +46,7 @@ public final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = config.load();
-        Dashboard dashboard = start(cluster, bind, port, logs, ProcessControl.channel(Path.of("").toAbsolutePath()));
+        Dashboard dashboard = start(cluster, bind, port, false, logs, ProcessControl.channel(Path.of("").toAbsolutePath()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dashboard.close();
@@ -56,9 +57,11 @@ public final class DashboardCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts a dashboard and prints its line; a port in use or a bad address is a one-line usage error.
+     * Starts a dashboard and prints its line; a port in use (unless {@code orFreePort}: then it says so and takes a free
+     * one), a bad address or a missing admin key is a one-line usage error.
      */
-    static Dashboard start(ClusterConfig cluster, String bind, int port, Path logs, ProcessControl processes) {
+    static Dashboard start(ClusterConfig cluster, String bind, int port, boolean orFreePort, Path logs,
+                           ProcessControl processes) {
         if (port < 0 || port > 65_535) {
             throw new CliException(ExitCodes.USAGE, "--port must be between 0 and 65535, got " + port);
         }
@@ -71,11 +74,17 @@ public final class DashboardCommand implements Callable<Integer> {
             System.out.println("Dashboard: " + d.url());
             return d;
         } catch (BindException e) {
+            if (orFreePort && port != 0) {
+                System.out.println("(port " + port + " is taken: the dashboard serves on a free one)");
+                return start(cluster, bind, 0, false, logs, processes);
+            }
             throw new CliException(ExitCodes.USAGE, "the dashboard cannot listen on " + bind + ":" + port + " ("
                     + e.getMessage() + "): choose another --port, or --port 0 for a free one");
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "the dashboard cannot start on " + bind + ":" + port + ": "
                     + e.getMessage());
+        } catch (ConfigException e) {
+            throw new CliException(ExitCodes.USAGE, "the dashboard cannot call the nodes: " + e.getMessage());
         }
     }
 

@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.admin.Admin;
 import shelf.api.LibraryService;
+import shelf.api.UnavailableException;
 import shelf.config.ClusterConfig;
+import shelf.config.ConfigException;
 import shelf.rmi.Credentials;
 import shelf.rmi.RmiServer;
 import shelf.rmi.Stubs;
@@ -82,27 +84,23 @@ public final class Dashboard implements AutoCloseable {
         this.nodes = new NodeWatch(id -> Admin.connect(config, id), addresses, calls, answerMs);
         long writeMs = config.timings().requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS;
         this.library = new LibraryAccess(config.ids(), id -> Stubs.lookup(config.nodes().get(id), LibraryService.class),
-                calls, Math.max(answerMs, 2_000), writeMs);
+                calls, answerMs, writeMs);
         this.logs = o.logs();
         this.events = new EventTail(o.logs(), config.ids());
         this.controls = new Controls(nodes, library, o.processes(), calls, answerMs,
                 () -> watchers.execute(this::watchLibrary));
         hello.put("nodes", addresses);
-        hello.put("timeline", true);
     }
 
     /**
      * Starts a dashboard of {@code options.config()}'s cluster.
      *
      * @throws java.net.BindException when the port is taken
+     * @throws ConfigException          when the admin key it calls the nodes with is missing or expired
      */
-    public static Dashboard start(Options options) throws IOException {
-        try {
-            RmiServer.useClientTimeouts(options.config());
-            Credentials.chooseIfAbsent(options.config(), Role.ADMIN);
-        } catch (shelf.config.ConfigException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+    public static Dashboard start(Options options) throws IOException, ConfigException {
+        RmiServer.useClientTimeouts(options.config());
+        Credentials.chooseIfAbsent(options.config(), Role.ADMIN);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(options.bind()), options.port()), 0);
         Dashboard d = new Dashboard(options, server);
         server.setExecutor(d.serverThreads);
@@ -157,7 +155,7 @@ public final class Dashboard implements AutoCloseable {
     private void watchLibrary() {
         try {
             publishChanged("library", library.read());
-        } catch (shelf.api.UnavailableException e) {
+        } catch (UnavailableException e) {
             publishChanged("library", Map.of("error", e.getMessage()));
         } catch (RuntimeException e) {
             log.warn("dashboard: reading the library failed: {}", e.toString());

@@ -44,12 +44,17 @@ final class LibraryAccess {
         T on(LibraryService library) throws Exception;
     }
 
-    /** The library as the page shows it: the books and the last records of the history, newest last. */
-    record LibraryView(List<Book> books, List<HistoryRecord> history, int servedBy) {
+    /**
+     * The library as the page shows it: the first books (and whether more follow) and the last records of the history,
+     * newest last.
+     */
+    record LibraryView(List<Book> books, boolean moreBooks, List<HistoryRecord> history) {
     }
 
     /** How many history records the page shows. */
     static final int HISTORY_TAIL = 12;
+    /** How many books the page shows: the first of the catalogue, whatever its size. */
+    static final int BOOKS_SHOWN = 100;
 
     private final List<Integer> ids;
     private final Lookup lookup;
@@ -70,10 +75,9 @@ final class LibraryAccess {
         this.preferred = ids.get(0);
     }
 
-    /** The catalogue and the history's tail, read now (the history from where the last read ended). */
+    /** The catalogue's first page and the history's tail, read now (the history from where the last read ended). */
     synchronized LibraryView read() throws UnavailableException {
-        List<Book> books = call(LibraryService::list, readMs);
-        int servedBy = preferred;
+        Page<Book> books = call(l -> l.list(0, BOOKS_SHOWN), readMs);
         long after = tail.isEmpty() ? 0 : tail.getLast().seq();
         Page<HistoryRecord> page;
         do {
@@ -87,7 +91,7 @@ final class LibraryAccess {
                 }
             }
         } while (page.more());
-        return new LibraryView(books, new ArrayList<>(tail), servedBy);
+        return new LibraryView(books.items(), books.more(), new ArrayList<>(tail));
     }
 
     /**

@@ -213,6 +213,7 @@ function renderLibrary(library) {
     tr.append(td);
     return tr;
   }));
+  $("#more-books").textContent = library.moreBooks ? `the first ${library.books.length} books; more follow` : "";
   $("#history").replaceChildren(...library.history.map((r) =>
     el("li", `#${r.seq} ${r.time.substring(11, 19)} ${r.op} book ${r.bookId} ${r.user} (node ${r.node}, token ${r.token})`)));
 }
@@ -227,9 +228,6 @@ function connect() {
   on("hello", (hello) => {
     const ids = Object.keys(hello.nodes).map(Number);
     if (ids.join() !== state.ids.join()) layout(ids);
-    const timeline = $("#timeline");
-    timeline.disabled = !hello.timeline;
-    timeline.textContent = hello.timeline ? "open timeline" : "timeline not available";
   });
   on("nodes", renderNodes);
   on("lock", renderLock);
