@@ -81,6 +81,7 @@ class EventFilesTest {
         assertTrue(onDisk <= max + 100 * 150, "about the limit, give or take one batch: " + onDisk);
         List<Event> events = new ArrayList<>();
         assertEquals(0, EventReader.readFile(rotated, events) + EventReader.readFile(file, events), "whole lines only");
+        assertTrue(Files.readAllLines(file).stream().allMatch(l -> l.startsWith("{\"ts\":")), "each line is one object");
         assertEquals(2_000, events.get(events.size() - 1).lc(), "the most recent events are kept");
     }
 
