@@ -67,25 +67,37 @@ public final class TimelineCommand implements Callable<Integer> {
         TimeArgument from = time("--since", since);
         TimeArgument to = time("--until", until);
         EventReader.Result read = EventReader.read(logs);
+        Instant last = Instant.ofEpochMilli(read.events().stream().mapToLong(Event::ms).max().orElse(0));
+        Selection selection = selection(from == null ? null : from.resolve(last), to == null ? null : to.resolve(last));
+        Path file = output != null ? output : logs.resolve(format.equals("html") ? "timeline.html" : "timeline.shiviz.log");
+        String summary = draw(logs, read, selection, file, format);
+        System.out.println("timeline: wrote " + file.toAbsolutePath() + " (" + summary + ")");
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Writes the diagram (format html) or ShiViz log (shiviz) of what {@code read} found in {@code logs} to {@code file};
+     * returns a line that says what it shows.
+     *
+     * @throws CliException (exit code 1) when there is nothing to draw
+     */
+    static String draw(Path logs, EventReader.Result read, Selection selection, Path file, String format)
+            throws IOException {
         if (read.events().isEmpty()) {
             throw new CliException(ExitCodes.REFUSED, "no events in " + logs + " (" + read.files().size() + " events files, "
                     + read.skipped() + " lines that are not events): nodes write logs/node-<id>.events.jsonl unless"
                     + " events=off");
         }
-        Instant last = Instant.ofEpochMilli(read.events().stream().mapToLong(Event::ms).max().orElseThrow());
-        Selection selection = selection(from == null ? null : from.resolve(last), to == null ? null : to.resolve(last));
         Timeline timeline = Timeline.of(read.events(), selection);
         if (timeline.shown().isEmpty()) {
             throw new CliException(ExitCodes.REFUSED, "none of the " + read.events().size() + " events in " + logs
                     + " is in the window or parts asked for");
         }
-        Path file = output != null ? output : logs.resolve(format.equals("html") ? "timeline.html" : "timeline.shiviz.log");
         String summary = timeline.shown().size() + " of " + read.events().size() + " events of nodes " + timeline.nodes()
                 + " from " + read.files().size() + " files in " + logs + (read.skipped() > 0 ? ", " + read.skipped()
                 + " lines skipped (not events)" : "") + describe(selection);
         Files.writeString(file, format.equals("html") ? HtmlDiagram.render(timeline, summary) : ShivizLog.render(timeline));
-        System.out.println("timeline: wrote " + file.toAbsolutePath() + " (" + summary + ")");
-        return ExitCodes.OK;
+        return summary;
     }
 
     private static TimeArgument time(String option, String text) {

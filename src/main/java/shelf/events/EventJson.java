@@ -76,7 +76,9 @@ public final class EventJson {
 
     /** A generator for a file's writer, which writes events one after another. */
     static JsonGenerator generator(java.io.Writer out) throws IOException {
-        return FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.setRootValueSeparator(null); // the writer ends each event with a newline, and nothing else between them
+        return g;
     }
 
     /**

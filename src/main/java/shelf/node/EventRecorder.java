@@ -34,6 +34,7 @@ public final class EventRecorder {
     private final LogLimiter badClocks = new LogLimiter(1, 10_000);
     private long seq;
     private Role lastRole;
+    private int lastCoordinator = -1;
     private long lastEpoch = -1;
 
     /**
@@ -117,10 +118,11 @@ public final class EventRecorder {
         }
     }
 
-    /** The election's news: a ROLE event when the role changed, an EPOCH event when the epoch did. */
+    /** The election's news: a ROLE event when the role or the coordinator followed changed, an EPOCH event when the epoch did. */
     void coordinatorChanged(int coordinator, long epoch, Role role) {
-        if (role != lastRole) {
+        if (role != lastRole || coordinator != lastCoordinator) {
             lastRole = role;
+            lastCoordinator = coordinator;
             local(EventTypes.ROLE, Math.max(coordinator, Event.NONE), epoch, null, role.name());
         }
         if (epoch != lastEpoch) {

@@ -82,7 +82,8 @@ public final class NodeCore implements Node, Transport.Inbox {
         });
         this.election = new BullyElection(self, config.ids(), timings, scheduler, out, epochs, this::onCoordinatorChanged,
                 liveness);
-        this.pipeline = new WritePipeline(me, scheduler, events.watching(writer, scheduler), lockClient, counters, timings.requestTimeoutMs(),
+        this.pipeline = new WritePipeline(me, scheduler, events.watching(writer, scheduler), lockClient, counters,
+                timings.requestTimeoutMs(),
                 new WritePipeline.Surroundings() {
                     @Override
                     public int coordinator() {

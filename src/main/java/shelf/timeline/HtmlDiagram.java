@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import shelf.events.Event;
 import shelf.events.EventJson;
 import shelf.events.EventTypes;
@@ -28,6 +29,22 @@ public final class HtmlDiagram {
             Map.entry("HEARTBEAT", "#9aa0a6"), Map.entry("HEARTBEAT_ACK", "#9aa0a6"), Map.entry("LEASE_RENEWAL", "#9aa0a6"),
             Map.entry("LOCK_REQUEST", "#bc4c00"), Map.entry("LOCK_GRANT", "#d4a72c"), Map.entry("LOCK_RELEASE", "#6e7781"),
             Map.entry("LOCK_STATE_QUERY", "#0969da"), Map.entry("LOCK_STATE_REPORT", "#0969da"));
+
+    /** What a local event says beside its dot. */
+    private static final Map<String, Function<Event, String>> LOCAL_LABELS = Map.ofEntries(
+            Map.entry(EventTypes.START, e -> "▶ start"),
+            Map.entry(EventTypes.STOP, e -> "■ stop"),
+            Map.entry(EventTypes.CRASH_REQUESTED, e -> "✖ crash requested"),
+            Map.entry(EventTypes.ROLE, e -> "role " + e.detail() + (e.hasPeer() && !"COORDINATOR".equals(e.detail())
+                    ? " of node " + e.peer() : "")),
+            Map.entry(EventTypes.EPOCH, e -> "epoch " + e.epoch()),
+            Map.entry(EventTypes.GRANT_GIVEN, e -> "grants t" + e.token() + " to node " + e.peer()),
+            Map.entry(EventTypes.GRANT_TAKEN, e -> "holds t" + e.token()),
+            Map.entry(EventTypes.RELEASED, e -> "releases t" + e.token()),
+            Map.entry(EventTypes.LEASE_EXPIRED, e -> "lease t" + e.token() + " expired"),
+            Map.entry(EventTypes.STORE_WRITE, e -> "writes under t" + e.token()),
+            Map.entry(EventTypes.STALE_WRITE_REFUSED, e -> "store refused stale t" + e.token()),
+            Map.entry(EventTypes.UNREACHABLE, e -> "node " + e.peer() + " unreachable (" + e.detail() + ")"));
 
     private final Timeline timeline;
     private final String title;
@@ -158,7 +175,8 @@ public final class HtmlDiagram {
         } else if (e.hasPeer() && timeline.nodes().contains(e.peer()) && timeline.receiptOf(e) != null) {
             int x2 = x1 + (x(e.peer()) - x1) / 3; // received outside what is shown
             line(x1, y1, x2, y1 + ROW / 2, color, " stroke-dasharray=\"4 3\"");
-            out.append("<title>").append(escape(label + " (received outside this view) · " + tooltip(e))).append("</title></line>\n");
+            out.append("<title>").append(escape(label + " (received outside this view) · " + tooltip(e)))
+                    .append("</title></line>\n");
         } else {
             lost(e, x1, y1, label, color);
         }
@@ -217,22 +235,8 @@ public final class HtmlDiagram {
     }
 
     private static String localLabel(Event e) {
-        return switch (e.type()) {
-            case EventTypes.START -> "▶ start";
-            case EventTypes.STOP -> "■ stop";
-            case EventTypes.CRASH_REQUESTED -> "✖ crash requested";
-            case EventTypes.ROLE -> "role " + e.detail() + (e.hasPeer() && !"COORDINATOR".equals(e.detail())
-                    ? " of node " + e.peer() : "");
-            case EventTypes.EPOCH -> "epoch " + e.epoch();
-            case EventTypes.GRANT_GIVEN -> "grants t" + e.token() + " to node " + e.peer();
-            case EventTypes.GRANT_TAKEN -> "holds t" + e.token();
-            case EventTypes.RELEASED -> "releases t" + e.token();
-            case EventTypes.LEASE_EXPIRED -> "lease t" + e.token() + " expired";
-            case EventTypes.STORE_WRITE -> "writes under t" + e.token();
-            case EventTypes.STALE_WRITE_REFUSED -> "store refused stale t" + e.token();
-            case EventTypes.UNREACHABLE -> "node " + e.peer() + " unreachable (" + e.detail() + ")";
-            default -> e.type() + (e.detail() == null ? "" : " " + e.detail());
-        };
+        Function<Event, String> label = LOCAL_LABELS.get(e.type());
+        return label != null ? label.apply(e) : e.type() + (e.detail() == null ? "" : " " + e.detail());
     }
 
     private static String color(String type) {

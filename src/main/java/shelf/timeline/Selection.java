@@ -41,17 +41,23 @@ public record Selection(Instant since, Instant until, Set<String> parts, boolean
             return false;
         }
         String type = e.kind() == Event.Kind.LOCAL && EventTypes.UNREACHABLE.equals(e.type()) && e.detail() != null
-                ? e.detail() : e.type();
+                ? e.detail() : e.type(); // an unreachable peer belongs to the part of the message that did not arrive
         if (!heartbeats && EventTypes.PERIODIC.contains(type)) {
             return false;
         }
-        if (parts.isEmpty()) {
-            return true;
+        String part = part(type);
+        return parts.isEmpty() || part == null || parts.contains(part);
+    }
+
+    /** The part of the protocol a type belongs to, or null for those shown in every part (start, stop, crash). */
+    private static String part(String type) {
+        if (EventTypes.ELECTION.contains(type)) {
+            return "election";
+        } else if (EventTypes.LOCK.contains(type)) {
+            return "lock";
+        } else if (EventTypes.LIBRARY.contains(type)) {
+            return "library";
         }
-        return parts.contains("election") && EventTypes.ELECTION.contains(type)
-                || parts.contains("lock") && EventTypes.LOCK.contains(type)
-                || parts.contains("library") && EventTypes.LIBRARY.contains(type)
-                || !EventTypes.ELECTION.contains(type) && !EventTypes.LOCK.contains(type)
-                && !EventTypes.LIBRARY.contains(type);
+        return null;
     }
 }

@@ -1,7 +1,6 @@
 package shelf.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import shelf.events.Event;
@@ -35,6 +35,25 @@ class ElectionEventsSimTest {
         assertTrue(c.sim.runUntil(() -> c.agreed() && c.status(1).coordinator() == 4, 5_000), "seed " + seed
                 + ": no agreement on node 4");
 
+        Map<String, Event> sends = everySendHappenedBeforeItsReceipt(events, seed);
+        Event coordinator = first(events, 4, Event.Kind.SEND, "COORDINATOR", e -> e.epoch() > before);
+        Event ok = first(events, 4, Event.Kind.SEND, "OK", e -> e.vc().happenedBefore(coordinator.vc()));
+        Event election = first(events, 4, Event.Kind.RECV, "ELECTION",
+                e -> e.peer() == ok.peer() && e.vc().happenedBefore(ok.vc()));
+        assertTrue(sends.get(election.mid()).vc().happenedBefore(election.vc()));
+        for (int id = 1; id <= 3; id++) {
+            Event heard = first(events, id, Event.Kind.RECV, "COORDINATOR", e -> e.epoch() == coordinator.epoch());
+            assertTrue(coordinator.vc().isAtMost(heard.vc()), "node " + id + " heard COORDINATOR after it was sent");
+        }
+        List<Event> causal = new ArrayList<>(events);
+        causal.sort(Timeline.CAUSAL);
+        assertTrue(causal.indexOf(sends.get(election.mid())) < causal.indexOf(election));
+        assertTrue(causal.indexOf(election) < causal.indexOf(ok));
+        assertTrue(causal.indexOf(ok) < causal.indexOf(coordinator));
+        first(events, 4, Event.Kind.LOCAL, EventTypes.ROLE, e -> "COORDINATOR".equals(e.detail())); // its new role
+    }
+
+    private static Map<String, Event> everySendHappenedBeforeItsReceipt(List<Event> events, long seed) {
         Map<String, Event> sends = events.stream().filter(e -> e.kind() == Event.Kind.SEND)
                 .collect(Collectors.toMap(Event::mid, Function.identity()));
         for (Event r : events) {
@@ -45,31 +64,12 @@ class ElectionEventsSimTest {
                 assertTrue(s.vc().happenedBefore(r.vc()) && s.lc() < r.lc(), "seed " + seed + ": " + s + " -> " + r);
             }
         }
-
-        Event coordinator = first(events, e -> e.kind() == Event.Kind.SEND && e.node() == 4
-                && e.type().equals("COORDINATOR") && e.epoch() > before);
-        Event ok = first(events, e -> e.kind() == Event.Kind.SEND && e.node() == 4 && e.type().equals("OK")
-                && e.vc().happenedBefore(coordinator.vc()));
-        Event election = first(events, e -> e.kind() == Event.Kind.RECV && e.node() == 4 && e.type().equals("ELECTION")
-                && e.peer() == ok.peer() && e.vc().happenedBefore(ok.vc()));
-        assertTrue(sends.get(election.mid()).vc().happenedBefore(election.vc()));
-        for (int id = 1; id <= 3; id++) {
-            int node = id;
-            Event heard = first(events, e -> e.kind() == Event.Kind.RECV && e.node() == node
-                    && e.type().equals("COORDINATOR") && e.peer() == 4 && e.epoch() == coordinator.epoch());
-            assertTrue(coordinator.vc().isAtMost(heard.vc()), "node " + node + " heard COORDINATOR after it was sent");
-        }
-        List<Event> causal = new ArrayList<>(events);
-        causal.sort(Timeline.CAUSAL);
-        assertTrue(causal.indexOf(sends.get(election.mid())) < causal.indexOf(election));
-        assertTrue(causal.indexOf(election) < causal.indexOf(ok));
-        assertTrue(causal.indexOf(ok) < causal.indexOf(coordinator));
-        assertFalse(events.stream().noneMatch(e -> e.node() == 4 && EventTypes.ROLE.equals(e.type())
-                && "COORDINATOR".equals(e.detail())), "node 4 recorded its new role");
+        return sends;
     }
 
-    private static Event first(List<Event> events, java.util.function.Predicate<Event> p) {
-        return events.stream().filter(p).findFirst().orElseThrow(() -> new AssertionError("no such event among "
-                + events.size()));
+    /** The first event of {@code node} of this kind and type that {@code p} also accepts. */
+    private static Event first(List<Event> events, int node, Event.Kind kind, String type, Predicate<Event> p) {
+        return events.stream().filter(e -> e.node() == node && e.kind() == kind && e.type().equals(type)).filter(p)
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + type + " at node " + node));
     }
 }
