@@ -46,7 +46,7 @@ final class BenchCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             Path nodeJar = jar == null ? LocalCluster.currentJar() : jar;
-            cluster = LocalCluster.create(dir, nodes, books, settings, nodeJar, common.jvm)
+            cluster = LocalCluster.create(dir, nodes, books, common.withEvents(settings), nodeJar, common.jvm)
                     .withNodeArgs(List.of("--log-level", common.nodeLogLevel().name()));
             started[0] = cluster;
         } catch (IOException | ConfigException | RuntimeException e) {

@@ -62,6 +62,11 @@ public final class BenchCommand implements Runnable {
     }
 
     /** Options every benchmark takes. */
+    /** A setting's two values, as nodes.properties spells them. */
+    enum OnOff {
+        on, off
+    }
+
     public static final class Common {
         @Option(names = "--json", description = "Print one JSON document.")
         boolean json;
@@ -74,6 +79,18 @@ public final class BenchCommand implements Runnable {
                 defaultValue = LocalCluster.NODE_JVM_OPTIONS,
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
         List<String> jvm;
+
+        @Option(names = "--events", paramLabel = "on|off", defaultValue = "on",
+                description = "Whether the nodes record their events files (default ${DEFAULT-VALUE}, as nodes do): off"
+                        + " measures what they cost.")
+        OnOff events;
+
+        /** The cluster's settings with the nodes' {@code events} setting. */
+        Map<String, String> withEvents(Map<String, String> settings) {
+            Map<String, String> all = new LinkedHashMap<>(settings);
+            all.put("events", events.name());
+            return all;
+        }
 
         /** The old name of {@code --log-level}, kept for scripts (its own field: picocli applies --log-level's default last). */
         @Option(names = "--node-log-level", hidden = true, paramLabel = "LEVEL", description = "Old name of --log-level.")
@@ -120,6 +137,7 @@ public final class BenchCommand implements Runnable {
             }
             s.put("node JVM", String.join(" ", jvm));
             s.put("node log level", nodeLogLevel());
+            s.put("events", events);
             return s;
         }
     }

@@ -65,6 +65,13 @@ public final class ClusterCommand implements Callable<Integer> {
             description = "Where the library is: file (resources/, the default) or postgresql (an embedded server).")
     String store;
 
+    @Option(names = "--no-dashboard", description = "Do not serve the live web dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "" + DashboardCommand.DEFAULT_PORT,
+            description = "The dashboard's port on 127.0.0.1 (default: ${DEFAULT-VALUE}; a free one when it is taken).")
+    int dashboardPort;
+
     @Mixin
     ConfigOption config;
 
@@ -114,8 +121,22 @@ public final class ClusterCommand implements Callable<Integer> {
             System.out.println("Warning: " + e.getMessage() + " (see the logs below)");
         }
         printBanner(dir, cluster, ids, nodes);
+        startDashboard(dir, cluster, owner);
+        System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
         follow(dir, ids, logStart, owner, control, stopped);
         return ExitCodes.OK;
+    }
+
+    /** The dashboard on {@code --dashboard-port}, or a free port when that one is taken; it prints its URL. */
+    private void startDashboard(Path dir, ClusterConfig cluster, ClusterOwner owner) {
+        if (noDashboard) {
+            return;
+        }
+        try {
+            DashboardCommand.start(cluster, "127.0.0.1", dashboardPort, true, dir.resolve("logs"), owner.inProcess());
+        } catch (RuntimeException e) {
+            System.out.println("Dashboard: not started (" + e.getMessage() + "); the cluster runs without it");
+        }
     }
 
     /** This process becomes the folder's one cluster, or the command ends with one line naming the one that runs. */
@@ -152,7 +173,6 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println("jshell:  jshell --class-path target/shelf.jar src/main/jshell/admin.jsh");
         System.out.println("Crash the coordinator:  java -jar target/shelf.jar admin -n <id> crash");
         System.out.println("From another terminal:  java -jar target/shelf.jar cluster status | restart <id> | stop");
-        System.out.println("Ctrl-C stops every node. Logs follow." + System.lineSeparator());
     }
 
     /** The nodes to start: {@code --nodes}, each checked against the configuration, or every node. */

@@ -6,13 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import shelf.api.NodeStatus;
 import shelf.cluster.ControlChannel;
 import shelf.cluster.ControlChannel.Request;
 import shelf.cluster.ControlChannel.Response;
 import shelf.cluster.LocalCluster;
+import shelf.dashboard.ProcessControl;
 import shelf.util.ExitCodes;
 
 /**
@@ -33,6 +40,8 @@ final class ClusterOwner {
     private final Set<Long> exited = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private String lastControlFailure;
+    /** The dashboard's requests ({@link #inProcess}), answered by {@link #serve}. */
+    private final Queue<Map.Entry<String, CompletableFuture<Response>>> local = new ConcurrentLinkedQueue<>();
 
     ClusterOwner(LocalCluster nodes, List<Integer> ids, Path dir) {
         this.nodes = nodes;
@@ -51,8 +60,29 @@ final class ClusterOwner {
         return !stopping && ids.stream().noneMatch(nodes::isAlive);
     }
 
+    /**
+     * The dashboard's way to this owner, from its own threads: a request waits for {@link #serve} to answer it on the
+     * main thread, like a request from another terminal (the control channel cannot be used from this process: probing
+     * the cluster lock from the process that holds it would release it).
+     */
+    ProcessControl inProcess() {
+        return command -> {
+            CompletableFuture<Response> answer = new CompletableFuture<>();
+            local.add(Map.entry(command, answer));
+            try {
+                return answer.get(ProcessControl.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("the cluster process did not answer '" + command + "'", e);
+            }
+        };
+    }
+
     /** Answers every waiting request; a failure to read or answer one is said once, and does not end the cluster. */
     void serve(ControlChannel control) {
+        for (Map.Entry<String, CompletableFuture<Response>> r = local.poll(); r != null; r = local.poll()) {
+            r.getValue().complete(stopping ? new Response(ExitCodes.UNAVAILABLE, "the cluster is stopping")
+                    : answer(r.getKey()));
+        }
         try {
             for (Request r : control.take()) {
                 Response response = stopping ? new Response(ExitCodes.UNAVAILABLE, "the cluster is stopping")
@@ -81,6 +111,9 @@ final class ClusterOwner {
         }
         if (words.length == 2 && words[0].equals("restart") && words[1].matches("\\d{1,9}")) {
             return restart(Integer.parseInt(words[1]));
+        }
+        if (words.length == 2 && (words[0].equals("pause") || words[0].equals("resume")) && words[1].matches("\\d{1,9}")) {
+            return signal(words[0], Integer.parseInt(words[1]));
         }
         return new Response(ExitCodes.USAGE, "the cluster process does not know the request '" + command + "'");
     }
@@ -127,6 +160,28 @@ final class ClusterOwner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Response(ExitCodes.REFUSED, "interrupted while restarting node " + id);
+        }
+    }
+
+    /** {@code pause} (SIGSTOP) or {@code resume} (SIGCONT) a node process this cluster started and that runs. */
+    private Response signal(String what, int id) {
+        if (!ids.contains(id) || !nodes.isAlive(id)) {
+            return new Response(ExitCodes.REFUSED, "node " + id + " is not a running node of this cluster " + ids);
+        }
+        try {
+            if (what.equals("pause")) {
+                nodes.pause(id);
+            } else {
+                nodes.resume(id);
+            }
+            String done = "node " + id + " (pid " + nodes.process(id).pid() + ") " + what.replace("pause", "paus") + "ed";
+            System.out.printf("[%d] *** %s (dashboard)%n", id, done);
+            return new Response(ExitCodes.OK, done);
+        } catch (IOException e) {
+            return new Response(ExitCodes.REFUSED, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Response(ExitCodes.REFUSED, "interrupted while signalling node " + id);
         }
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import shelf.api.LibraryService;
 import shelf.api.NodeStatus;
 import shelf.cluster.LocalCluster;
+import shelf.events.EventReader;
 import shelf.fencing.FencingToken;
 import shelf.library.Book;
 import shelf.library.HistoryRecord;
@@ -23,6 +24,7 @@ import shelf.library.Outcome;
 import shelf.lock.LockTable;
 import shelf.rmi.RmiServer;
 import shelf.rmi.Stubs;
+import shelf.timeline.Selection;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
 
@@ -56,12 +58,29 @@ public final class DemoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             cluster.close();
+            timeline(dir);
             if (keep) {
                 say("The cluster's folder is kept: " + dir + " (see logs/).");
             } else {
                 delete(dir);
             }
             say("All five node processes are stopped.");
+        }
+    }
+
+    /**
+     * Draws the run's timeline from the nodes' events files: in the kept folder's logs/, or beside the temporary folder,
+     * which is deleted. A timeline that cannot be drawn is one line; the demo's outcome stands.
+     */
+    private static void timeline(Path dir) {
+        try {
+            Path logs = dir.resolve("logs");
+            Path file = Files.createTempFile(dir.getParent(), dir.getFileName() + "-timeline-", ".html");
+            String summary = TimelineCommand.draw(logs, EventReader.read(logs), Selection.DEFAULT, file, "html");
+            say("The Lamport diagram of this run, " + summary.substring(0, summary.indexOf(" from ")) + " (open it in a"
+                    + " browser): " + file);
+        } catch (IOException | CliException e) {
+            say("No timeline of this run: " + e.getMessage());
         }
     }
 

@@ -75,7 +75,7 @@ public final class NodeCommand implements Callable<Integer> {
         if (exitWithParent) {
             ParentPipe.exitWhenClosed(id, System.in);
         }
-        ShelfNode node = ShelfNode.start(cluster, id, resources);
+        ShelfNode node = ShelfNode.start(cluster, id, resources, Path.of("logs")); // events beside the log
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -52,6 +52,7 @@ public final class ClusterConfig {
     private final boolean tls;
     private final ConnectionLimits limits;
     private final StoreConfig store;
+    private final EventSettings events;
 
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source) {
         this(nodes, timings, null, source, true);
@@ -65,6 +66,13 @@ public final class ClusterConfig {
     /** A configuration with the nodes' connection {@code limits} and the library in {@code store}. */
     public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls,
                          ConnectionLimits limits, StoreConfig store) {
+        this(nodes, timings, usersFile, source, tls, limits, store, EventSettings.DEFAULTS);
+    }
+
+    /** A configuration whose nodes record their events as {@code events} says. */
+    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls,
+                         ConnectionLimits limits, StoreConfig store, EventSettings events) {
+        this.events = events;
         this.limits = limits;
         this.store = store;
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
@@ -149,7 +157,7 @@ public final class ClusterConfig {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
         return new ClusterConfig(nodes, settings.timings.build(source), settings.usersFile, source, settings.tls,
-                settings.limits.build(source), settings.store.build(source));
+                settings.limits.build(source), settings.store.build(source), settings.events);
     }
 
     /** The settings other than nodes, as the lines give them. */
@@ -159,10 +167,13 @@ public final class ClusterConfig {
         Path usersFile;
         boolean tls = true;
         final StoreConfig.Builder store = new StoreConfig.Builder();
+        EventSettings events = EventSettings.DEFAULTS;
 
         void set(String key, String value, String where) throws ConfigException {
             if (store.set(key, value, where)) {
                 return;
+            } else if (EventSettings.has(key)) {
+                events = events.with(key, value, where);
             } else if (key.equals(USERS_FILE)) {
                 usersFile = usersFile(value, where);
             } else if (key.equals(TLS)) {
@@ -349,7 +360,12 @@ public final class ClusterConfig {
 
     /** This configuration with the library in {@code store} instead (tests and {@code cluster --store}). */
     public ClusterConfig withStore(StoreConfig store) {
-        return new ClusterConfig(nodes, timings, usersFile, source, tls, limits, store);
+        return new ClusterConfig(nodes, timings, usersFile, source, tls, limits, store, events);
+    }
+
+    /** Whether nodes record their events, and how much they keep ({@code events}, {@code events.max.bytes}). */
+    public EventSettings events() {
+        return events;
     }
 
     /** Where this configuration came from, for messages. */

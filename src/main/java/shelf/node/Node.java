@@ -33,4 +33,8 @@ public interface Node {
 
     /** Starts an election now, unless one is under way. */
     void startElection(String reason);
+
+    /** An operator asked this process to crash: record it (the events file's CRASH_REQUESTED) before the halt. */
+    default void crashRequested() {
+    }
 }

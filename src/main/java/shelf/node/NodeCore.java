@@ -8,6 +8,8 @@ import shelf.election.EpochStore;
 import shelf.election.Epochs;
 import shelf.election.PeerLiveness;
 import shelf.election.Role;
+import shelf.events.Event;
+import shelf.events.EventTypes;
 import shelf.fencing.FencingToken;
 import shelf.library.Command;
 import shelf.library.Outcome;
@@ -30,6 +32,8 @@ import shelf.protocol.Transport;
  * adapters) may be called from any thread: they only hand work to it.
  */
 public final class NodeCore implements Node, Transport.Inbox {
+    /** How long a crash waits for its CRASH_REQUESTED event to be recorded, then written. */
+    private static final long CRASH_RECORD_MS = 20;
     private final int self;
     private final ClusterConfig config;
     private final Scheduler scheduler;
@@ -41,11 +45,19 @@ public final class NodeCore implements Node, Transport.Inbox {
     private final LockClient lockClient;
     private final WritePipeline pipeline;
     private final NodeView view;
+    private final EventRecorder events;
     private volatile boolean stopped;
 
     public NodeCore(int self, ClusterConfig config, Scheduler scheduler, Transport network, EpochStore epochs,
                     LibraryWriter writer, long firstRequestId) {
+        this(self, config, scheduler, network, epochs, writer, firstRequestId, EventRecorder.off(self, config.ids()));
+    }
+
+    /** A node that records its events with {@code events} (and stamps its messages with their clocks). */
+    public NodeCore(int self, ClusterConfig config, Scheduler scheduler, Transport network, EpochStore epochs,
+                    LibraryWriter writer, long firstRequestId, EventRecorder events) {
         this.self = self;
+        this.events = events;
         String me = "node " + self;
         this.config = config;
         this.scheduler = scheduler;
@@ -58,17 +70,20 @@ public final class NodeCore implements Node, Transport.Inbox {
         this.lockClient = new LockClient(self, scheduler, out, firstRequestId, timings, new LockClient.Listener() {
             @Override
             public void granted(FencingToken token) {
+                events.local(EventTypes.GRANT_TAKEN, Event.NONE, token.epoch(), token, null);
                 pipeline.granted(token);
             }
 
             @Override
             public void leaseLost(FencingToken token, String why) {
+                events.local(EventTypes.LEASE_EXPIRED, Event.NONE, token.epoch(), token, why);
                 pipeline.leaseLost(token, why);
             }
         });
         this.election = new BullyElection(self, config.ids(), timings, scheduler, out, epochs, this::onCoordinatorChanged,
                 liveness);
-        this.pipeline = new WritePipeline(me, scheduler, writer, lockClient, counters, timings.requestTimeoutMs(),
+        this.pipeline = new WritePipeline(me, scheduler, events.watching(writer, scheduler), lockClient, counters,
+                timings.requestTimeoutMs(),
                 new WritePipeline.Surroundings() {
                     @Override
                     public int coordinator() {
@@ -91,6 +106,7 @@ public final class NodeCore implements Node, Transport.Inbox {
     /** Starts the election and the timers. Call once. */
     public void start() {
         scheduler.execute(() -> {
+            events.local(EventTypes.START, Event.NONE, Event.NO_EPOCH, null, null);
             election.start();
             scheduler.schedule(config.timings().heartbeatIntervalMs(), this::tick);
         });
@@ -107,7 +123,28 @@ public final class NodeCore implements Node, Transport.Inbox {
     /** Simulates a crash: the node stops reacting to anything. */
     public void stop() {
         stopped = true;
-        scheduler.execute(election::stop);
+        scheduler.execute(() -> {
+            events.local(EventTypes.STOP, Event.NONE, Event.NO_EPOCH, null, null);
+            election.stop();
+        });
+    }
+
+    /** Records that an operator asked for a crash, and waits a moment for the event to reach the disk. From any thread. */
+    @Override
+    public void crashRequested() {
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            events.local(EventTypes.CRASH_REQUESTED, Event.NONE, Event.NO_EPOCH, null, null);
+            recorded.complete(null);
+        });
+        try {
+            recorded.get(CRASH_RECORD_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return; // a busy protocol thread: the crash goes ahead unrecorded
+        }
+        events.sink().flush(CRASH_RECORD_MS);
     }
 
     @Override
@@ -119,8 +156,10 @@ public final class NodeCore implements Node, Transport.Inbox {
     public void unreachable(int peer, Message m) {
         scheduler.execute(() -> {
             if (!stopped) {
-                traffic.undeliverable(peer, m);
-                routeUndeliverable(peer, m);
+                Message bare = Message.Stamped.payload(m);
+                events.unreachable(peer, m);
+                traffic.undeliverable(peer, bare);
+                routeUndeliverable(peer, bare);
             }
         });
     }
@@ -139,9 +178,10 @@ public final class NodeCore implements Node, Transport.Inbox {
             traffic.rejectedEpoch(m);
             return;
         }
-        traffic.received(m);
-        liveness.heard(m.from(), scheduler.now()); // any message, whatever role it is for, shows its sender alive
-        route(m);
+        Message bare = events.received(m); // its clocks merged, its stamp off
+        traffic.received(bare);
+        liveness.heard(bare.from(), scheduler.now()); // any message, whatever role it is for, shows its sender alive
+        route(bare);
     }
 
     /** The one place a message's type is decoded: each type has one handler, in the role that owns it. */
@@ -190,14 +230,16 @@ public final class NodeCore implements Node, Transport.Inbox {
 
     private void send(int to, Message m) {
         traffic.sent(to, m);
+        Message out = events.sent(to, m);
         if (to == self) {
-            scheduler.execute(() -> dispatch(m));
+            scheduler.execute(() -> dispatch(out));
         } else {
-            network.send(to, m);
+            network.send(to, out);
         }
     }
 
     private void onCoordinatorChanged(int coordinator, long epoch, Role role) {
+        events.coordinatorChanged(coordinator, epoch, role);
         if (role == Role.COORDINATOR) {
             lockServer.takeOver(epoch);
         } else {

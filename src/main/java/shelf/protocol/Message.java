@@ -87,4 +87,61 @@ public sealed interface Message extends Serializable {
     record LockStateReport(int from, long epoch, FencingToken held, long heldRequestId, long waitingRequestId)
             implements Message {
     }
+
+    /**
+     * A message with the sender's clocks, for the events files (see {@code shelf.events}): the Lamport clock and vector
+     * clock (one entry per node, by ascending id) after the send, and the sender's sequence number of the message, which
+     * sender and receiver both record as its id. Wrapped around every message a node sends when events are on, and
+     * unwrapped by the receiver before any role sees the message; transports carry it as they carry any message (RMI
+     * by {@code NodeService.deliver}). Its sender and epoch are the message's.
+     *
+     * <p>A wrapper of a wrapper, a missing message or a negative sequence number is refused as it is built, which
+     * deserialization does too (records are read through their constructor); the receiver checks the clocks against
+     * the cluster's size before merging them.
+     */
+    record Stamped(Message message, long lamport, long[] vector, long seq) implements Message {
+        public Stamped {
+            if (message == null || message instanceof Stamped || vector == null || seq < 0) {
+                throw new IllegalArgumentException("a stamped message needs one unstamped message, a vector clock and a"
+                        + " sequence number >= 0");
+            }
+        }
+
+        /** {@code m} without its stamp, if it has one. */
+        public static Message payload(Message m) {
+            return m instanceof Stamped s ? s.message : m;
+        }
+
+        @Override
+        public int from() {
+            return message.from();
+        }
+
+        @Override
+        public long epoch() {
+            return message.epoch();
+        }
+
+        /** The wrapped message's type: counters and logs name what travels, not the envelope. */
+        @Override
+        public String type() {
+            return message.type();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Stamped s && message.equals(s.message) && lamport == s.lamport
+                    && java.util.Arrays.equals(vector, s.vector) && seq == s.seq;
+        }
+
+        @Override
+        public int hashCode() {
+            return message.hashCode() * 31 + Long.hashCode(seq);
+        }
+
+        @Override
+        public String toString() {
+            return message + " @" + lamport + java.util.Arrays.toString(vector) + "#" + seq;
+        }
+    }
 }

@@ -130,6 +130,7 @@ final class AdminServiceImpl implements AdminService {
         admin("crash");
         log.warn("{}: admin asked for a crash; halting the process now", me);
         Thread halt = new Thread(() -> {
+            node.crashRequested(); // at most a few tens of milliseconds, inside the moment the answer needs anyway
             try {
                 Thread.sleep(CRASH_ANSWER_MS);
             } catch (InterruptedException ignored) {

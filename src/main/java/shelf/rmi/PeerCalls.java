@@ -30,7 +30,9 @@ final class PeerCalls {
             Map.entry(Message.LockRelease.class, (to, m) -> to.releaseLock((Message.LockRelease) m)),
             Map.entry(Message.LeaseRenewal.class, (to, m) -> to.renewLease((Message.LeaseRenewal) m)),
             Map.entry(Message.LockStateQuery.class, (to, m) -> to.queryLockState((Message.LockStateQuery) m)),
-            Map.entry(Message.LockStateReport.class, (to, m) -> to.reportLockState((Message.LockStateReport) m)));
+            Map.entry(Message.LockStateReport.class, (to, m) -> to.reportLockState((Message.LockStateReport) m)),
+            // a message with its sender's clocks (events on) has no method of its own: it travels as a batch of one
+            Map.entry(Message.Stamped.class, (to, m) -> to.deliver(new Message[] {m})));
 
     private PeerCalls() {
     }

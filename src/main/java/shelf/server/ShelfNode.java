@@ -6,15 +6,21 @@ import java.rmi.server.RMIClientSocketFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
+import shelf.events.Event;
+import shelf.events.EventFileWriter;
+import shelf.events.EventFiles;
+import shelf.events.EventSink;
 import shelf.fencing.FencingToken;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
+import shelf.node.EventRecorder;
 import shelf.node.FaultSwitch;
 import shelf.node.FaultyTransport;
 import shelf.node.FileEpochStore;
@@ -60,9 +66,11 @@ public final class ShelfNode implements AutoCloseable {
     private final RmiTransport transport;
     private final NodeCore core;
     private final RmiServer server;
+    private final EventRecorder events;
 
     private ShelfNode(NodeAddress address, LibraryStore store, SerialScheduler scheduler, StoreWriter writer,
-                      RmiTransport transport, NodeCore core, RmiServer server) {
+                      RmiTransport transport, NodeCore core, RmiServer server, EventRecorder events) {
+        this.events = events;
         this.address = address;
         this.store = store;
         this.scheduler = scheduler;
@@ -78,6 +86,14 @@ public final class ShelfNode implements AutoCloseable {
      * @throws NodeStartException with exit code 2 for configuration or port problems, 1 for the library's files
      */
     public static ShelfNode start(ClusterConfig config, int id, Path resources) throws NodeStartException {
+        return start(config, id, resources, null);
+    }
+
+    /**
+     * Starts node {@code id} as {@link #start(ClusterConfig, int, Path)} does, recording its events in {@code logs}
+     * ({@code node-<id>.events.jsonl}) unless the configuration says {@code events=off}; null: no events.
+     */
+    public static ShelfNode start(ClusterConfig config, int id, Path resources, Path logs) throws NodeStartException {
         NodeAddress address;
         try {
             address = config.require(id);
@@ -125,7 +141,8 @@ public final class ShelfNode implements AutoCloseable {
         FaultSwitch faults = new FaultSwitch(id, new Random());
         Transport faulty = new FaultyTransport(transport, faults, scheduler, config.timings().rpcTimeoutMs(), toCore);
         long firstRequestId = System.currentTimeMillis() * REQUEST_IDS_PER_MS;
-        NodeCore core = new NodeCore(id, config, scheduler, faulty, epochs, writer, firstRequestId);
+        EventRecorder events = events(config, id, logs);
+        NodeCore core = new NodeCore(id, config, scheduler, faulty, epochs, writer, firstRequestId, events);
         inbox[0] = core;
         core.learnLibraryFence(fence);
         RmiServer server;
@@ -136,6 +153,7 @@ public final class ShelfNode implements AutoCloseable {
             transport.close();
             scheduler.close();
             writer.close();
+            events.sink().close();
             store.close();
             throw e;
         }
@@ -146,7 +164,7 @@ public final class ShelfNode implements AutoCloseable {
         }
         core.start();
         log.info("node {}: started at {} with peers {}", id, address, config.ids());
-        return new ShelfNode(address, store, scheduler, writer, transport, core, server);
+        return new ShelfNode(address, store, scheduler, writer, transport, core, server, events);
     }
 
     /**
@@ -181,6 +199,22 @@ public final class ShelfNode implements AutoCloseable {
         }
     }
 
+    /** The node's event recorder: into its events file, or off (events=off, no logs folder, or a file it cannot open). */
+    private static EventRecorder events(ClusterConfig config, int id, Path logs) {
+        if (logs == null || !config.events().on()) {
+            return EventRecorder.off(id, config.ids());
+        }
+        Path file = EventFiles.current(logs, id);
+        try {
+            Optional<Event> last = EventFiles.last(file, id);
+            EventSink sink = new EventFileWriter("node " + id, file, config.events().maxBytes());
+            return new EventRecorder(id, config.ids(), sink, System::currentTimeMillis, last);
+        } catch (IOException e) {
+            log.warn("node {}: cannot open its events file {} ({}); it runs without events", id, file, e.toString());
+            return EventRecorder.off(id, config.ids());
+        }
+    }
+
     public NodeCore core() {
         return core;
     }
@@ -196,6 +230,7 @@ public final class ShelfNode implements AutoCloseable {
         server.close();
         transport.close();
         scheduler.close();
+        events.sink().close();
         writer.close();
         store.close();
     }

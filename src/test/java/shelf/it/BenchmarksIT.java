@@ -22,7 +22,7 @@ class BenchmarksIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-jar", LocalCluster.currentJar().toString(), "bench"));
         command.addAll(List.of(args));
-        if (args.length > 1) { // not a usage error: the nodes run with the tests' cheaper JIT (a node's C2 costs CPU the others need)
+        if (args.length > 1) { // not a usage error: the nodes get the tests' cheaper JIT (their C2 costs CPU others need)
             command.addAll(List.of("--jvm", String.join(" ", ClusterFixture.NODE_JVM)));
         }
         return ClusterFixture.exec(dir, command, BENCH_LIMIT);

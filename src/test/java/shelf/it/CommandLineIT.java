@@ -141,7 +141,7 @@ class CommandLineIT {
             JsonNode lockTable = Json.MAPPER.readTree(locks.out());
             assertTrue(lockTable.get("grants").asLong() >= 251 || lockTable.get("epoch").asLong() != epochBefore, locks.out());
 
-            // the node refuses a bad count; usage errors (cycles abc, -n 9, no -n) are AdminCommandTest's (a JVM each costs seconds)
+            // the node refuses a bad count; usage errors (cycles abc, -n 9, no -n) are AdminCommandTest's (a JVM costs seconds)
             assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "0"), 2, "between 1 and 10000 cycles, not 0");
             assertOneLine(f.run(main, "admin", "-n", "1", "ping", "1"), 2, "is this node");
 

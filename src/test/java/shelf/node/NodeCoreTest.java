@@ -108,11 +108,13 @@ class NodeCoreTest {
         FencingToken token = new FencingToken(1, 1);
         List<Message> oneOfEach = List.of(new Message.LockRequest(1, 0, 1), new Message.LockGrant(3, 0, 1, token, 500),
                 new Message.LockRelease(1, 0, token), new Message.LeaseRenewal(1, 0, token), new Message.Heartbeat(1, 0),
-                new Message.HeartbeatAck(3, 0), new Message.Election(1, 0), new Message.Ok(3, 0),
+                new Message.HeartbeatAck(3, 0), new Message.Election(1, 0),
+                new Message.Stamped(new Message.Ok(3, 0), 7, new long[] {0, 0, 7}, 1), // unwrapped, then routed
                 new Message.Coordinator(3, 0), new Message.Stale(3, 0, 3), new Message.LockStateQuery(3, 0),
                 new Message.LockStateReport(1, 0, null, 0, 0));
         Set<Class<?>> types = new HashSet<>();
         oneOfEach.forEach(m -> types.add(m.getClass()));
+        oneOfEach.forEach(m -> types.add(Message.Stamped.payload(m).getClass()));
         assertEquals(Set.of(Message.class.getPermittedSubclasses()), types, "a new message type needs a route in NodeCore");
 
         oneOfEach.forEach(core::deliver);

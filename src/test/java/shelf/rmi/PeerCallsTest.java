@@ -31,6 +31,7 @@ class PeerCallsTest {
         expected.put(new Message.LeaseRenewal(1, 0, token), "renewLease");
         expected.put(new Message.LockStateQuery(1, 0), "queryLockState");
         expected.put(new Message.LockStateReport(1, 0, token, 7, 0), "reportLockState");
+        expected.put(new Message.Stamped(new Message.Ok(1, 0), 3, new long[] {3, 1}, 3), "deliver"); // a batch of one
         assertEquals(Set.of(Message.class.getPermittedSubclasses()),
                 Set.copyOf(expected.keySet().stream().map(Object::getClass).toList()), "one of each message type");
 
@@ -39,7 +40,7 @@ class PeerCallsTest {
         NodeService recorder = (NodeService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {NodeService.class}, (proxy, method, args) -> {
                     called.add(method.getName());
-                    carried.add(args[0]);
+                    carried.add(args[0] instanceof Message[] batch && batch.length == 1 ? batch[0] : args[0]);
                     return null;
                 });
         for (Message m : expected.keySet()) {

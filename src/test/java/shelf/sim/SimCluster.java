@@ -13,10 +13,12 @@ import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.election.EpochStore;
+import shelf.events.EventSink;
 import shelf.election.Role;
 import shelf.library.Command;
 import shelf.library.Outcome;
 import shelf.lock.LockPhase;
+import shelf.node.EventRecorder;
 import shelf.node.LibraryWriter;
 import shelf.node.FaultSwitch;
 import shelf.node.FaultyTransport;
@@ -57,6 +59,8 @@ final class SimCluster {
     private long syncDelayMicros = DEFAULT_SYNC_MICROS;
     /** When set, every fsync fails with this reason. */
     private String syncFailure;
+    /** When set, nodes started from then on record their events here, timed by virtual time, and stamp their messages. */
+    private EventSink events;
 
     /** One simulated node process. */
     final class SimNode implements Scheduler, SimNetwork.Endpoint {
@@ -180,12 +184,19 @@ final class SimCluster {
             String failure = syncFailure;
             sim.at(syncDelayMicros, () -> node.run(failure == null ? listener::durable : () -> listener.notDurable(failure)));
         }));
-        node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L);
+        EventRecorder recorder = events == null ? EventRecorder.off(id, config.ids())
+                : new EventRecorder(id, config.ids(), events, node::now, java.util.Optional.empty());
+        node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L, recorder);
         core[0] = node.core;
         node.inbound = FaultyTransport.inbound(node.core, node.faults);
         node.core.learnLibraryFence(store.state().highestToken()); // as ShelfNode does, from the shared library
         node.core.start();
         return node;
+    }
+
+    /** Nodes started from now on record their events into {@code sink}. */
+    void recordEvents(EventSink sink) {
+        events = sink;
     }
 
     void startAll() {

@@ -1,0 +1,104 @@
+package shelf.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The events file's format, the writer (off the caller's thread, bounded queue, rotation) and the reader. */
+class EventFilesTest {
+    @TempDir
+    Path dir;
+
+    static Event event(int node, long lc, String type) {
+        return new Event(1_796_065_200_123L + lc, node, lc, VectorClock.of(Map.of(node, lc)), Event.Kind.SEND, type, 5,
+                node + "-" + lc, 12, "12:4", null);
+    }
+
+    @Test
+    void anEventIsOneLineOfJsonWithTheFieldsThatApplyAndReadsBackTheSame() {
+        Event e = event(3, 17, "ELECTION");
+        String line = EventJson.toLine(e);
+        assertEquals("{\"ts\":\"2026-11-30T19:00:00.140Z\",\"ms\":1796065200140,\"node\":3,\"lc\":17,\"vc\":{\"3\":17},"
+                + "\"kind\":\"send\",\"type\":\"ELECTION\",\"peer\":5,\"mid\":\"3-17\",\"epoch\":12,\"token\":\"12:4\"}", line);
+        assertEquals(e.toString(), EventJson.parse(line).toString());
+        Event local = new Event(5, 2, 1, VectorClock.of(Map.of(2, 1L)), Event.Kind.LOCAL, "START", Event.NONE, null,
+                Event.NO_EPOCH, null, null);
+        assertFalse(EventJson.toLine(local).contains("peer"));
+        assertFalse(EventJson.toLine(local).contains("epoch"));
+        assertEquals(local.toString(), EventJson.parse(EventJson.toLine(local)).toString());
+    }
+
+    @Test
+    void linesThatAreNotEventsAreRefused() {
+        for (String bad : List.of("", "garbage", "[1,2]", "{\"node\":1}", "{\"ms\":1,\"node\":0,\"lc\":1,\"vc\":{},\"kind\":"
+                + "\"send\",\"type\":\"OK\"}", "{\"ms\":1,\"node\":1,\"lc\":-1,\"vc\":{},\"kind\":\"send\",\"type\":\"OK\"}",
+                "{\"ms\":1,\"node\":1,\"lc\":1,\"vc\":{\"x\":1},\"kind\":\"send\",\"type\":\"OK\"}",
+                "{\"ms\":1,\"node\":1,\"lc\":1,\"vc\":{},\"kind\":\"sent\",\"type\":\"OK\"}")) {
+            assertThrows(IllegalArgumentException.class, () -> EventJson.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void theReaderSkipsAndCountsLinesThatAreNotEventsAndReadsRotatedFilesToo() throws Exception {
+        Files.writeString(dir.resolve("node-1.events.jsonl"), EventJson.toLine(event(1, 2, "OK")) + "\nnot json\n\n"
+                + EventJson.toLine(event(1, 3, "OK")) + "\n{\"ts\":\"torn");
+        Files.writeString(dir.resolve("node-1.events.jsonl.1"), EventJson.toLine(event(1, 1, "ELECTION")) + "\n");
+        Files.writeString(dir.resolve("node-2.log"), "a log, not events\n");
+        EventReader.Result r = EventReader.read(dir);
+        assertEquals(3, r.events().size());
+        assertEquals(2, r.skipped());
+        assertEquals(2, r.files().size());
+        assertEquals(3, EventFiles.last(dir.resolve("node-1.events.jsonl"), 1).orElseThrow().lc(), "past the torn line");
+        assertTrue(EventFiles.last(dir.resolve("node-9.events.jsonl"), 9).isEmpty());
+    }
+
+    @Test
+    void theWriterKeepsAtMostItsLimitOnDiskInTheFileAndOneRotatedCopy() throws Exception {
+        Path file = dir.resolve("node-1.events.jsonl");
+        long max = 20_000;
+        try (EventFileWriter w = new EventFileWriter("node 1", file, max, 100_000)) {
+            for (int i = 1; i <= 2_000; i++) {
+                w.record(event(1, i, "LOCK_REQUEST"));
+                if (i % 100 == 0) {
+                    w.flush(5_000);
+                }
+            }
+            w.flush(5_000);
+            assertEquals(0, w.dropped());
+        }
+        Path rotated = EventFiles.rotated(file);
+        assertTrue(Files.exists(rotated));
+        long onDisk = Files.size(file) + Files.size(rotated);
+        assertTrue(onDisk <= max + 100 * 150, "about the limit, give or take one batch: " + onDisk);
+        List<Event> events = new ArrayList<>();
+        assertEquals(0, EventReader.readFile(rotated, events) + EventReader.readFile(file, events), "whole lines only");
+        assertTrue(Files.readAllLines(file).stream().allMatch(l -> l.startsWith("{\"ts\":")), "each line is one object");
+        assertEquals(2_000, events.get(events.size() - 1).lc(), "the most recent events are kept");
+    }
+
+    @Test
+    void recordingNeverBlocksTheCallerAFullQueueDropsAndCountsAndAnotherThreadWrites() throws Exception {
+        Path file = dir.resolve("node-2.events.jsonl");
+        try (EventFileWriter w = new EventFileWriter("node 2", file, 1 << 20, 4)) {
+            for (int i = 1; i <= 100; i++) {
+                w.record(event(2, i, "HEARTBEAT")); // the writer drains at most 4 per wake-up, every 50 ms
+            }
+            assertTrue(w.dropped() > 0, "a full queue drops");
+            w.flush(5_000);
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("node-2-events")
+                    && t.isDaemon()), "one daemon thread writes");
+            long written = Files.readAllLines(file).size();
+            assertEquals(100 - w.dropped(), written);
+        }
+        assertFalse(Files.readString(file).isEmpty());
+    }
+}
