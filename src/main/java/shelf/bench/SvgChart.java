@@ -80,7 +80,8 @@ final class SvgChart {
                 double v = values.get(c);
                 double h = top == 0 ? 0 : plotHeight * v / top;
                 double x = x0 + s * barWidth;
-                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
+                out.append(String.format(Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
                         x, TOP + plotHeight - h, barWidth - 2, h, COLOURS[s % COLOURS.length]));
                 text(out, x + barWidth / 2 - 1, TOP + plotHeight - h - 3, "middle", "font-size=\"10\"", format(v));
                 s++;

@@ -33,7 +33,8 @@ class SvgChartTest {
         int n = 0;
         for (int i = 0; i < rects.getLength(); i++) {
             Element r = (Element) rects.item(i);
-            if (!r.getAttribute("fill").equals("white") && !r.getAttribute("y").isEmpty() && !r.getAttribute("width").equals("12")) {
+            boolean background = r.getAttribute("fill").equals("white");
+            if (!background && !r.getAttribute("y").isEmpty() && !r.getAttribute("width").equals("12")) {
                 n++;
             }
         }
