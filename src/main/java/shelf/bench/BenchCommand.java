@@ -17,7 +17,8 @@ import shelf.util.VersionProvider;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Benchmarks against real node processes (and, for elections, an in-memory cluster).",
                 "Each prints the machine and the settings with its figures; --json for one JSON document."},
-        subcommands = {LockBench.class, LibraryBench.class, FailoverBench.class, ElectionBench.class, ConnectionBench.class})
+        subcommands = {LockBench.class, LibraryBench.class, FailoverBench.class, ElectionBench.class, ConnectionBench.class,
+                StartupBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

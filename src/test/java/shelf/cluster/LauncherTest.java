@@ -92,6 +92,32 @@ class LauncherTest {
     }
 
     @Test
+    void aClusterStoppedBySigtermKeepsItsArchive() throws Exception {
+        assertEquals(143, run(Map.of("EXIT", "143"), "cluster"));
+        assertTrue(Files.exists(dir.resolve("shelf-cluster.jsa")));
+    }
+
+    @Test
+    void sigtermToTheLauncherReachesJava() throws Exception {
+        Files.writeString(java, String.join("\n", "#!/bin/sh",
+                "trap 'echo stopped >> " + calls + "; exit 143' TERM",
+                "echo started >> " + calls,
+                "while :; do sleep 0.1; done", ""), StandardCharsets.UTF_8);
+        ProcessBuilder b = new ProcessBuilder(LAUNCHER.toString(), "RmiNode", "1");
+        b.environment().put("JAVA", java.toString());
+        b.environment().put("SHELF_JAR", jar.toString());
+        b.environment().remove("SHELF_CDS");
+        Process p = b.inheritIO().start();
+        while (!Files.exists(calls)) {
+            Thread.sleep(50);
+        }
+        p.destroy(); // SIGTERM to the launcher
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue());
+        assertEquals(List.of("started", "stopped"), Files.readAllLines(calls));
+    }
+
+    @Test
     void aCommandOfTheJarHasItsOwnArchive() throws Exception {
         assertEquals(0, run(Map.of(), "cluster", "--nodes", "1,2"));
         assertTrue(lastCall().endsWith(" -cp " + jar + " shelf.cli.ShelfCommand cluster --nodes 1,2"), lastCall());
