@@ -116,6 +116,9 @@ final class StartupBench implements Callable<Integer> {
     private static void awaitAgreement(Process cluster) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(cluster.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("Warning: ")) { // the cluster's own wait for agreement ran out
+                throw new IllegalStateException("the cluster command said: " + line);
+            }
             if (line.contains(AGREED)) {
                 Thread drain = new Thread(() -> drain(out), "startup-drain");
                 drain.setDaemon(true);
