@@ -177,7 +177,8 @@ public final class KeyMaterial {
                 throw new GeneralSecurityException("no X.509 trust manager in this JDK");
             }
             SSLContext c = SSLContext.getInstance(PROTOCOL);
-            c.init(new KeyManager[] {new SingleKeyManager(key, certificate)}, new TrustManager[] {new ShelfTrustManager(pkix)}, new SecureRandom());
+            c.init(new KeyManager[] {new SingleKeyManager(key, certificate)}, new TrustManager[] {new ShelfTrustManager(pkix)},
+                    new SecureRandom());
             return c;
         } catch (GeneralSecurityException e) {
             throw new IOException(source + ": cannot build a TLS context: " + e.getMessage(), e);
