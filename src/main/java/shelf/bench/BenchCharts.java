@@ -45,7 +45,7 @@ final class BenchCharts {
     }
 
     /**
-     * Writes the JSON document and the two charts into {@code dir} (created if missing).
+     * Writes the JSON document and, when some rows have figures, the two charts into {@code dir} (created if missing).
      *
      * @return the files written
      */
@@ -54,6 +54,9 @@ final class BenchCharts {
         Map<String, Stats> rows = rows(results);
         List<Path> written = new ArrayList<>();
         written.add(Files.writeString(dir.resolve("bench-" + name + ".json"), json + "\n", StandardCharsets.UTF_8));
+        if (rows.isEmpty()) {
+            return written; // nothing to draw (bench startup, failover, election report other figures)
+        }
         written.add(Files.writeString(dir.resolve("bench-" + name + "-throughput.svg"), throughput(name, rows).svg(),
                 StandardCharsets.UTF_8));
         written.add(Files.writeString(dir.resolve("bench-" + name + "-latency.svg"), latency(name, rows).svg(),
