@@ -86,7 +86,15 @@ final class SvgChart {
                 text(out, x + barWidth / 2 - 1, TOP + plotHeight - h - 3, "middle", "font-size=\"10\"", format(v));
                 s++;
             }
-            text(out, x0 + groupWidth * 0.4, HEIGHT - BOTTOM + 16, "middle", "", categories.get(c));
+            label(out, x0 + groupWidth * 0.4, HEIGHT - BOTTOM + 16, categories.get(c));
+        }
+    }
+
+    /** A category's name under its group, one line per part ("Curator InterProcessMutex, ZooKeeper forceSync=no"). */
+    private static void label(StringBuilder out, double x, double y, String name) {
+        String[] parts = name.split(", | \\(");
+        for (int i = 0; i < parts.length; i++) {
+            text(out, x, y + 12 * i, "middle", "font-size=\"10\"", parts[i].replace(")", ""));
         }
     }
 
@@ -126,6 +134,9 @@ final class SvgChart {
 
     /** A value as a reader wants it on a bar: whole numbers with separators from 100 up, else three significant digits. */
     static String format(double v) {
+        if (v == 0) {
+            return "0";
+        }
         if (Math.abs(v) >= 100) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }

@@ -68,6 +68,7 @@ class SvgChartTest {
         assertEquals(0.5, SvgChart.niceCeiling(0.31), 1e-9);
         assertEquals("5,447", SvgChart.format(5447.3));
         assertEquals("0.127", SvgChart.format(0.12749));
+        assertEquals("0", SvgChart.format(0));
     }
 
     @Test
