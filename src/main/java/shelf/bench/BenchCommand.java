@@ -1,6 +1,8 @@
 package shelf.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,8 @@ import shelf.util.VersionProvider;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Benchmarks against real node processes (and, for elections, an in-memory cluster).",
                 "Each prints the machine and the settings with its figures; --json for one JSON document."},
-        subcommands = {LockBench.class, LibraryBench.class, FailoverBench.class, ElectionBench.class, ConnectionBench.class})
+        subcommands = {LockBench.class, LibraryBench.class, FailoverBench.class, ElectionBench.class, ConnectionBench.class,
+                StartupBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -101,20 +104,29 @@ public final class BenchCommand implements Runnable {
             return oldNodeLogLevel != null ? oldNodeLogLevel : nodeLogLevel;
         }
 
-        /** Prints the report: human lines, or one JSON document with machine, settings and results. */
-        void report(String name, Map<String, Object> settings, Map<String, Object> results) {
+        @Option(names = "--charts", paramLabel = "DIR", description = "Also write the JSON document and SVG charts"
+                + " (throughput, latency percentiles) into DIR: bench-<name>.json, bench-<name>-*.svg.")
+        Path charts;
+
+        /** Prints the report: human lines, or one JSON document with machine, settings and results; and the charts. */
+        void report(String name, Map<String, Object> settings, Map<String, Object> results) throws IOException {
             Machine machine = Machine.current();
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("benchmark", name);
+            doc.put("machine", machine);
+            doc.put("settings", settings);
+            doc.put("results", results);
+            String document;
+            try {
+                document = Json.MAPPER.writeValueAsString(doc);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            if (charts != null) {
+                BenchCharts.write(charts, name, document, results).forEach(f -> progress("wrote " + f));
+            }
             if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("benchmark", name);
-                doc.put("machine", machine);
-                doc.put("settings", settings);
-                doc.put("results", results);
-                try {
-                    System.out.println(Json.MAPPER.writeValueAsString(doc));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+                System.out.println(document);
                 return;
             }
             System.out.println("bench " + name);

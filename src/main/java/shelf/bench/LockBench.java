@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import shelf.api.AdminService;
+import shelf.cluster.LocalCluster;
 import shelf.util.ExitCodes;
 
 /** {@code bench lock}: acquire/release cycles of the cluster mutex over real RMI. */
@@ -41,6 +42,15 @@ final class LockBench implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}; 0: none).")
     int warmUpSeconds;
 
+    @Option(names = "--vs-curator", description = "Also run Apache Curator's InterProcessMutex on an embedded ZooKeeper, as"
+            + " shipped (forceSync=yes) and with forceSync=no, in the same command, and print Shelf's ratio to each"
+            + " (needs target/curator.classpath and target/test-classes, from mvn package).")
+    boolean vsCurator;
+
+    @Option(names = "--curator-warm-up", defaultValue = "20", paramLabel = "SECONDS",
+            description = "Seconds of Curator cycles before its measured runs (default ${DEFAULT-VALUE}).")
+    int curatorWarmUpSeconds;
+
     private static final int WARM_UP_ROUND_SECONDS = 5;
     private static final int BASELINE_CALLS = 20_000;
 
@@ -65,9 +75,29 @@ final class LockBench implements Callable<Integer> {
             results.put("all five nodes at once", median(() -> allAtOnce(all, cycles)));
             results.put("grants on the coordinator", b.cluster.status(BenchCluster.COORDINATOR).orElseThrow().lock().grants());
         }
+        if (vsCurator) {
+            results.putAll(curator((Stats) results.get("one node (follower 1)")));
+        }
         common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "warm-up at most (s)", warmUpSeconds,
-                "nodes", BenchCluster.NODES, "tls", tls.tls), results);
+                "nodes", BenchCluster.NODES, "tls", tls.tls, "vs Curator", vsCurator), results);
         return ExitCodes.OK;
+    }
+
+    /**
+     * Curator's cycles, fsync on and off, each beside Shelf's one-follower figure: the comparison of issue 19 ("ten
+     * times Curator"). Curator runs after Shelf's nodes are stopped, so neither competes with the other for the cores.
+     */
+    private Map<String, Object> curator(Stats shelf) throws Exception {
+        CuratorAnchor anchor = new CuratorAnchor(LocalCluster.currentJar());
+        Map<String, Object> results = new LinkedHashMap<>();
+        for (boolean forceSync : new boolean[] {true, false}) {
+            String name = "Curator InterProcessMutex, ZooKeeper forceSync=" + (forceSync ? "yes" : "no");
+            common.progress(name + " ...");
+            Stats curator = anchor.run(forceSync, cycles, runs, curatorWarmUpSeconds);
+            results.put(name, curator);
+            results.put("Shelf one node / " + name, Math.round(shelf.perSecond() / curator.perSecond() * 100) / 100.0);
+        }
+        return results;
     }
 
     /**

@@ -70,7 +70,7 @@ public final class Logging {
         fileAppender.setName("FILE");
         fileAppender.setFile(file.toString());
         fileAppender.setAppend(true);
-        fileAppender.setEncoder(encoder(ctx));
+        fileAppender.setEncoder(encoder(ctx, PATTERN));
         fileAppender.start();
 
         root.addAppender(fileAppender);
@@ -79,7 +79,7 @@ public final class Logging {
             ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
             out.setContext(ctx);
             out.setName("STDOUT");
-            out.setEncoder(encoder(ctx));
+            out.setEncoder(encoder(ctx, PATTERN));
             out.start();
             root.addAppender(out);
         }
@@ -87,10 +87,10 @@ public final class Logging {
         SLF4JBridgeHandler.install();
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext ctx) {
+    static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
-        encoder.setPattern(PATTERN);
+        encoder.setPattern(pattern);
         encoder.start();
         return encoder;
     }

@@ -57,6 +57,8 @@ public final class LocalCluster implements AutoCloseable {
     private static final long FORCED_EXIT_WAIT_SECONDS = 5;
     /** How long the {@code kill} command gets to deliver a signal. */
     private static final long SIGNAL_WAIT_SECONDS = 5;
+    /** A JVM's exit code after SIGTERM (128 + 15). */
+    private static final int SIGTERM_EXIT = 143;
 
     private final Path dir;
     private final Path jar;
@@ -65,12 +67,18 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<Integer, Process> processes = new TreeMap<>();
     private List<String> nodeArgs = List.of();
     private IntFunction<List<String>> launcher = id -> List.of();
+    /** The nodes' class-data-sharing archive next to the jar ({@link ClassArchive}). */
+    private final ClassArchive archive;
+    /** The node whose JVM records the archive while it is missing or stale, and its recording; at most one at a time. */
+    private int recordingNode;
+    private ClassArchive.Recording recording;
 
     private LocalCluster(Path dir, Path jar, ClusterConfig config, List<String> jvmOptions) {
         this.dir = dir;
         this.jar = jar;
         this.config = config;
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.archive = ClassArchive.of(jar, "RmiNode");
         // Whatever way the program that started the nodes ends, it leaves no node process behind.
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-cluster-stop"));
     }
@@ -183,9 +191,11 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("node " + id + " is already running (pid " + old.pid() + ")");
         }
         Files.createDirectories(dir.resolve("logs"));
+        settleArchive();
         List<String> command = new ArrayList<>(launcher.apply(id));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        command.addAll(archiveOptions(id));
         command.addAll(List.of("-cp", jar.toString(), "RmiNode", String.valueOf(id), "--config",
                 config.source(), "--exit-with-parent"));
         command.addAll(nodeArgs);
@@ -194,6 +204,36 @@ public final class LocalCluster implements AutoCloseable {
         Process p = builder.start();
         processes.put(id, p);
         return p;
+    }
+
+    /**
+     * The node's class-data-sharing options: the archive when it is fresh; else this node records it, unless another
+     * does already; none when the JVM options or {@code SHELF_CDS=off} chose otherwise.
+     */
+    private List<String> archiveOptions(int id) {
+        if (ClassArchive.chosenElsewhere(jvmOptions, System.getenv(ClassArchive.SWITCH))) {
+            return List.of();
+        }
+        Optional<String> use = archive.useOption();
+        if (use.isPresent()) {
+            return List.of(use.get());
+        }
+        if (recording != null) {
+            return List.of();
+        }
+        recordingNode = id;
+        recording = archive.record("node-" + id + "-" + ProcessHandle.current().pid());
+        return recording.options();
+    }
+
+    /** Once the recording node has exited: its archive is adopted if it ended cleanly (exit 0, or 143 after SIGTERM). */
+    private void settleArchive() {
+        Process p = processes.get(recordingNode);
+        if (recording == null || p == null || p.isAlive()) {
+            return;
+        }
+        archive.adopt(recording, p.exitValue() == 0 || p.exitValue() == SIGTERM_EXIT);
+        recording = null;
     }
 
     public void startAll() throws IOException {
@@ -238,6 +278,7 @@ public final class LocalCluster implements AutoCloseable {
             p.destroyForcibly();
             p.waitFor(FORCED_EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
         }
+        settleArchive();
     }
 
     private static void resumeQuietly(Process p) {
@@ -422,5 +463,6 @@ public final class LocalCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        settleArchive();
     }
 }

@@ -11,8 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -161,12 +160,6 @@ public final class KeyMaterial {
 
     private SSLContext build() throws IOException {
         try {
-            char[] password = UUID.randomUUID().toString().toCharArray(); // protects the in-memory store only
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("key", key, password, new X509Certificate[] {certificate});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, password);
             KeyStore cas = KeyStore.getInstance("PKCS12");
             cas.load(null, null);
             for (int i = 0; i < trusted.size(); i++) {
@@ -184,7 +177,8 @@ public final class KeyMaterial {
                 throw new GeneralSecurityException("no X.509 trust manager in this JDK");
             }
             SSLContext c = SSLContext.getInstance(PROTOCOL);
-            c.init(kmf.getKeyManagers(), new TrustManager[] {new ShelfTrustManager(pkix)}, new SecureRandom());
+            c.init(new KeyManager[] {new SingleKeyManager(key, certificate)}, new TrustManager[] {new ShelfTrustManager(pkix)},
+                    new SecureRandom());
             return c;
         } catch (GeneralSecurityException e) {
             throw new IOException(source + ": cannot build a TLS context: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package shelf.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,12 +11,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -35,6 +40,8 @@ final class Pem {
             PosixFilePermission.OWNER_WRITE);
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String PKCS8_END = "-----END PRIVATE KEY-----";
     private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
     private Pem() {
@@ -51,9 +58,18 @@ final class Pem {
         }
     }
 
-    /** A private key in PKCS#8 ("PRIVATE KEY") or OpenSSL's EC ("EC PRIVATE KEY") PEM form. */
+    /**
+     * A private key in PKCS#8 ("PRIVATE KEY", as Shelf writes them) or OpenSSL's EC ("EC PRIVATE KEY") PEM form. The
+     * first is decoded by the JDK alone: a cold client then loads none of Bouncy Castle's PEM and ASN.1 classes (about
+     * a hundred), which only the second form and key generation need.
+     */
     static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        Optional<PrivateKey> pkcs8 = pkcs8(text);
+        if (pkcs8.isPresent()) {
+            return pkcs8.get();
+        }
+        try (Reader r = new StringReader(text); PEMParser pem = new PEMParser(r)) {
             Object o = pem.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (o instanceof PrivateKeyInfo info) {
@@ -63,6 +79,21 @@ final class Pem {
                 return converter.getKeyPair(pair).getPrivate();
             }
             throw new GeneralSecurityException("no unencrypted private key in it");
+        }
+    }
+
+    /** The EC key of a PKCS#8 PEM text, or empty when the text is another form (or another kind of key). */
+    static Optional<PrivateKey> pkcs8(String text) {
+        int begin = text.indexOf(PKCS8_BEGIN);
+        int end = text.indexOf(PKCS8_END);
+        if (begin < 0 || end < begin) {
+            return Optional.empty();
+        }
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + PKCS8_BEGIN.length(), end));
+            return Optional.of(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der)));
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return Optional.empty(); // not base64, or not an EC key: Bouncy Castle reads it or says why not
         }
     }
 

@@ -1,0 +1,163 @@
+package shelf.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import shelf.cluster.ClassArchive;
+import shelf.cluster.LocalCluster;
+import shelf.util.ExitCodes;
+
+/**
+ * {@code bench startup}: how long a user waits for a cold JVM. The {@code cluster} command, from its start until it prints
+ * that the nodes agree on a coordinator, and a one-shot client ({@code RmiClient -u alice -n 1 list}) against that
+ * cluster, each started as a user starts it: {@code java ...} as written (no class-data-sharing archive, nor for the
+ * nodes: {@code SHELF_CDS=off}), and through the launcher {@code bin/shelf} (archives; skipped when the jar has no
+ * {@code ../bin/shelf} beside it). Each variant has one run first that is not counted (it records the archives).
+ */
+@Command(name = "startup", mixinStandardHelpOptions = true,
+        description = {"Wall time of the cluster command until its nodes agree, and of a one-shot client,",
+                "started with plain java and through bin/shelf (class-data-sharing archives)."})
+final class StartupBench implements Callable<Integer> {
+    @Mixin
+    BenchCommand.Common common;
+
+    @Mixin
+    BenchCommand.TlsOption tls;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Counted runs of each (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    private static final String AGREED = "agree on coordinator";
+    private static final long CLUSTER_TIMEOUT_SECONDS = 120;
+
+    /** Min, median and max of a few wall times, in milliseconds. */
+    record Spread(long min, long median, long max) {
+        static Spread of(List<Long> ms) {
+            List<Long> sorted = ms.stream().sorted().toList();
+            return new Spread(sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path jar = LocalCluster.currentJar();
+        Path launcher = jar.toAbsolutePath().getParent().resolveSibling("bin").resolve("shelf");
+        Path dir = Files.createTempDirectory("shelf-startup");
+        Map<String, Object> results = new LinkedHashMap<>();
+        try {
+            LocalCluster.create(dir, BenchCluster.NODES, BenchCluster.BOOKS, tls.settings(), jar, common.jvm).close();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            measure(results, "java -jar / java -cp (no archives)", dir, List.of(java, "-jar", jar.toString()),
+                    List.of(java, "-cp", jar.toString(), "RmiClient"), "off");
+            if (Files.isExecutable(launcher)) {
+                measure(results, "bin/shelf (archives)", dir, List.of(launcher.toString()),
+                        List.of(launcher.toString(), "RmiClient"), "on");
+            }
+        } finally {
+            BenchCluster.delete(dir);
+        }
+        common.report("startup", common.settings("runs", runs, "tls", tls.tls, "client", "RmiClient -u alice -n 1 list"),
+                results);
+        return ExitCodes.OK;
+    }
+
+    private void measure(Map<String, Object> results, String variant, Path dir, List<String> shelf, List<String> client,
+                         String archives) throws IOException, InterruptedException {
+        List<Long> starts = new ArrayList<>();
+        List<Long> clients = new ArrayList<>();
+        for (int run = 0; run <= runs; run++) {
+            long started = System.nanoTime();
+            Process cluster = start(dir, concat(shelf, "cluster", "--no-color"), archives);
+            try {
+                awaitAgreement(cluster);
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                common.progress(variant + ": cluster agreed after " + ms + " ms");
+                long clientMs = oneShot(dir, concat(client, "-u", "alice", "-n", "1", "list"), archives);
+                common.progress(variant + ": client list took " + clientMs + " ms");
+                if (run > 0) { // the first run of each variant records the archives: not counted
+                    starts.add(ms);
+                    clients.add(clientMs);
+                }
+            } finally {
+                cluster.destroy(); // SIGTERM: the cluster stops its nodes (and keeps their archive)
+                cluster.waitFor(CLUSTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        }
+        results.put("cluster start to agreement (ms), " + variant, Spread.of(starts));
+        results.put("one-shot client list (ms), " + variant, Spread.of(clients));
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
+    }
+
+    private static Process start(Path dir, List<String> command, String archives) throws IOException {
+        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        b.environment().put(ClassArchive.SWITCH, archives);
+        b.environment().put("SHELF_JAR", LocalCluster.currentJar().toString()); // the launcher's jar: this one
+        return b.start();
+    }
+
+    /** Reads the cluster's output until it says the nodes agree (the rest of its output is drained and dropped). */
+    private static void awaitAgreement(Process cluster) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(cluster.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("Warning: ")) { // the cluster's own wait for agreement ran out
+                throw new IllegalStateException("the cluster command said: " + line);
+            }
+            if (line.contains(AGREED)) {
+                Thread drain = new Thread(() -> drain(out), "startup-drain");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+        }
+        throw new IllegalStateException("the cluster command ended before its nodes agreed (exit " + exit(cluster) + ")");
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // the logs the cluster follows
+            }
+        } catch (IOException e) {
+            // the cluster ended
+        }
+    }
+
+    private static String exit(Process p) {
+        try {
+            return String.valueOf(p.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    /** A client run to its end: its wall time in ms; it must exit 0. */
+    private static long oneShot(Path dir, List<String> command, String archives) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        Process p = start(dir, command, archives);
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        int code = p.waitFor();
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (code != 0) {
+            throw new IllegalStateException("the client exited " + code + ": " + String.join(" ", command));
+        }
+        return ms;
+    }
+}

@@ -1,0 +1,132 @@
+package shelf.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/shelf} with a stand-in for {@code java} that writes down its arguments (and the archive it is asked for). */
+class LauncherTest {
+    private static final Path LAUNCHER = Path.of("bin", "shelf").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+    Path jar;
+    Path calls;
+    Path java;
+
+    @BeforeEach
+    void aJarAndAJava() throws Exception {
+        jar = Files.write(dir.resolve("shelf.jar"), new byte[] {1});
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
+        calls = dir.resolve("calls");
+        java = dir.resolve("java");
+        Files.writeString(java, String.join("\n", "#!/bin/sh",
+                "echo \"$@\" >> " + calls,
+                "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo classes > \"${a#*=}\" ;; esac; done",
+                "exit ${EXIT:-0}", ""), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private int run(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder b = new ProcessBuilder();
+        b.command().add(LAUNCHER.toString());
+        b.command().addAll(List.of(args));
+        b.environment().put("JAVA", java.toString());
+        b.environment().put("SHELF_JAR", jar.toString());
+        b.environment().remove("SHELF_CDS");
+        b.environment().remove("JAVA_OPTS");
+        b.environment().putAll(env);
+        Process p = b.inheritIO().start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return p.exitValue();
+    }
+
+    private String lastCall() throws Exception {
+        List<String> lines = Files.readAllLines(calls);
+        return lines.get(lines.size() - 1);
+    }
+
+    private boolean left(String suffix) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.toString().endsWith(suffix));
+        }
+    }
+
+    @Test
+    void theFirstRunRecordsTheArchiveAndTheNextMapsIt() throws Exception {
+        Path archive = dir.resolve("shelf-RmiClient.jsa");
+
+        assertEquals(0, run(Map.of(), "RmiClient", "-u", "alice", "-n", "1", "list"));
+        assertTrue(lastCall().startsWith("-XX:ArchiveClassesAtExit=" + archive + "."), lastCall());
+        assertTrue(lastCall().endsWith(" -cp " + jar + " RmiClient -u alice -n 1 list"), lastCall());
+        assertTrue(Files.exists(archive));
+        assertFalse(left(".tmp"));
+
+        assertEquals(0, run(Map.of(), "RmiClient", "-u", "alice", "-n", "1", "list"));
+        assertEquals("-XX:SharedArchiveFile=" + archive + " -cp " + jar + " RmiClient -u alice -n 1 list", lastCall());
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5))); // a new build: record again
+        assertEquals(0, run(Map.of(), "RmiClient", "list"));
+        assertTrue(lastCall().startsWith("-XX:ArchiveClassesAtExit="), lastCall());
+    }
+
+    @Test
+    void aFailedRunKeepsNoArchiveAndItsExitCode() throws Exception {
+        assertEquals(3, run(Map.of("EXIT", "3"), "RmiClient", "list"));
+        assertFalse(left(".jsa"));
+        assertFalse(left(".tmp"));
+    }
+
+    @Test
+    void aClusterStoppedBySigtermKeepsItsArchive() throws Exception {
+        assertEquals(143, run(Map.of("EXIT", "143"), "cluster"));
+        assertTrue(Files.exists(dir.resolve("shelf-cluster.jsa")));
+    }
+
+    @Test
+    void sigtermToTheLauncherReachesJava() throws Exception {
+        Files.writeString(java, String.join("\n", "#!/bin/sh",
+                "trap 'echo stopped >> " + calls + "; exit 143' TERM",
+                "echo started >> " + calls,
+                "while :; do sleep 0.1; done", ""), StandardCharsets.UTF_8);
+        ProcessBuilder b = new ProcessBuilder(LAUNCHER.toString(), "RmiNode", "1");
+        b.environment().put("JAVA", java.toString());
+        b.environment().put("SHELF_JAR", jar.toString());
+        b.environment().remove("SHELF_CDS");
+        Process p = b.inheritIO().start();
+        while (!Files.exists(calls)) {
+            Thread.sleep(50);
+        }
+        p.destroy(); // SIGTERM to the launcher
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue());
+        assertEquals(List.of("started", "stopped"), Files.readAllLines(calls));
+    }
+
+    @Test
+    void aCommandOfTheJarHasItsOwnArchive() throws Exception {
+        assertEquals(0, run(Map.of(), "cluster", "--nodes", "1,2"));
+        assertTrue(lastCall().endsWith(" -cp " + jar + " shelf.cli.ShelfCommand cluster --nodes 1,2"), lastCall());
+        assertTrue(Files.exists(dir.resolve("shelf-cluster.jsa")));
+    }
+
+    @Test
+    void switchedOffItRunsPlainJava() throws Exception {
+        assertEquals(0, run(Map.of("SHELF_CDS", "off", "JAVA_OPTS", "-Xmx64m"), "RmiNode", "1"));
+        assertEquals("-Xmx64m -cp " + jar + " RmiNode 1", lastCall());
+    }
+}
