@@ -27,8 +27,8 @@ import shelf.util.ExitCodes;
  * {@code ../bin/shelf} beside it). Each variant has one run first that is not counted (it records the archives).
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
-        description = {"Wall time of the cluster command until its nodes agree, and of a one-shot client,",
-                "started with plain java and through bin/shelf (class-data-sharing archives)."})
+        description = {"Wall time of the cluster command until its nodes agree, and of a one-shot client.",
+                "Each is started with plain java and through bin/shelf (class-data-sharing archives)."})
 final class StartupBench implements Callable<Integer> {
     @Mixin
     BenchCommand.Common common;

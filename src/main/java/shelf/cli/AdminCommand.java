@@ -50,8 +50,8 @@ import shelf.util.VersionProvider;
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {AdminFaultCommands.Partition.class, AdminFaultCommands.Heal.class, AdminFaultCommands.Drop.class,
             AdminFaultCommands.Delay.class, AdminFaultCommands.StoreFaultCommand.class},
-        description = {"Operator commands against one node (-n ID) or every node (--all);",
-                "partition, drop, delay and heal act on every node unless -n names one.",
+        description = {"Operator commands against one node (-n ID) or every node (--all).",
+                "Partition, drop, delay and heal act on every node unless -n names one.",
                 "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself, bad partition sides),",
                 "3 node not reachable (or a hold lost its lease),",
                 "4 not allowed (the node refused the admin key, resources/tls/admin.crt)."})

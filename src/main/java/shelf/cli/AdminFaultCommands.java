@@ -68,8 +68,8 @@ final class AdminFaultCommands {
     }
 
     @Command(name = "partition", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = {"Split the cluster: each node drops every message to and from the nodes of the other sides,",
-                    "so they look unreachable to it, as across a real network partition. Clear it with admin heal.",
+            description = {"Split the cluster: each node drops every message to and from the other sides' nodes.",
+                    "They look unreachable to it, as across a real network partition. Clear it with admin heal.",
                     "SIDES names every node once, sides separated by '/': 1,2,3/4,5. Exit 2 for bad SIDES."})
     static final class Partition extends NetworkFault {
         @Parameters(paramLabel = "SIDES", description = "The sides: node ids with ',' between them, sides with '/'.")
@@ -142,8 +142,8 @@ final class AdminFaultCommands {
     }
 
     @Command(name = "drop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = {"Lose PERCENT of the messages to and from each chosen node (every node unless -n), at random,",
-                    "without a word to the sender; 0 stops it. Exit 2 outside 0..100."})
+            description = {"Lose PERCENT of the messages to and from each chosen node (every node unless -n), at random.",
+                    "The sender is not told; 0 stops it. Exit 2 outside 0..100."})
     static final class Drop extends NetworkFault {
         @Parameters(paramLabel = "PERCENT", description = "0 to 100.")
         int percent;
@@ -160,7 +160,7 @@ final class AdminFaultCommands {
     }
 
     @Command(name = "delay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = {"Hold each message the chosen nodes send (every node unless -n) MS milliseconds before it leaves;",
+            description = {"Hold each message the chosen nodes send (every node unless -n) MS milliseconds before it leaves.",
                     "0 stops it. Exit 2 outside 0..10000."})
     static final class Delay extends NetworkFault {
         @Parameters(paramLabel = "MS", description = "0 to 10000.")
@@ -198,8 +198,9 @@ final class AdminFaultCommands {
     }
 
     @Command(name = "store-fault", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = {"Make the chosen node's library writes fail (store=file only): 'write' fails each append,",
-                    "nothing applied; 'fsync' fails each fsync after the append; 'none' clears it. Clients hear an error.",
+            description = {"Make the chosen node's library writes fail (store=file only).",
+                    "'write' fails each append, nothing applied; 'fsync' fails each fsync after the append; 'none' clears it.",
+                    "Clients hear an error.",
                     "With PostgreSQL stop the database instead (exit 2 here). Needs -n ID or --all."})
     static final class StoreFaultCommand implements Callable<Integer> {
         @ParentCommand
