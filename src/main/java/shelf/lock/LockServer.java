@@ -148,8 +148,7 @@ public final class LockServer {
             return;
         }
         // Lock rule: requests queue FIFO, one per node: a newer request replaces the node's older one, a re-send is ignored.
-        queue.removeIf(w -> w.node == r.from() && w.requestId != r.requestId());
-        if (queue.stream().noneMatch(w -> w.node == r.from())) {
+        if (!requeue(r)) {
             queue.addLast(new Waiter(r.from(), r.requestId()));
             if (queuedLog.admit(scheduler.now())) {
                 log.info("{}: lock request {} from node {} queued at position {}{}", me, r.requestId(), r.from(), queue.size(),
@@ -159,6 +158,25 @@ public final class LockServer {
             log.info("{}: lock request {} from node {} is already queued (a re-send)", me, r.requestId(), r.from());
         }
         grantNext();
+    }
+
+    /**
+     * Drops node {@code r.from()}'s older request from the queue, if any.
+     *
+     * @return true when this very request is queued already (a re-send)
+     */
+    private boolean requeue(LockRequest r) {
+        var i = queue.iterator();
+        while (i.hasNext()) {
+            Waiter w = i.next();
+            if (w.node == r.from()) {
+                if (w.requestId == r.requestId()) {
+                    return true;
+                }
+                i.remove();
+            }
+        }
+        return false;
     }
 
     /** LOCK_RELEASE from a holder. */
