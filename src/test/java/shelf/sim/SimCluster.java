@@ -120,7 +120,7 @@ final class SimCluster {
             core.deliver(m);
         }
 
-        /** As {@code SerialScheduler} does on an idle node: the message's task, and any it submits, run on the caller's thread. */
+        /** As {@code SerialScheduler} does on an idle node: the message's task, and any it submits, run on the calling thread. */
         @Override
         public void receiveCall(Message m) {
             handlingCall = true;

@@ -241,8 +241,7 @@ final class SimNetwork {
         if (beforeSend.test(to, m)) {
             return;
         }
-        if (open != null && open.link.equals(new Link(to, from))) {
-            open.answers.add(m);
+        if (answersOpenCall(from, to, m)) {
             return;
         }
         Endpoint sender = endpoints.apply(from);
@@ -271,6 +270,15 @@ final class SimNetwork {
         if (took > rpcTimeoutMicros) {
             sim.at(rpcTimeoutMicros, () -> sender.undeliverable(to, m));
         }
+    }
+
+    /** Keeps {@code m} for the reply of the call from {@code to} that {@code from} is handling, if any. */
+    private boolean answersOpenCall(int from, int to, Message m) {
+        if (open == null || !open.link.equals(new Link(to, from))) {
+            return false;
+        }
+        open.answers.add(m);
+        return true;
     }
 
     /** True when a rule of {@code rules} applies to the message; every rule counts the message it selects. */
