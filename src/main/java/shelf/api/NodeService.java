@@ -6,9 +6,10 @@ import shelf.protocol.Message;
 
 /**
  * The peer protocol, called by other nodes only (their transport's sender threads). Every method is one-way: it hands
- * the message to the node's protocol thread and returns at once, so two nodes calling each other can never deadlock.
- * An answer, if any, is a call in the other direction. There is one method per message type, by which a message sent
- * alone travels, and {@link #deliver} for several that queued up together.
+ * the message to the node's protocol thread and returns without waiting for it, so two nodes calling each other can
+ * never deadlock. An answer is a call in the other direction, except what {@link #deliver} returns. There is one
+ * method per message type, by which a message sent alone travels, and {@link #deliver} for several that queued up
+ * together, and for a lock request (whose grant may come back in its reply).
  */
 public interface NodeService extends Remote {
     String NAME = "NodeService";
@@ -37,8 +38,14 @@ public interface NodeService extends Remote {
 
     void reportLockState(Message.LockStateReport m) throws RemoteException;
 
-    /** Several messages in the order they were sent, as if by the calls above one after another. */
-    void deliver(Message[] batch) throws RemoteException;
+    /**
+     * Several messages in the order they were sent, as if by the calls above one after another.
+     *
+     * @return the messages the receiver addressed to the caller while it handled the batch on the calling thread (it was
+     *     idle): the grant of a lock request that found the lock free, say; usually none. Anything the receiver answers
+     *     later comes by a call of its own, as before. The caller hands them to its protocol as if received.
+     */
+    Message[] deliver(Message[] batch) throws RemoteException;
 
     /** The sender's configuration fingerprint, to warn about nodes started with different files. */
     String membership() throws RemoteException;

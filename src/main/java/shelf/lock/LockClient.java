@@ -57,6 +57,8 @@ public final class LockClient {
     private long heldFrom;
     /** When the held lease began by this node's clock: the coordinator's began no earlier. */
     private long leaseFrom;
+    /** The held lease's length: the grant's first lease, then, from the first renewal, the full lease. */
+    private long heldLeaseMs;
     private long resendAfterMs;
     private final LogLimiter refusalLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
     private final LogLimiter cycleLog = LogLimiter.busy(); // asking, granted, releasing: one budget for the cycle's lines
@@ -123,6 +125,7 @@ public final class LockClient {
             // after it is sent, so the lease counted from now ends no later than the coordinator's.
             out.send(coordinator, new LeaseRenewal(self, epoch, held));
             leaseFrom = now;
+            heldLeaseMs = leaseMs;
         }
         if (waitingRequestId != 0 && scheduler.now() - sentAt >= resendAfterMs) {
             // Lock rule: an unanswered request is sent again, in case it or its grant was lost (the server de-duplicates).
@@ -163,7 +166,7 @@ public final class LockClient {
      */
     private void leaseLost(long now) {
         FencingToken lost = held;
-        String why = "token " + lost + " not renewed for " + (now - leaseFrom) + " ms, lease " + leaseMs
+        String why = "token " + lost + " not renewed for " + (now - leaseFrom) + " ms, lease " + heldLeaseMs
                 + " ms: the process was paused or starved";
         log.warn("{}: lease lost: {}", me, why);
         if (coordinator >= 0) {
@@ -182,7 +185,7 @@ public final class LockClient {
      */
     public boolean checkLease() {
         long now = scheduler.now();
-        if (held != null && now - leaseFrom >= leaseMs) {
+        if (held != null && now - leaseFrom >= heldLeaseMs) {
             leaseLost(now);
         }
         return held != null;
@@ -266,6 +269,9 @@ public final class LockClient {
         // The holder's lease clock starts when it sent the request this grant answers; a request that waited in the
         // queue was granted later, at most one heartbeat interval (the travel this node assumes) before it arrived.
         leaseFrom = Math.max(sentAt, heldFrom - travelMs);
+        // Lock rule: the first lease is the grant's (shorter than the full lease: LockServer.firstLeaseMs), never longer
+        // than this node's configured lease.
+        heldLeaseMs = Math.max(0, Math.min(g.leaseMs(), leaseMs));
         waitingRequestId = 0;
         if (cycleLog.admit(scheduler.now())) {
             log.info("{}: lock granted, token {}, after {} ms{}", me, held, heldFrom - requestedAt, cycleLog.suppressedNote());

@@ -35,6 +35,12 @@ import shelf.protocol.Transport;
  * answers (or the failure timeout), and only then grants. Every grant carries a token
  * {@code (epoch, counter)} above all earlier ones; a grant is a lease that the holder renews (LEASE_RENEWAL,
  * every heartbeat interval) and that is revoked when it lapses.
+ *
+ * <p>A grant's first lease is short, {@link #firstLeaseMs}: the failure timeout less one heartbeat interval (the lease
+ * check's period), so that a grant nobody took is revoked within the failure timeout. A grant may travel in the reply to
+ * the request's call (a follower's lock cycle is then one round trip), and a reply its caller never reads (it was
+ * killed meanwhile) is lost without a word: no "undeliverable" revokes it at once, as a failed callback does. A live
+ * holder renews within one heartbeat interval, and from its first renewal on it has the full lease.
  */
 public final class LockServer {
     private static final Logger log = LoggerFactory.getLogger(LockServer.class);
@@ -44,7 +50,10 @@ public final class LockServer {
     private record Waiter(int node, long requestId) {
     }
 
-    private record Holder(int node, long requestId, FencingToken token, long leaseUntil) {
+    private record Holder(int node, long requestId, FencingToken token, long grantedAt, long leaseUntil) {
+        Holder renewedUntil(long until) {
+            return new Holder(node, requestId, token, grantedAt, until);
+        }
     }
 
     private final int self;
@@ -77,6 +86,16 @@ public final class LockServer {
         this.timings = timings;
         this.scheduler = scheduler;
         this.out = out;
+    }
+
+    /**
+     * A grant's lease until its holder's first renewal: the failure timeout less one heartbeat interval (the lease is
+     * checked every heartbeat interval, so an untaken grant is revoked within the failure timeout), but at least two
+     * heartbeat intervals (a live holder renews within one) and at most the lease.
+     */
+    public static long firstLeaseMs(Timings t) {
+        long beforeTheCheck = t.failureTimeoutMs() - t.heartbeatIntervalMs();
+        return Math.min(t.leaseMs(), Math.max(beforeTheCheck, 2 * t.heartbeatIntervalMs()));
     }
 
     /** This node became coordinator of {@code newEpoch}: recover the lock table before granting. */
@@ -119,15 +138,17 @@ public final class LockServer {
             return;
         }
         if (holder != null && holder.node == r.from() && holder.requestId == r.requestId()) {
-            // A retried request that was already granted: the grant may have been lost, so send it again.
+            // A retried request that was already granted: the grant may have been lost, so send it again, with a first
+            // lease from now (the holder counts its own from its retry).
             log.info("{}: lock request {} from node {} was granted already (token {}); granting again", me, r.requestId(),
                     r.from(), holder.token);
-            out.send(r.from(), new LockGrant(self, epoch, r.requestId(), holder.token, timings.leaseMs()));
+            long firstLease = firstLeaseMs(timings);
+            holder = holder.renewedUntil(Math.max(holder.leaseUntil, scheduler.now() + firstLease));
+            out.send(r.from(), new LockGrant(self, epoch, r.requestId(), holder.token, firstLease));
             return;
         }
         // Lock rule: requests queue FIFO, one per node: a newer request replaces the node's older one, a re-send is ignored.
-        queue.removeIf(w -> w.node == r.from() && w.requestId != r.requestId());
-        if (queue.stream().noneMatch(w -> w.node == r.from())) {
+        if (!requeue(r)) {
             queue.addLast(new Waiter(r.from(), r.requestId()));
             if (queuedLog.admit(scheduler.now())) {
                 log.info("{}: lock request {} from node {} queued at position {}{}", me, r.requestId(), r.from(), queue.size(),
@@ -137,6 +158,25 @@ public final class LockServer {
             log.info("{}: lock request {} from node {} is already queued (a re-send)", me, r.requestId(), r.from());
         }
         grantNext();
+    }
+
+    /**
+     * Drops node {@code r.from()}'s older request from the queue, if any.
+     *
+     * @return true when this very request is queued already (a re-send)
+     */
+    private boolean requeue(LockRequest r) {
+        var i = queue.iterator();
+        while (i.hasNext()) {
+            Waiter w = i.next();
+            if (w.node == r.from()) {
+                if (w.requestId == r.requestId()) {
+                    return true;
+                }
+                i.remove();
+            }
+        }
+        return false;
     }
 
     /** LOCK_RELEASE from a holder. */
@@ -154,7 +194,7 @@ public final class LockServer {
         }
         if (releasedLog.admit(scheduler.now())) {
             log.info("{}: lock released by node {} (token {}), held {} ms{}", me, r.from(), r.token(),
-                    scheduler.now() - (holder.leaseUntil - timings.leaseMs()), releasedLog.suppressedNote());
+                    scheduler.now() - holder.grantedAt, releasedLog.suppressedNote());
         }
         holder = null;
         grantNext();
@@ -164,7 +204,7 @@ public final class LockServer {
     public void onRenewal(LeaseRenewal r) {
         // Lock rule: the holder's renewal with its grant's token, in this coordinator's epoch, extends its lease.
         if (holder != null && r.epoch() == epoch && holder.node == r.from() && holder.token.equals(r.token())) {
-            holder = new Holder(holder.node, holder.requestId, holder.token, scheduler.now() + timings.leaseMs());
+            holder = holder.renewedUntil(scheduler.now() + timings.leaseMs());
             log.debug("{}: lease of node {} (token {}) renewed for {} ms", me, r.from(), r.token(), timings.leaseMs());
         }
     }
@@ -227,7 +267,8 @@ public final class LockServer {
             }
         }
         if (held != null) {
-            holder = new Holder(held.from(), held.heldRequestId(), held.held(), scheduler.now() + timings.leaseMs());
+            long now = scheduler.now();
+            holder = new Holder(held.from(), held.heldRequestId(), held.held(), now, now + timings.leaseMs());
         }
         for (LockStateReport r : reports.values()) {
             if (r.waitingRequestId() != 0) {
@@ -244,17 +285,20 @@ public final class LockServer {
         if (phase != LockPhase.SERVING || holder != null || queue.isEmpty()) {
             return;
         }
-        // Lock rule: the mutex goes to the first waiter, with a token above every earlier one (this epoch, next counter).
+        // Lock rule: the mutex goes to the first waiter, with a token above every earlier one (this epoch, next counter),
+        // under its first lease.
         Waiter next = queue.pollFirst();
         counter++;
         FencingToken token = new FencingToken(epoch, counter);
-        holder = new Holder(next.node, next.requestId, token, scheduler.now() + timings.leaseMs());
+        long now = scheduler.now();
+        long firstLease = firstLeaseMs(timings);
+        holder = new Holder(next.node, next.requestId, token, now, now + firstLease);
         grants++;
-        if (grantedLog.admit(scheduler.now())) {
-            log.info("{}: lock granted to node {} (request {}), token {}, lease {} ms, {} waiting{}", me, next.node,
-                    next.requestId, token, timings.leaseMs(), queue.size(), grantedLog.suppressedNote());
+        if (grantedLog.admit(now)) {
+            log.info("{}: lock granted to node {} (request {}), token {}, first lease {} ms, {} waiting{}", me, next.node,
+                    next.requestId, token, firstLease, queue.size(), grantedLog.suppressedNote());
         }
-        out.send(next.node, new LockGrant(self, epoch, next.requestId, token, timings.leaseMs()));
+        out.send(next.node, new LockGrant(self, epoch, next.requestId, token, firstLease));
     }
 
     private void checkLease(long armedEpoch) {
@@ -263,8 +307,9 @@ public final class LockServer {
         }
         scheduler.schedule(timings.heartbeatIntervalMs(), () -> checkLease(armedEpoch));
         if (holder != null && scheduler.now() > holder.leaseUntil) {
-            // Lock rule: a lease that lapsed without renewal is revoked, and the next waiter granted.
-            revoke("lease of " + timings.leaseMs() + " ms lapsed without renewal");
+            // Lock rule: a lease that lapsed without renewal is revoked, and the next waiter granted. A first lease lapses
+            // when the holder never took the grant (its reply was lost) or never renewed.
+            revoke("lease lapsed without renewal, " + (scheduler.now() - holder.grantedAt) + " ms after the grant");
         }
     }
 

@@ -32,6 +32,9 @@ final class MessageLog {
     /** Lines of one kind per window: above what an election among 50 nodes sends, far below a flood. */
     private static final int LINES_PER_WINDOW = 50;
     private static final long WINDOW_MS = 1_000;
+    private static final int SENT = 0;
+    private static final int RECEIVED = 1;
+    private static final int UNREACHABLE = 2;
 
     /** A message logged, and when. */
     private record Logged(Message message, long at) {
@@ -61,6 +64,8 @@ final class MessageLog {
     private final Counters counters;
     private final LongSupplier clock;
     private final Map<String, Line> lines = new HashMap<>();
+    /** The counter names of each message type ({@code sent.LOCK_GRANT}...), made once per type, not per message. */
+    private final Map<String, String[]> kinds = new HashMap<>();
     private final PeerReachability peers;
 
     MessageLog(String me, Counters counters, LongSupplier clock) {
@@ -71,7 +76,7 @@ final class MessageLog {
     }
 
     void sent(int to, Message m) {
-        String kind = "sent." + m.type();
+        String kind = kinds(m)[SENT];
         counters.add(kind);
         if (atInfo(m) && !peers.isDown(to)) { // to a peer known to be down: DEBUG, its summary says enough
             Line line = line(kind);
@@ -84,7 +89,7 @@ final class MessageLog {
     }
 
     void received(Message m) {
-        String kind = "received." + m.type();
+        String kind = kinds(m)[RECEIVED];
         counters.add(kind);
         peers.heard(m.from(), clock.getAsLong());
         if (atInfo(m)) {
@@ -98,7 +103,7 @@ final class MessageLog {
     }
 
     void undeliverable(int peer, Message m) {
-        String kind = "unreachable." + m.type();
+        String kind = kinds(m)[UNREACHABLE];
         counters.add(kind);
         peers.failed(peer, m, clock.getAsLong()); // the change of state at INFO, then a summary every 30 s
     }
@@ -123,6 +128,10 @@ final class MessageLog {
             log.warn("{}: refused {} from node {}: epoch {} is outside 0..{}; nothing learned{}", me, m.type(), m.from(),
                     m.epoch(), Epochs.CEILING, line.limit.suppressedNote());
         }
+    }
+
+    private String[] kinds(Message m) {
+        return kinds.computeIfAbsent(m.type(), type -> new String[] {"sent." + type, "received." + type, "unreachable." + type});
     }
 
     private Line line(String kind) {

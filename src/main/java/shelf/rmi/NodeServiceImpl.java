@@ -6,16 +6,19 @@ import shelf.protocol.Transport;
 import shelf.tls.Role;
 
 /**
- * Hands every peer message to the node's protocol thread ({@link Transport.Inbox#deliver}) and returns at once. Called
- * on RMI threads, by the peers' transports; it decodes nothing (each method already names its message's type). Only a
- * node's certificate may call, and only with messages from that node ({@link Access#fromPeer}).
+ * Hands every peer message to the node's protocol thread ({@link Transport.Inbox#deliver}) and returns without waiting.
+ * Called on RMI threads, by the peers' transports; it decodes nothing (each method already names its message's type).
+ * Only a node's certificate may call, and only with messages from that node ({@link Access#fromPeer}). A batch's call
+ * returns what the node answered the caller while handling it on this thread ({@link Replies}).
  */
 final class NodeServiceImpl implements NodeService {
+    private final int self;
     private final Transport.Inbox inbox;
     private final String membership;
     private final Access access;
 
-    NodeServiceImpl(Transport.Inbox inbox, String membership, Access access) {
+    NodeServiceImpl(int self, Transport.Inbox inbox, String membership, Access access) {
+        this.self = self;
         this.inbox = inbox;
         this.membership = membership;
         this.access = access;
@@ -82,11 +85,28 @@ final class NodeServiceImpl implements NodeService {
     }
 
     @Override
-    public void deliver(Message[] batch) {
+    public Message[] deliver(Message[] batch) {
         access.fromPeer(batch);
-        for (Message m : batch) {
-            inbox.deliver(m);
+        Replies reply = Replies.open(self, caller(batch));
+        try {
+            for (Message m : batch) {
+                inbox.deliver(m);
+            }
+        } finally {
+            reply.end();
         }
+        return reply.messages();
+    }
+
+    /** The one node every message of {@code batch} comes from (checked by {@link Access#fromPeer} with TLS), or -1. */
+    private static int caller(Message[] batch) {
+        int from = batch.length == 0 ? -1 : batch[0].from();
+        for (Message m : batch) {
+            if (m.from() != from) {
+                return -1;
+            }
+        }
+        return from;
     }
 
     @Override

@@ -24,7 +24,9 @@ import shelf.protocol.Transport;
  * Messages that queued up while a call was in flight (or while the sender woke up) go together in the
  * next call, {@link NodeService#deliver}: under load a lock release and the same node's next request,
  * or a grant and a heartbeat, cost one call instead of two; a lone message goes by its own method
- * ({@link PeerCalls}). A failed call drops the cached stub and reports each of its messages as unreachable.
+ * ({@link PeerCalls}), but a lock request always goes by {@code deliver}: its grant may come back in the reply
+ * ({@link Replies}), which the sender thread hands to the node as if received. A failed call drops the cached stub and
+ * reports each of its messages as unreachable.
  *
  * <p>After a call that timed out the peer is <em>down</em> for one RPC timeout: messages to it (queued or
  * new) are reported unreachable at once instead of each waiting out the timeout behind the others. A
@@ -44,6 +46,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
     private final Transport.Inbox inbox;
     private final Map<Integer, Peer> peers = new HashMap<>();
     private final long downNanos;
+    private final RateLimitedLog refusals = new RateLimitedLog(log);
     private volatile boolean closed;
 
     private final class Peer implements Runnable {
@@ -86,12 +89,13 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 batch.forEach(m -> inbox.unreachable(address.id(), m));
                 return;
             }
+            Message[] replies = null;
             try {
                 NodeService node = stub();
-                if (batch.size() == 1) {
+                if (batch.size() == 1 && !(batch.get(0) instanceof Message.LockRequest)) {
                     PeerCalls.send(node, batch.get(0));
                 } else {
-                    node.deliver(batch.toArray(Message[]::new));
+                    replies = node.deliver(batch.toArray(Message[]::new));
                 }
             } catch (RemoteException | NotBoundException | RuntimeException e) {
                 stub = null;
@@ -102,6 +106,27 @@ public final class RmiTransport implements Transport, AutoCloseable {
                     log.debug("node {}: call to node {} at {} failed: {}", self, address.id(), address, e.toString());
                 }
                 batch.forEach(m -> inbox.unreachable(address.id(), m));
+                return;
+            }
+            if (replies != null && replies.length > 0) {
+                received(replies);
+            }
+        }
+
+        /** What the peer answered in the reply to a call ({@link Replies}): checked, then handed on as if it had called. */
+        private void received(Message[] replies) {
+            if (replies.length > Replies.MAX) {
+                refusals.warn("replies " + address.id(), "node " + self + ": ignored a reply of " + replies.length
+                        + " messages from node " + address.id() + " (at most " + Replies.MAX + ")");
+                return;
+            }
+            for (Message m : replies) {
+                if (m == null || m.from() != address.id()) {
+                    refusals.warn("replies " + address.id(), "node " + self + ": ignored a message in a reply from node "
+                            + address.id() + ": " + (m == null ? "null" : "it claims to be from node " + m.from()));
+                } else {
+                    inbox.deliver(m);
+                }
             }
         }
 
@@ -136,8 +161,15 @@ public final class RmiTransport implements Transport, AutoCloseable {
         peers.values().forEach(p -> p.sender.start());
     }
 
+    /**
+     * Queues {@code message} for its peer's sender thread, unless it answers a call that this thread is handling for that
+     * peer right now: then it travels in the call's reply ({@link Replies}).
+     */
     @Override
     public void send(int to, Message message) {
+        if (Replies.offer(self, to, message)) {
+            return;
+        }
         Peer peer = peers.get(to);
         if (peer == null) {
             inbox.unreachable(to, message);

@@ -40,7 +40,8 @@ final class SerialFilter implements ObjectInputFilter {
     private static final String ANSWER_LIMITS = "maxdepth=20;maxrefs=5000000;maxarray=5000000";
 
     /**
-     * What answers carry: Shelf's records (books, history, outcomes, status, lock table) and exceptions; the JDK's
+     * What answers carry: Shelf's records (books, history, outcomes, status, lock table), a peer's messages (the reply
+     * to {@code NodeService.deliver}) and exceptions; the JDK's
      * lists and maps, dates, boxed numbers, exceptions with their stack traces; stubs (a proxy whose handler is RMI's,
      * with Shelf's socket factories) and the distributed garbage collector's lease. Two kinds a pattern cannot name
      * pass on the limits alone ({@link #limitsOnly}): a stub's proxy class, and exceptions of the JDK's and Shelf's.
@@ -49,6 +50,7 @@ final class SerialFilter implements ObjectInputFilter {
      * depth; arrays and references are generous: an answer may list every book.
      */
     static final String ANSWERS = "shelf.api.*;shelf.library.*;shelf.lock.*;shelf.fencing.*;shelf.election.Role;"
+            + "shelf.protocol.Message;shelf.protocol.Message$*;"
             + "shelf.rmi.TlsClientSocketFactory;shelf.rmi.TimeoutClientSocketFactory;"
             + "java.lang.*;java.util.ArrayList;java.util.Arrays$ArrayList;java.util.CollSer;"
             + "java.util.ImmutableCollections$*;"

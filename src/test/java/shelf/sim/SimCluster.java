@@ -72,6 +72,9 @@ final class SimCluster {
         final FaultSwitch faults;
         Transport.Inbox inbound;
         private final List<Runnable> parked = new ArrayList<>();
+        /** Tasks submitted while a peer's call is being handled: they run on the calling thread, before it returns. */
+        private final java.util.ArrayDeque<Runnable> inCall = new java.util.ArrayDeque<>();
+        private boolean handlingCall;
 
         SimNode(int id, int incarnation) {
             this.id = id;
@@ -90,6 +93,10 @@ final class SimCluster {
 
         @Override
         public void execute(Runnable task) {
+            if (handlingCall) {
+                inCall.add(task);
+                return;
+            }
             sim.at(HANDOFF_MICROS, () -> run(task));
         }
 
@@ -124,6 +131,21 @@ final class SimCluster {
         @Override
         public void receive(Message m) {
             inbound.deliver(m);
+        }
+
+        /** As {@code SerialScheduler} does on an idle node: the message's task, and any it submits, run on the calling thread. */
+        @Override
+        public void receiveCall(Message m) {
+            handlingCall = true;
+            try {
+                core.deliver(m);
+                Runnable next;
+                while ((next = inCall.poll()) != null) {
+                    run(next);
+                }
+            } finally {
+                handlingCall = false;
+            }
         }
 
         @Override

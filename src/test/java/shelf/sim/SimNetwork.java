@@ -26,7 +26,15 @@ import shelf.protocol.Message;
  *       hears "undeliverable" too, as from an RMI call that timed out but ran); a second copy at the
  *       {@link #duplicateRate}.</li>
  * </ol>
- * Every random choice comes from the simulation's seeded {@code Random}, so a run is a function of its seed.
+ * Every message is a call, as {@code NodeService.deliver} is, and its reply carries what the target answered the caller
+ * while handling it ({@code rmi.Replies}: a real node runs the handling on the RMI thread when it is idle, and a
+ * simulated node always is between two events): a lock grant for a request that found the lock free, a heartbeat's
+ * acknowledgement. A reply arrives after its own latency; it is lost without a word when a drop rule or the drop rate
+ * selects it, or when its caller has crashed meanwhile (a reply never read); across a link blocked back, or after the
+ * call took longer than the RPC timeout, it is lost and the caller hears its message undeliverable.
+ * {@link #replies(boolean) replies(false)} sends every answer as a call of its own instead, as before replies existed.
+ *
+ * <p>Every random choice comes from the simulation's seeded {@code Random}, so a run is a function of its seed.
  * Rules and blocks are additive: each call adds to what is in place.
  */
 final class SimNetwork {
@@ -46,6 +54,15 @@ final class SimNetwork {
 
         /** The node's message {@code m} to {@code peer} could not be delivered. */
         void undeliverable(int peer, Message m);
+
+        /** A message arrives for the node in a peer's call, to be handled on the calling thread: its answers are the reply. */
+        default void receiveCall(Message m) {
+            receive(m);
+        }
+    }
+
+    /** A call being handled: what its receiver answers its caller goes in {@code answers}. */
+    private record Call(Link link, List<Message> answers) {
     }
 
     /** A firewall rule over the messages a predicate selects (by recipient and content); see {@link #drop}. */
@@ -92,6 +109,9 @@ final class SimNetwork {
     private BiPredicate<Integer, Message> beforeSend = (to, m) -> false;
     private double dropRate;
     private double duplicateRate;
+    private boolean replies = true;
+    private Call open;
+    private final Map<String, Integer> carriedInReplies = new HashMap<>();
 
     /**
      * @param ids              every node of the cluster
@@ -177,7 +197,17 @@ final class SimNetwork {
         }
     }
 
-    /** Messages {@code (to, message)} selects are lost without a word. */
+    /** Whether answers travel in the reply to the call they answer (the default), or each as a call of its own. */
+    void replies(boolean on) {
+        replies = on;
+    }
+
+    /** How many messages of a type ({@code LOCK_GRANT}) arrived in a reply to a call, rather than as a call. */
+    int carriedInReplies(String type) {
+        return carriedInReplies.getOrDefault(type, 0);
+    }
+
+    /** Messages {@code (to, message)} selects are lost without a word (in a call or in a reply). */
     Rule drop(BiPredicate<Integer, Message> selects) {
         Rule rule = new Rule(selects);
         dropRules.add(rule);
@@ -211,6 +241,9 @@ final class SimNetwork {
         if (beforeSend.test(to, m)) {
             return;
         }
+        if (answersOpenCall(from, to, m)) {
+            return;
+        }
         Endpoint sender = endpoints.apply(from);
         Endpoint target = endpoints.apply(to);
         Link link = new Link(from, to);
@@ -227,16 +260,25 @@ final class SimNetwork {
         }
         if (target.state() == ProcessState.PAUSED) {
             sim.at(rpcTimeoutMicros, () -> sender.undeliverable(to, m));
-            deliverOrNot(target, link, m);
+            deliverOrNot(sender, target, link, m);
             return;
         }
-        long took = deliver(target, link, m);
+        long took = deliver(sender, target, link, m);
         if (sim.random().nextDouble() < duplicateRate) {
-            deliver(target, link, m);
+            deliver(sender, target, link, m);
         }
         if (took > rpcTimeoutMicros) {
             sim.at(rpcTimeoutMicros, () -> sender.undeliverable(to, m));
         }
+    }
+
+    /** Keeps {@code m} for the reply of the call from {@code to} that {@code from} is handling, if any. */
+    private boolean answersOpenCall(int from, int to, Message m) {
+        if (open == null || !open.link.equals(new Link(to, from))) {
+            return false;
+        }
+        open.answers.add(m);
+        return true;
     }
 
     /** True when a rule of {@code rules} applies to the message; every rule counts the message it selects. */
@@ -249,17 +291,56 @@ final class SimNetwork {
     }
 
     /** A message to a paused node may have sat in its socket, to be processed when it resumes: a coin toss. */
-    private void deliverOrNot(Endpoint target, Link link, Message m) {
+    private void deliverOrNot(Endpoint sender, Endpoint target, Link link, Message m) {
         if (sim.random().nextBoolean()) {
-            deliver(target, link, m);
+            deliver(sender, target, link, m);
         }
     }
 
     /** Schedules the message's arrival and returns how long it takes. */
-    private long deliver(Endpoint target, Link link, Message m) {
-        long delay = MIN_LATENCY_MICROS + (long) (sim.random().nextDouble() * MAX_JITTER_MICROS)
-                + extraDelayMicros.getOrDefault(link, 0L);
-        sim.at(delay, () -> target.receive(m));
+    private long deliver(Endpoint sender, Endpoint target, Link link, Message m) {
+        long delay = latency(link);
+        sim.at(delay, () -> {
+            if (!replies) {
+                target.receive(m);
+                return;
+            }
+            Call call = new Call(link, new ArrayList<>());
+            open = call;
+            try {
+                target.receiveCall(m);
+            } finally {
+                open = null;
+            }
+            call.answers.forEach(answer -> reply(sender, link, m, answer, delay));
+        });
         return delay;
+    }
+
+    /** Carries {@code answer} back to the caller of {@code m}, a call that took {@code callMicros} to arrive. */
+    private void reply(Endpoint caller, Link link, Message m, Message answer, long callMicros) {
+        Link back = new Link(link.to, link.from);
+        long delay = latency(back);
+        if (callMicros > rpcTimeoutMicros) {
+            return; // the caller gave up on the call and heard so already
+        }
+        if (blocked.contains(back) || callMicros + delay > rpcTimeoutMicros) {
+            sim.at(Math.max(0, rpcTimeoutMicros - callMicros), () -> caller.undeliverable(link.to, m));
+            return;
+        }
+        if (anyApplies(dropRules, link.from, answer) || sim.random().nextDouble() < dropRate) {
+            return;
+        }
+        carriedInReplies.merge(answer.type(), 1, Integer::sum);
+        sim.at(delay, () -> {
+            if (caller.state() != ProcessState.CRASHED) {
+                caller.receive(answer);
+            }
+        });
+    }
+
+    private long latency(Link link) {
+        return MIN_LATENCY_MICROS + (long) (sim.random().nextDouble() * MAX_JITTER_MICROS)
+                + extraDelayMicros.getOrDefault(link, 0L);
     }
 }

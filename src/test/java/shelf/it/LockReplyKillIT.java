@@ -1,0 +1,58 @@
+package shelf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A follower killed with {@code kill -9} while its lock cycles run, each grant travelling in the reply to its request
+ * (issue 19): the grant it never read does not keep the lock for the lease. The lease here is 60 s, so only the short
+ * first lease (the failure timeout less one heartbeat interval) can free the lock for node 2, the coordinator, within the
+ * admin command's 20 s. Two nodes, so that the test is short.
+ */
+class LockReplyKillIT {
+    private static final String MAIN = "shelf.cli.ShelfCommand";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String ADMIN_TIMEOUT_MS = "20000";
+    private static final Pattern REVOKED = Pattern.compile(
+            "node 2: lock revoked from node 1 \\(token [^)]*\\): lease lapsed without renewal, (\\d+) ms after the grant");
+
+    @Test
+    void aFollowerKilledMidCycleLosesTheLockByItsFirstLeaseNotItsLease(@TempDir Path dir) throws Exception {
+        try (ClusterFixture f = new ClusterFixture(dir, 2, 10, Map.of("lease.ms", "60000"), ClusterFixture.NODE_JVM)) {
+            f.cluster.startAll();
+            f.cluster.awaitAgreement(List.of(1, 2), PATIENCE);
+            CompletableFuture<ClusterFixture.Run> cycles = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return f.run(MAIN, "admin", "--timeout", ADMIN_TIMEOUT_MS, "-n", "1", "cycles", "10000");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Awaitility.await().atMost(PATIENCE).until(() -> f.cluster.status(2)
+                    .map(s -> s.lock().grants() > 50).orElse(false));
+            f.cluster.kill(1);
+            cycles.get();
+
+            ClusterFixture.Run next = f.run(MAIN, "admin", "--timeout", ADMIN_TIMEOUT_MS, "-n", "2", "hold", "10");
+            assertEquals(0, next.code(), "node 2, the coordinator, got the lock the dead node 1 was granted: " + next);
+            String log = Files.readString(dir.resolve("logs/node-2.log"));
+            Matcher revoked = REVOKED.matcher(log);
+            assertTrue(revoked.find(), "the coordinator revoked the dead node's grant by its lease; log:\n"
+                    + log.lines().filter(l -> l.contains("revoked")).toList());
+            long after = Long.parseLong(revoked.group(1));
+            assertTrue(after < 30_000, "revoked " + after + " ms after the grant: the first lease, not the 60 s lease");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package shelf.rmi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.UnicastRemoteObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import shelf.api.NodeService;
+import shelf.cluster.LocalCluster;
+import shelf.config.ClusterConfig;
+import shelf.fencing.FencingToken;
+import shelf.protocol.Message;
+import shelf.protocol.Transport;
+
+/**
+ * The lock cycle's one round trip over real RMI on loopback (issue 19): node 2's {@link NodeServiceImpl} hands back, in
+ * the reply to node 1's call, the grant its protocol sent while handling the request on the calling thread; node 1's
+ * {@link RmiTransport} hands it over on its sender thread, where the holder's release and next request are queued
+ * together and go in the next call. The two protocols are stand-ins that answer on the thread that delivers, as an idle
+ * node's {@code SerialScheduler} does.
+ */
+class ReplyPathTest {
+    private static final int CYCLES = 20;
+
+    private RmiTransport coordinatorOut;
+    private RmiTransport followerOut;
+    private Registry registry;
+    private NodeService service;
+
+    /** Counts {@link #deliver} calls and their sizes, around the real service. */
+    private static final class CountingService implements NodeService {
+        private final NodeService inner;
+        final List<Integer> batches = new CopyOnWriteArrayList<>();
+        final AtomicInteger loneCalls = new AtomicInteger();
+
+        CountingService(NodeService inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Message[] deliver(Message[] batch) throws java.rmi.RemoteException {
+            batches.add(batch.length);
+            return inner.deliver(batch);
+        }
+
+        private void lone() {
+            loneCalls.incrementAndGet();
+        }
+
+        @Override
+        public void election(Message.Election m) {
+            lone();
+        }
+
+        @Override
+        public void ok(Message.Ok m) {
+            lone();
+        }
+
+        @Override
+        public void coordinator(Message.Coordinator m) {
+            lone();
+        }
+
+        @Override
+        public void heartbeat(Message.Heartbeat m) {
+            lone();
+        }
+
+        @Override
+        public void heartbeatAck(Message.HeartbeatAck m) {
+            lone();
+        }
+
+        @Override
+        public void stale(Message.Stale m) {
+            lone();
+        }
+
+        @Override
+        public void requestLock(Message.LockRequest m) {
+            lone();
+        }
+
+        @Override
+        public void grantLock(Message.LockGrant m) {
+            lone();
+        }
+
+        @Override
+        public void releaseLock(Message.LockRelease m) {
+            lone();
+        }
+
+        @Override
+        public void renewLease(Message.LeaseRenewal m) {
+            lone();
+        }
+
+        @Override
+        public void queryLockState(Message.LockStateQuery m) {
+            lone();
+        }
+
+        @Override
+        public void reportLockState(Message.LockStateReport m) {
+            lone();
+        }
+
+        @Override
+        public String membership() throws java.rmi.RemoteException {
+            return inner.membership();
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (followerOut != null) {
+            followerOut.close();
+        }
+        if (coordinatorOut != null) {
+            coordinatorOut.close();
+        }
+        if (service != null) {
+            UnicastRemoteObject.unexportObject(service, true);
+        }
+        if (registry != null) {
+            UnicastRemoteObject.unexportObject(registry, true);
+        }
+    }
+
+    @Test
+    void aFollowersCycleIsOneCallTheGrantInItsReplyAndTheReleaseRidesWithTheNextRequest() throws Exception {
+        List<Integer> ports = LocalCluster.freePorts(2);
+        ClusterConfig config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + ports.get(0),
+                "node.2=127.0.0.1:" + ports.get(1), "tls=off"), "test");
+        List<String> grantThreads = new CopyOnWriteArrayList<>();
+        List<Message> coordinatorUnreachable = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger counter = new AtomicInteger();
+        Transport.Inbox lockServer = new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) { // the coordinator's lock server, with the lock free: grants at once
+                if (m instanceof Message.LockRequest r) {
+                    coordinatorOut.send(1, new Message.LockGrant(2, 0, r.requestId(),
+                            new FencingToken(0, counter.incrementAndGet()), 800));
+                }
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                coordinatorUnreachable.add(m);
+            }
+        };
+        coordinatorOut = new RmiTransport(2, config, new TimeoutClientSocketFactory(), lockServer);
+        CountingService counted = new CountingService(new NodeServiceImpl(2, lockServer,
+                config.membershipFingerprint(), Access.off("node 2")));
+        registry = LocateRegistry.createRegistry(ports.get(1));
+        service = counted;
+        registry.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(counted, ports.get(1)));
+        followerOut = new RmiTransport(1, config, new TimeoutClientSocketFactory(), new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) { // the follower's lock cycles: release, and ask again at once
+                Message.LockGrant g = (Message.LockGrant) m;
+                grantThreads.add(Thread.currentThread().getName());
+                followerOut.send(2, new Message.LockRelease(1, 0, g.token()));
+                if (grantThreads.size() < CYCLES) {
+                    followerOut.send(2, new Message.LockRequest(1, 0, g.requestId() + 1));
+                } else {
+                    done.countDown();
+                }
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                throw new AssertionError("node 1 could not reach node 2: " + m);
+            }
+        });
+        followerOut.send(2, new Message.LockRequest(1, 0, 1));
+        assertTrue(done.await(60, TimeUnit.SECONDS), "cycles done: " + grantThreads.size());
+        assertEquals(List.of(), coordinatorUnreachable, "no grant went by a call of its own");
+        assertTrue(grantThreads.stream().allMatch("node-1-to-2"::equals),
+                "every grant was handed over by node 1's sender thread, from a reply: " + grantThreads);
+        List<Integer> expected = new java.util.ArrayList<>(List.of(1));
+        expected.addAll(java.util.Collections.nCopies(CYCLES - 1, 2));
+        assertEquals(expected, counted.batches,
+                "one call per cycle: the first request alone, then each release with the next request");
+    }
+}
