@@ -19,7 +19,10 @@ import shelf.protocol.Scheduler;
  * each ticking the node's {@link Clocks} and going to the {@link EventSink} (which writes them off this thread). With
  * events on, every message leaves {@link Message.Stamped} with the clocks and the node's sequence number, and a stamped
  * message that arrives merges its clocks (when they are sane) before any role sees it. With events off
- * ({@link #off}) nothing is recorded and messages travel bare.
+ * ({@link #off}) nothing is recorded and messages travel bare. A message a node sends itself (the coordinator's own
+ * lock requests, grants and releases) is not a message on the wire and is not recorded as one: its GRANT_GIVEN,
+ * GRANT_TAKEN and RELEASED events show the cycle (and recording every step of it cost the coordinator's own lock
+ * cycles several times over; BENCHMARKS.md).
  *
  * <p>Protocol thread only, except {@link #sink()}.
  */
@@ -69,6 +72,9 @@ public final class EventRecorder {
         } else if (m instanceof Message.LockRelease r) {
             local(EventTypes.RELEASED, Event.NONE, r.epoch(), r.token(), null);
         }
+        if (to == self) {
+            return m; // the coordinator's own lock traffic never leaves the process: its local events say enough
+        }
         clocks.tick();
         long n = ++seq;
         record(Event.Kind.SEND, m.type(), to, self + "-" + n, m.epoch(), token(m), detail(m));
@@ -77,8 +83,8 @@ public final class EventRecorder {
 
     /** The message for the roles: {@code m} without its stamp, whose clocks are merged into this node's first. */
     Message received(Message m) {
-        if (!on) {
-            return Message.Stamped.payload(m);
+        if (!on || m.from() == self && !(m instanceof Message.Stamped)) {
+            return Message.Stamped.payload(m); // off, or a message to itself (not recorded: see sent)
         }
         String mid = null;
         if (m instanceof Message.Stamped s) {

@@ -1,0 +1,34 @@
+package shelf.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code events=on|off} and {@code events.max.bytes} in nodes.properties. */
+class EventSettingsTest {
+    private static ClusterConfig parse(String... settings) throws ConfigException {
+        List<String> lines = new java.util.ArrayList<>(List.of("node.1=127.0.0.1:5001"));
+        lines.addAll(List.of(settings));
+        return ClusterConfig.parse(lines, "test.properties");
+    }
+
+    @Test
+    void eventsAreOnWithThirtyTwoMebibytesUnlessTheFileSaysOtherwise() throws Exception {
+        assertTrue(parse().events().on());
+        assertEquals(32L * 1024 * 1024, parse().events().maxBytes());
+        assertFalse(parse("events=off").events().on());
+        assertEquals(1_000_000, parse("events.max.bytes=1000000").events().maxBytes());
+    }
+
+    @Test
+    void aBadValueIsAnErrorThatNamesTheLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("events=maybe"));
+        assertEquals("test.properties line 2: events must be on or off, got 'maybe'", e.getMessage());
+        assertThrows(ConfigException.class, () -> parse("events.max.bytes=12"));
+        assertThrows(ConfigException.class, () -> parse("events.max.bytes=lots"));
+    }
+}
