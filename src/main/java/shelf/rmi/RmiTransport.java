@@ -92,7 +92,9 @@ public final class RmiTransport implements Transport, AutoCloseable {
             Message[] replies = null;
             try {
                 NodeService node = stub();
-                if (batch.size() == 1 && !(batch.get(0) instanceof Message.LockRequest)) {
+                Message only = batch.size() == 1 ? batch.get(0) : null;
+                // a lock request, stamped or not, goes by deliver, whose reply may carry the grant; a stamped message too
+                if (only != null && !(only instanceof Message.LockRequest) && !(only instanceof Message.Stamped)) {
                     PeerCalls.send(node, batch.get(0));
                 } else {
                     replies = node.deliver(batch.toArray(Message[]::new));

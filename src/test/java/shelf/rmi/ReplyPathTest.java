@@ -139,6 +139,21 @@ class ReplyPathTest {
 
     @Test
     void aFollowersCycleIsOneCallTheGrantInItsReplyAndTheReleaseRidesWithTheNextRequest() throws Exception {
+        cycles(false);
+    }
+
+    /** With events on, NodeCore sends every message as a {@link Message.Stamped}: a lone stamped request too. */
+    @Test
+    void withEventsOnAStampedRequestAloneStillGetsItsGrantInTheReply() throws Exception {
+        cycles(true);
+    }
+
+    private static Message stamped(Message m, boolean on, AtomicInteger seq) {
+        return on ? new Message.Stamped(m, seq.incrementAndGet(), new long[] {seq.get(), seq.get()}, seq.get()) : m;
+    }
+
+    private void cycles(boolean stamp) throws Exception {
+        AtomicInteger seq = new AtomicInteger();
         List<Integer> ports = LocalCluster.freePorts(2);
         ClusterConfig config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + ports.get(0),
                 "node.2=127.0.0.1:" + ports.get(1), "tls=off"), "test");
@@ -149,9 +164,9 @@ class ReplyPathTest {
         Transport.Inbox lockServer = new Transport.Inbox() {
             @Override
             public void deliver(Message m) { // the coordinator's lock server, with the lock free: grants at once
-                if (m instanceof Message.LockRequest r) {
-                    coordinatorOut.send(1, new Message.LockGrant(2, 0, r.requestId(),
-                            new FencingToken(0, counter.incrementAndGet()), 800));
+                if (Message.Stamped.payload(m) instanceof Message.LockRequest r) {
+                    coordinatorOut.send(1, stamped(new Message.LockGrant(2, 0, r.requestId(),
+                            new FencingToken(0, counter.incrementAndGet()), 800), stamp, seq));
                 }
             }
 
@@ -169,11 +184,11 @@ class ReplyPathTest {
         followerOut = new RmiTransport(1, config, new TimeoutClientSocketFactory(), new Transport.Inbox() {
             @Override
             public void deliver(Message m) { // the follower's lock cycles: release, and ask again at once
-                Message.LockGrant g = (Message.LockGrant) m;
+                Message.LockGrant g = (Message.LockGrant) Message.Stamped.payload(m);
                 grantThreads.add(Thread.currentThread().getName());
-                followerOut.send(2, new Message.LockRelease(1, 0, g.token()));
+                followerOut.send(2, stamped(new Message.LockRelease(1, 0, g.token()), stamp, seq));
                 if (grantThreads.size() < CYCLES) {
-                    followerOut.send(2, new Message.LockRequest(1, 0, g.requestId() + 1));
+                    followerOut.send(2, stamped(new Message.LockRequest(1, 0, g.requestId() + 1), stamp, seq));
                 } else {
                     done.countDown();
                 }
@@ -184,7 +199,7 @@ class ReplyPathTest {
                 throw new AssertionError("node 1 could not reach node 2: " + m);
             }
         });
-        followerOut.send(2, new Message.LockRequest(1, 0, 1));
+        followerOut.send(2, stamped(new Message.LockRequest(1, 0, 1), stamp, seq));
         assertTrue(done.await(60, TimeUnit.SECONDS), "cycles done: " + grantThreads.size());
         assertEquals(List.of(), coordinatorUnreachable, "no grant went by a call of its own");
         assertTrue(grantThreads.stream().allMatch("node-1-to-2"::equals),
