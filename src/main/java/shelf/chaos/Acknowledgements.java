@@ -1,9 +1,10 @@
 package shelf.chaos;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
+import java.util.Optional;
 import shelf.library.HistoryRecord;
 import shelf.library.Op;
 
@@ -15,6 +16,18 @@ final class Acknowledgements {
     static final String NAME = "acknowledged-once";
 
     private Acknowledgements() {
+    }
+
+    /** What is wrong with {@code r} as the application of {@code o}, if anything. */
+    private static Optional<String> mismatch(Operation o, HistoryRecord r) {
+        if (o.op() != r.op() || o.bookId() != r.bookId() || !o.user().equals(r.user())) {
+            return Optional.of("record #" + r.seq() + " (" + r.op() + " book " + r.bookId() + " by " + r.user()
+                    + ") is not what request " + r.requestId() + " asked: " + o.describe());
+        }
+        if (o.result() == Result.REFUSED) {
+            return Optional.of(o.describe() + " was refused, yet applied as record #" + r.seq());
+        }
+        return Optional.empty();
     }
 
     static Check check(List<Operation> operations, List<HistoryRecord> history) {
@@ -36,13 +49,7 @@ final class Acknowledgements {
                 problems.add("request " + r.requestId() + " " + o.describe() + " was applied twice (again as record #"
                         + r.seq() + ")");
             }
-            if (o.op() != r.op() || o.bookId() != r.bookId() || !o.user().equals(r.user())) {
-                problems.add("record #" + r.seq() + " (" + r.op() + " book " + r.bookId() + " by " + r.user()
-                        + ") is not what request " + r.requestId() + " asked: " + o.describe());
-            }
-            if (o.result() == Result.REFUSED) {
-                problems.add(o.describe() + " was refused, yet applied as record #" + r.seq());
-            }
+            mismatch(o, r).ifPresent(problems::add);
         }
         for (Operation o : operations) {
             if (o.result() == Result.OK && !applied.containsKey(o.requestId())) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * coordinator and without a grant, overall and per fault kind (a stretch counts for the fault in force when it began;
  * {@code none} between faults).
  */
-final class Availability {
+public final class Availability {
     static final String NO_FAULT = "none";
 
     private Availability() {
@@ -32,7 +32,7 @@ final class Availability {
      * @param noCoordinatorMs the longest time the watcher saw no coordinator serving
      * @param noGrantMs       the longest time between two acknowledged changes (each needed a grant)
      */
-    record Figures(long operations, long ok, long refused, long unknown, double answeredShare, long noCoordinatorMs,
+    public record Figures(long operations, long ok, long refused, long unknown, double answeredShare, long noCoordinatorMs,
                    long noGrantMs) {
     }
 
@@ -103,12 +103,13 @@ final class Availability {
         List<Long> acks = operations.stream().filter(o -> o.result() == Result.OK).map(Operation::completeNs)
                 .sorted(Comparator.naturalOrder()).toList();
         List<Gap> gaps = new ArrayList<>();
-        long previous = 0;
-        for (long t : acks) {
-            gaps.add(new Gap(previous, t));
-            previous = t;
+        if (acks.isEmpty()) {
+            return List.of(new Gap(0, endNs));
         }
-        gaps.add(new Gap(previous, Math.max(previous, endNs)));
+        for (int i = 1; i < acks.size(); i++) { // from the first acknowledgement on: the clients' start is no outage
+            gaps.add(new Gap(acks.get(i - 1), acks.get(i)));
+        }
+        gaps.add(new Gap(acks.get(acks.size() - 1), Math.max(acks.get(acks.size() - 1), endNs)));
         return gaps;
     }
 }
