@@ -65,4 +65,28 @@ public interface AdminService extends Remote {
     int MAX_CYCLES = 10_000;
 
     long[] lockCycles(int cycles) throws RemoteException, UnavailableException;
+
+    /** The network faults injected into this node's transport ({@link Faults#NONE} when healthy). */
+    Faults faults() throws RemoteException;
+
+    /**
+     * Replaces this node's network faults with {@code faults} ({@link Faults#NONE} heals it), logged as one WARN line.
+     * Not persisted: a restarted node starts healthy. Its own id in {@code faults.blocked()} is refused.
+     *
+     * @return the faults in force before
+     * @throws IllegalArgumentException for a blocked id that is not a peer of this node's configuration
+     */
+    Faults setFaults(Faults faults) throws RemoteException;
+
+    /**
+     * Makes this node's writes to the library fail, as a failing disk would, until cleared: {@code write} fails each
+     * append before anything is written (nothing applied, the client hears an error), {@code fsync} fails each fsync
+     * after the append (the client hears an error; the change may have been applied), {@code none} clears it. Only the
+     * file store ({@code store=file}) takes {@code write} and {@code fsync}; with PostgreSQL stop the database instead.
+     * Logged as one WARN line; not persisted.
+     *
+     * @return a one-line answer saying what is now in force
+     * @throws IllegalArgumentException for another kind, or {@code write}/{@code fsync} on a store that cannot take it
+     */
+    String injectStoreFault(String kind) throws RemoteException;
 }

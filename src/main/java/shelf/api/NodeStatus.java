@@ -18,9 +18,17 @@ import shelf.lock.LockTable;
  * @param lock        the lock server's table (meaningful on the coordinator)
  * @param counters    messages sent and received by type ({@code sent.ELECTION}, {@code received.OK}, ...) and
  *                    events ({@code lock.grants}, {@code store.fenced}, ...)
+ * @param faults      the faults an operator injected, in one line ({@link Faults#describe}, then the store's), or
+ *                    {@code "none"}
  */
 public record NodeStatus(int id, Role role, int coordinator, long epoch, List<Integer> peersAlive, FencingToken heldToken,
-                         int waitingOps, LockTable lock, Map<String, Long> counters) implements Serializable {
+                         int waitingOps, LockTable lock, Map<String, Long> counters, String faults)
+        implements Serializable {
+
+    /** This status with {@code line} as its faults. */
+    public NodeStatus withFaults(String line) {
+        return new NodeStatus(id, role, coordinator, epoch, peersAlive, heldToken, waitingOps, lock, counters, line);
+    }
 
     /** The lock holder as the coordinator sees it, or -1. */
     public int lockHolder() {
@@ -38,6 +46,9 @@ public record NodeStatus(int id, Role role, int coordinator, long epoch, List<In
         }
         if (waitingOps > 0) {
             s.append(", ").append(waitingOps).append(" client operations waiting");
+        }
+        if (faults != null && !faults.equals("none")) {
+            s.append(", FAULTS: ").append(faults);
         }
         s.append("\n  ").append(lock);
         s.append("\n  counters ").append(counters);

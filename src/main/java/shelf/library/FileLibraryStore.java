@@ -69,6 +69,8 @@ public final class FileLibraryStore implements LibraryStore {
     private long lines;
     /** The last record this store has read or written: all of it is in the file, so an fsync makes it durable. */
     private volatile long inFile;
+    /** An operator's injected failure of writes or fsyncs ({@code admin store-fault}). */
+    private volatile StoreFault fault = StoreFault.NONE;
 
     private FileLibraryStore(LibraryFiles files, FileChannel channel, HistoryMark mark, Clock clock, int loanDays, String who) {
         this.files = files;
@@ -190,6 +192,16 @@ public final class FileLibraryStore implements LibraryStore {
         return record;
     }
 
+    @Override
+    public void injectFault(StoreFault fault) {
+        this.fault = fault;
+    }
+
+    @Override
+    public StoreFault injectedFault() {
+        return fault;
+    }
+
     /**
      * Fsyncs the history, then asks for the durable mark to be advanced to the last record this store had read or
      * written before the fsync began (the mark is written off the caller's path, see {@link HistoryMark#advance}).
@@ -198,6 +210,9 @@ public final class FileLibraryStore implements LibraryStore {
     public void sync() throws StoreException {
         long upTo = inFile;
         try {
+            if (fault == StoreFault.FSYNC) {
+                throw new IOException("injected fsync failure (admin store-fault fsync)");
+            }
             channel.force(false);
         } catch (IOException e) {
             throw new StoreException(historyPath + ": fsync failed: " + e.getMessage(), e);
@@ -217,6 +232,9 @@ public final class FileLibraryStore implements LibraryStore {
             out.writeBytes(encode(records.get(i)));
         }
         try {
+            if (fault == StoreFault.WRITE) {
+                throw new IOException("injected write failure (admin store-fault write)");
+            }
             ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
             long pos = offset;
             while (buf.hasRemaining()) {

@@ -84,6 +84,23 @@ public interface LibraryStore extends AutoCloseable {
         throw new StoreException(getClass().getSimpleName() + " cannot repair its fence");
     }
 
+    /**
+     * Makes this store's writes fail as a failing disk would ({@code admin store-fault}) until {@link StoreFault#NONE}
+     * clears it. Thread-safe; not persisted.
+     *
+     * @throws UnsupportedOperationException from a store that takes no injected faults (asked for one other than NONE)
+     */
+    default void injectFault(StoreFault fault) {
+        if (fault != StoreFault.NONE) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no injected faults");
+        }
+    }
+
+    /** The fault {@link #injectFault} put in force, {@link StoreFault#NONE} when none. */
+    default StoreFault injectedFault() {
+        return StoreFault.NONE;
+    }
+
     @Override
     void close();
 }

@@ -1,5 +1,6 @@
 package shelf.node;
 
+import shelf.api.Faults;
 import shelf.api.NodeStatus;
 import shelf.election.BullyElection;
 import shelf.lock.LockClient;
@@ -39,6 +40,6 @@ final class NodeView {
         all.put("lock.stale-releases", table.staleReleases());
         all.put("election.rounds", election.roundsBegun());
         return new NodeStatus(self, election.role(), election.coordinator(), election.epoch(), election.peersAlive(),
-                lockClient.held(), pipeline.operations(), table, all);
+                lockClient.held(), pipeline.operations(), table, all, Faults.NONE.describe());
     }
 }

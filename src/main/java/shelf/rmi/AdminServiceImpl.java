@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.api.AdminService;
+import shelf.api.Faults;
 import shelf.api.NodeService;
 import shelf.api.NodeStatus;
 import shelf.api.UnavailableException;
@@ -20,7 +21,9 @@ import shelf.library.Book;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
+import shelf.library.StoreFault;
 import shelf.lock.LockTable;
+import shelf.node.FaultSwitch;
 import shelf.node.LockCycles;
 import shelf.node.Node;
 import shelf.tls.Role;
@@ -46,10 +49,13 @@ final class AdminServiceImpl implements AdminService {
     private final ClusterConfig config;
     private final RMIClientSocketFactory sockets;
     private final Access access;
+    private final FaultSwitch faults;
     private final String me;
 
-    AdminServiceImpl(Node node, LibraryStore store, ClusterConfig config, RMIClientSocketFactory sockets, Access access) {
+    AdminServiceImpl(Node node, LibraryStore store, ClusterConfig config, RMIClientSocketFactory sockets, Access access,
+                     FaultSwitch faults) {
         this.node = node;
+        this.faults = faults;
         this.store = store;
         this.config = config;
         this.sockets = sockets;
@@ -74,7 +80,7 @@ final class AdminServiceImpl implements AdminService {
             s.counters().putAll(JvmCounters.counters());
             s.counters().putAll(access.counters());
             access.warnIfExpiring();
-            return s;
+            return s.withFaults(faultsInForce());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(me + " interrupted");
@@ -202,6 +208,54 @@ final class AdminServiceImpl implements AdminService {
             throw new IllegalArgumentException("between 1 and " + MAX_CYCLES + " cycles, not " + cycles);
         }
         return await(LockCycles.run(node, cycles), config.timings().requestTimeoutMs());
+    }
+
+    @Override
+    public Faults faults() {
+        admin("faults");
+        return faults.current();
+    }
+
+    @Override
+    public Faults setFaults(Faults next) {
+        admin("setFaults");
+        if (next == null) {
+            throw new IllegalArgumentException("no faults (Faults.NONE heals)");
+        }
+        for (int peer : next.blocked()) {
+            if (peer != node.id() && config.node(peer).isEmpty()) {
+                throw new IllegalArgumentException("node " + peer + " is not in " + config.source() + " " + config.ids());
+            }
+        }
+        return faults.set(next);
+    }
+
+    @Override
+    public String injectStoreFault(String kind) {
+        admin("injectStoreFault");
+        StoreFault fault = StoreFault.parse(kind);
+        StoreFault before = store.injectedFault();
+        try {
+            store.injectFault(fault);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException(me + "'s library (" + config.store().kind() + ") takes no injected "
+                    + fault.label() + " failures: with PostgreSQL, stop the database instead");
+        }
+        if (before != fault) {
+            log.warn("{}: store fault now {} (was {})", me, fault.label(), before.label());
+        }
+        return me + ": store fault " + fault.label() + (fault == StoreFault.NONE ? " (writes work)" : fault == StoreFault.WRITE
+                ? " (every write fails until cleared)" : " (every fsync fails until cleared)");
+    }
+
+    /** The node's faults in one line: its network's, and its store's when one is injected. */
+    private String faultsInForce() {
+        String network = faults.current().describe();
+        StoreFault stored = store.injectedFault();
+        if (stored == StoreFault.NONE) {
+            return network;
+        }
+        return (network.equals("none") ? "" : network + "; ") + "store " + stored.label() + " failures";
     }
 
     private <T> T await(java.util.concurrent.CompletableFuture<T> future, long millis) throws UnavailableException {

@@ -28,6 +28,7 @@ import shelf.api.NodeService;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
 import shelf.library.LibraryStore;
+import shelf.node.FaultSwitch;
 import shelf.node.Node;
 import shelf.node.NodeStartException;
 import shelf.protocol.Transport;
@@ -108,9 +109,11 @@ public final class RmiServer implements AutoCloseable {
      * to {@code inbox}; LibraryService and AdminService reach the protocol through {@code node}; {@code access} (TLS with
      * the node's keys, or off) decides who may call what. Called once, by the composition root
      * ({@code shelf.server.ShelfNode}), after it chose the node's outbound {@code sockets} ({@link Credentials}).
+     * AdminService sets the operator's {@code faults}, which the root put in the way of the node's messages.
      */
     public static RmiServer start(NodeAddress address, ClusterConfig config, Node node, Transport.Inbox inbox,
-                                  LibraryStore store, Access access, RMIClientSocketFactory sockets) throws NodeStartException {
+                                  LibraryStore store, Access access, RMIClientSocketFactory sockets, FaultSwitch faults)
+            throws NodeStartException {
         String me = "node " + address.id();
         InetAddress bind;
         try {
@@ -137,7 +140,8 @@ public final class RmiServer implements AutoCloseable {
                     csf, ssf);
             server.export(LibraryService.NAME, LibraryServiceImpl.create(node, store, config, access),
                     address.port(), csf, ssf);
-            server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf, access), address.port(), csf, ssf);
+            server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf, access, faults), address.port(),
+                    csf, ssf);
         } catch (RemoteException e) {
             server.close();
             throw new NodeStartException(ExitCodes.USAGE, me + ": cannot export services on " + address + ": " + rootMessage(e));

@@ -27,11 +27,12 @@ final class SerialFilter implements ObjectInputFilter {
 
     /**
      * Exactly the types remote calls carry: the protocol's messages (one, or an array of them), fencing
-     * tokens, client commands and their enum; strings and boxed numbers; small, shallow graphs. Everything
-     * else, Shelf's other classes included, is refused.
+     * tokens, client commands and their enum, an operator's faults (their array form, and the Faults it
+     * resolves to: a Faults written as itself would need a set, which is refused); strings and boxed numbers;
+     * small, shallow graphs. Everything else, Shelf's other classes included, is refused.
      */
     static final String PATTERN = "shelf.protocol.Message;shelf.protocol.Message$*;shelf.fencing.FencingToken;"
-            + "shelf.library.Command;shelf.library.Op;"
+            + "shelf.library.Command;shelf.library.Op;shelf.api.Faults;shelf.api.Faults$Wire;"
             + "java.lang.String;java.lang.Integer;java.lang.Long;java.lang.Number;java.lang.Enum;"
             + "maxdepth=10;maxrefs=1000;maxbytes=65536;maxarray=1024;!*";
 

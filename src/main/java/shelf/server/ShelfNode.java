@@ -6,6 +6,7 @@ import java.rmi.server.RMIClientSocketFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
@@ -14,6 +15,8 @@ import shelf.config.NodeAddress;
 import shelf.fencing.FencingToken;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
+import shelf.node.FaultSwitch;
+import shelf.node.FaultyTransport;
 import shelf.node.FileEpochStore;
 import shelf.node.NodeCore;
 import shelf.node.NodeStartException;
@@ -38,9 +41,9 @@ import shelf.util.ExitCodes;
 /**
  * A running node, and the composition root: the only place that wires RMI to the node. It opens the library store,
  * builds the protocol ({@link NodeCore}) on a {@link SerialScheduler} with a {@link StoreWriter}, connects it to
- * the peers through an {@link RmiTransport}, and exports the remote services ({@link RmiServer}), which reach the
- * protocol only through {@link shelf.node.Node} and {@link Transport.Inbox}. Started and closed by {@code node}
- * (the CLI) and by tests, on their own thread.
+ * the peers through an {@link RmiTransport} behind the operator's faults ({@link FaultyTransport}), and exports the
+ * remote services ({@link RmiServer}), which reach the protocol only through {@link shelf.node.Node} and
+ * {@link Transport.Inbox}. Started and closed by {@code node} (the CLI) and by tests, on their own thread.
  */
 public final class ShelfNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShelfNode.class);
@@ -106,8 +109,7 @@ public final class ShelfNode implements AutoCloseable {
         SerialScheduler scheduler = new SerialScheduler(id);
         StoreWriter writer = new StoreWriter(store, id);
         Transport.Inbox[] inbox = new Transport.Inbox[1];
-        RmiServer.usePeerTimeouts(config);
-        RmiTransport transport = new RmiTransport(id, config, sockets, new Transport.Inbox() {
+        Transport.Inbox toCore = new Transport.Inbox() {
             @Override
             public void deliver(Message m) {
                 inbox[0].deliver(m);
@@ -117,14 +119,19 @@ public final class ShelfNode implements AutoCloseable {
             public void unreachable(int peer, Message m) {
                 inbox[0].unreachable(peer, m);
             }
-        });
+        };
+        RmiServer.usePeerTimeouts(config);
+        RmiTransport transport = new RmiTransport(id, config, sockets, toCore);
+        FaultSwitch faults = new FaultSwitch(id, new Random());
+        Transport faulty = new FaultyTransport(transport, faults, scheduler, config.timings().rpcTimeoutMs(), toCore);
         long firstRequestId = System.currentTimeMillis() * REQUEST_IDS_PER_MS;
-        NodeCore core = new NodeCore(id, config, scheduler, transport, epochs, writer, firstRequestId);
+        NodeCore core = new NodeCore(id, config, scheduler, faulty, epochs, writer, firstRequestId);
         inbox[0] = core;
         core.learnLibraryFence(fence);
         RmiServer server;
-        try {
-            server = RmiServer.start(address, config, core, core, store, access, sockets); // the core is the Node and Inbox
+        try { // the core is the Node, and the Inbox behind the operator's faults
+            Transport.Inbox peers = FaultyTransport.inbound(core, faults);
+            server = RmiServer.start(address, config, core, peers, store, access, sockets, faults);
         } catch (NodeStartException e) {
             transport.close();
             scheduler.close();

@@ -192,7 +192,7 @@ class AdminCommandTest {
     void statusAsJsonIsOneDocumentAndAsATableOneRowPerNode() throws Exception {
         LockTable table = new LockTable(LockPhase.SERVING, 4, 1, new FencingToken(4, 9), 1500, List.of(2), 9, 0, 0);
         when(nodes.get(3).status()).thenReturn(new NodeStatus(3, Role.COORDINATOR, 3, 4, List.of(1, 2),
-                null, 0, table, Map.of("lock.grants", 9L)));
+                null, 0, table, Map.of("lock.grants", 9L), "none"));
 
         assertEquals(0, admin("-n", "3", "status", "--json"));
         JsonNode status = oneDocument();
@@ -250,7 +250,7 @@ class AdminCommandTest {
     @Test
     void aPausedNodeIsANoAnswerRowWithinTheTimeoutAndTheOthersAreAskedMeanwhile() throws Exception {
         NodeStatus three = new NodeStatus(3, Role.COORDINATOR, 3, 4, List.of(1, 2), null, 0,
-                new LockTable(LockPhase.SERVING, 4, -1, null, 0, List.of(), 0, 0, 0), Map.of());
+                new LockTable(LockPhase.SERVING, 4, -1, null, 0, List.of(), 0, 0, 0), Map.of(), "none");
         for (int id : new int[] {1, 2}) {
             when(nodes.get(id).status()).thenAnswer(invocation -> {
                 Thread.sleep(10_000); // paused (SIGSTOP): connected, never answers

@@ -113,7 +113,9 @@ class SerialFilterTest {
         assertRefused(peers, NodeService.class.getMethod("election", Message.Election.class), gadget);
         assertRefused(peers, NodeService.class.getMethod("grantLock", Message.LockGrant.class), new Gadget());
         assertRefused(peers, NodeService.class.getMethod("heartbeat", Message.Heartbeat.class), new java.util.HashMap<>());
-        // AdminService's methods take no objects (ping's int is read as a primitive), so nothing there can carry one.
+        // AdminService's methods take no objects but an operator's faults (ping's int is read as a primitive).
+        Remote admin = registry.lookup(AdminService.NAME);
+        assertRefused(admin, AdminService.class.getMethod("setFaults", shelf.api.Faults.class), gadget);
 
         // The registry refuses a remote rebind before it reads the arguments, so the gadget is never even deserialized.
         Remote proxy = (Remote) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Remote.class}, new Gadget());
@@ -136,5 +138,17 @@ class SerialFilterTest {
 
         assertRefused(peers, NodeService.class.getMethod("deliver", Message[].class), (Object) new Object[] {new Gadget()});
         assertEquals(10, ((LibraryService) registry.lookup(LibraryService.NAME)).list().size(), "the node keeps serving");
+    }
+
+    @Test
+    void anOperatorsFaultsPassTheFilterBothWaysAndShowInStatus() throws Exception {
+        AdminService admin = (AdminService) registry.lookup(AdminService.NAME);
+        shelf.api.Faults faults = new shelf.api.Faults(java.util.Set.of(), 10, 200);
+
+        assertEquals(shelf.api.Faults.NONE, admin.setFaults(faults));
+        assertEquals(faults, admin.faults());
+        assertEquals("drop 10%; delay 200 ms", admin.status().faults());
+        assertEquals(faults, admin.setFaults(shelf.api.Faults.NONE));
+        assertEquals("none", admin.status().faults());
     }
 }
