@@ -26,6 +26,8 @@ import shelf.rmi.RmiServer;
 public final class ChaosRun implements AutoCloseable {
     /** How long the healed cluster gets to agree on one coordinator again: ample on a busy two-core machine. */
     static final Duration SETTLE = Duration.ofSeconds(60);
+    private static final int HEAL_TRIES = 10;
+    private static final long HEAL_PAUSE_MS = 1_000;
     /** The name of the check that the cluster recovered. */
     static final String RECOVERED = "recovered";
 
@@ -83,7 +85,7 @@ public final class ChaosRun implements AutoCloseable {
             nemesis.run(until);
             TimeUnit.NANOSECONDS.sleep(Math.max(0, until - history.now()));
         } finally {
-            nemesis.heal();
+            healForGood(nemesis);
         }
         Check recovered = settle(clients, threads);
         long endNs = history.now();
@@ -98,7 +100,19 @@ public final class ChaosRun implements AutoCloseable {
             verdict = Verdict.failed(options.seed(), recovered);
         }
         Report.write(options.report(), history.operations(), nemesis.faults(), records, verdict);
+        if (!verdict.ok()) {
+            copy(logs(), options.report().resolve("logs"));
+        }
         return verdict;
+    }
+
+    /** Heals, and heals again the nodes that did not take it (a node slow to answer on a loaded machine). */
+    private static void healForGood(Nemesis nemesis) throws IOException, InterruptedException {
+        nemesis.heal();
+        for (int i = 0; i < HEAL_TRIES && !nemesis.healed(); i++) {
+            Thread.sleep(HEAL_PAUSE_MS);
+            nemesis.heal();
+        }
     }
 
     /** Waits for the healed cluster to agree, then lets each client finish its operation under way and stop. */
@@ -152,6 +166,20 @@ public final class ChaosRun implements AutoCloseable {
     public void close() {
         cluster.close();
         delete(dir);
+    }
+
+    /** The nodes' logs into the report of a failed run, for whoever looks into it. */
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     private static void delete(Path dir) {

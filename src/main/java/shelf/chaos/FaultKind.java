@@ -11,7 +11,15 @@ public enum FaultKind {
     /** {@code SIGSTOP} of a node, {@code SIGCONT} when the fault ends: a long GC pause, sockets open. */
     PAUSE,
     /** A clean restart of a node (SIGTERM, then started again at once). */
-    RESTART;
+    RESTART,
+    /** The nodes split in two sides that cannot reach each other ({@code admin partition}), in each node's transport. */
+    PARTITION,
+    /** Every node loses a share of its messages, each way ({@code admin drop}). */
+    DROP,
+    /** Every node holds each outgoing message a while ({@code admin delay}). */
+    DELAY,
+    /** One node's library writes fail: before the append ({@code write}) or at the fsync after it ({@code fsync}). */
+    STORE;
 
     /** The name on the command line and in the report: {@code kill}, {@code pause}, ... */
     @com.fasterxml.jackson.annotation.JsonValue

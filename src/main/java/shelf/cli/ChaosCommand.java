@@ -53,8 +53,9 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "5", description = "Nodes in the cluster (default ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--faults", split = ",", paramLabel = "KIND[,KIND...]", defaultValue = "kill,pause,restart",
-            description = "Fault kinds to draw from (default ${DEFAULT-VALUE}).")
+    @Option(names = "--faults", split = ",", paramLabel = "KIND[,KIND...]",
+            defaultValue = "kill,pause,restart,partition,drop,delay,store",
+            description = "Fault kinds to draw from, one at a time (default ${DEFAULT-VALUE}).")
     List<String> faults;
 
     @Option(names = "--seed", description = "Seed of the fault schedule (default: drawn at random, and printed).")
