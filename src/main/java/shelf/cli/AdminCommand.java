@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,8 +48,12 @@ import shelf.util.VersionProvider;
  * not answer is a line on its err (or an {@code {"error": ...}} in the document) and exit code 3.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Operator commands against one node (-n ID) or every node (--all).",
-                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself), 3 node not reachable (or a hold lost its lease),",
+        subcommands = {AdminFaultCommands.Partition.class, AdminFaultCommands.Heal.class, AdminFaultCommands.Drop.class,
+            AdminFaultCommands.Delay.class, AdminFaultCommands.StoreFaultCommand.class},
+        description = {"Operator commands against one node (-n ID) or every node (--all);",
+                "partition, drop, delay and heal act on every node unless -n names one.",
+                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself, bad partition sides),",
+                "3 node not reachable (or a hold lost its lease),",
                 "4 not allowed (the node refused the admin key, resources/tls/admin.crt)."})
 public final class AdminCommand implements Runnable {
     /** How the command reaches node {@code id}'s admin service: over RMI, or a mock in tests. */
@@ -59,7 +64,7 @@ public final class AdminCommand implements Runnable {
 
     /** One operation on one node's admin service. */
     @FunctionalInterface
-    private interface Call {
+    interface Call {
         Object on(AdminService admin) throws Exception;
     }
 
@@ -145,6 +150,16 @@ public final class AdminCommand implements Runnable {
         return forEach(call, t -> 0, human, false);
     }
 
+    /** {@link #forEach} with a call made for each node: {@code call.apply(id)} runs on node {@code id}. */
+    int forEachNode(IntFunction<Call> call, BiFunction<Integer, Object, String> human) throws ConfigException {
+        return callEach(call, t -> 0, human, false);
+    }
+
+    private int forEach(Call call, ToLongFunction<Timings> workMs, BiFunction<Integer, Object, String> human, boolean rows)
+            throws ConfigException {
+        return callEach(id -> call, workMs, human, rows);
+    }
+
     /**
      * Runs a call on each target node, all at once; prints one line (or JSON value) per node, in configuration order;
      * exit 3 if any could not answer. A node gets {@link #timeout} plus {@code workMs} (what the operation itself may
@@ -152,13 +167,13 @@ public final class AdminCommand implements Runnable {
      * paused node costs about the timeout, not the sockets' 15 s. With {@code rows} (the status table), a node that
      * could not answer is also a row ({@code DOWN} or {@code NO ANSWER}) on stdout.
      */
-    private int forEach(Call call, ToLongFunction<Timings> workMs, BiFunction<Integer, Object, String> human, boolean rows)
-            throws ConfigException {
+    private int callEach(IntFunction<Call> call, ToLongFunction<Timings> workMs, BiFunction<Integer, Object, String> human,
+                         boolean rows) throws ConfigException {
         ClusterConfig cluster = ClusterConfig.load(config);
         List<NodeAddress> targets = nodes(cluster);
         long deadlineMs = timeout(cluster) + workMs.applyAsLong(cluster.timings());
         Map<Integer, Future<Object>> pending = new LinkedHashMap<>();
-        targets.forEach(t -> pending.put(t.id(), CALLS.submit(() -> callOne(cluster, t, call))));
+        targets.forEach(t -> pending.put(t.id(), CALLS.submit(() -> callOne(cluster, t, call.apply(t.id())))));
         long end = System.nanoTime() + deadlineMs * 1_000_000;
         Map<String, Object> results = new LinkedHashMap<>();
         int code = ExitCodes.OK;

@@ -25,8 +25,9 @@ final class EmbeddedClusterStore implements AutoCloseable {
     static final String DATA_DIR = "postgresql";
     static final String CONFIG_FILE = "nodes-postgresql.properties";
 
-    private final EmbeddedDatabase server;
+    private EmbeddedDatabase server;
     private final Path configFile;
+    private boolean stopped;
 
     private EmbeddedClusterStore(EmbeddedDatabase server, Path configFile) {
         this.server = server;
@@ -80,9 +81,27 @@ final class EmbeddedClusterStore implements AutoCloseable {
         return configFile;
     }
 
+    /** Stops the database, as a crash of the store looks to the nodes: their writes fail until {@link #startDatabase}. */
+    synchronized void stopDatabase() throws StoreException {
+        if (!stopped) {
+            server.close();
+            stopped = true;
+        }
+    }
+
+    /** Starts the database again after {@link #stopDatabase}, with the same data on the same port. */
+    synchronized void startDatabase() throws StoreException {
+        if (stopped) {
+            server = server.startAgain();
+            stopped = false;
+        }
+    }
+
     @Override
-    public void close() {
-        closeQuietly(server);
+    public synchronized void close() {
+        if (!stopped) {
+            closeQuietly(server);
+        }
     }
 
     private static void closeQuietly(EmbeddedDatabase server) {

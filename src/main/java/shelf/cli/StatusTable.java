@@ -17,7 +17,12 @@ public final class StatusTable {
         return String.format("%-4d %-11s %-5s %-6d %-16s %-8s %-12s %s", s.id(), s.role(),
                 s.coordinator() < 0 ? "-" : String.valueOf(s.coordinator()), s.epoch(), s.peersAlive(),
                 s.heldToken() == null ? "-" : s.heldToken(), coordinator ? holder : "", coordinator ? s.lock().queue() : "")
-                + security(s);
+                + security(s) + faults(s);
+    }
+
+    /** The injected faults at the end of the row, when there are any ({@code admin partition}, {@code drop}, ...). */
+    static String faults(NodeStatus s) {
+        return s.faults() == null || s.faults().equals(shelf.api.Faults.NONE.describe()) ? "" : "   FAULTS: " + s.faults();
     }
 
     /** A warning at the end of the row when the node runs without TLS or its certificate expires soon. */

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import shelf.admin.Admin;
 import shelf.api.AdminService;
 import shelf.api.NodeStatus;
@@ -58,6 +59,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Map<Integer, Process> processes = new TreeMap<>();
     private List<String> nodeArgs = List.of();
+    private IntFunction<List<String>> launcher = id -> List.of();
 
     private LocalCluster(Path dir, Path jar, ClusterConfig config, List<String> jvmOptions) {
         this.dir = dir;
@@ -150,6 +152,15 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalStateException("cannot find shelf.jar: run 'mvn package' first");
     }
 
+    /**
+     * A command put before the {@code java} of every node started from now on, by node id: to run each node under its own
+     * group id ({@link NetPartition#launcher}). The command must exec the rest, so the process is the node's.
+     */
+    public LocalCluster withLauncher(IntFunction<List<String>> prefix) {
+        this.launcher = prefix;
+        return this;
+    }
+
     /** Extra arguments for every node started from now on, e.g. {@code --log-level WARN}. */
     public LocalCluster withNodeArgs(List<String> args) {
         this.nodeArgs = List.copyOf(args);
@@ -167,7 +178,7 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("node " + id + " is already running (pid " + old.pid() + ")");
         }
         Files.createDirectories(dir.resolve("logs"));
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher.apply(id));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", jar.toString(), "RmiNode", String.valueOf(id), "--config",

@@ -29,15 +29,16 @@ public final class FaultSwitch {
     }
 
     /**
-     * Puts {@code next} in force, with one WARN line when it changes anything.
+     * Puts {@code wanted} in force, with one WARN line when it changes anything.
      *
      * @return the faults in force before
-     * @throws IllegalArgumentException when {@code next} blocks this node itself
+     * @throws IllegalArgumentException when {@code wanted} blocks this node itself
      */
-    public Faults set(Faults next) {
-        if (next.blocks(self)) {
-            throw new IllegalArgumentException("node " + self + " cannot block itself (blocked " + next.blocked() + ")");
+    public Faults set(Faults wanted) {
+        if (wanted.blocks(self)) {
+            throw new IllegalArgumentException("node " + self + " cannot block itself (blocked " + wanted.blocked() + ")");
         }
+        Faults next = wanted.none() ? Faults.NONE : wanted; // the one healthy instance, which none() compares with
         Faults before;
         synchronized (this) {
             before = faults;
@@ -63,6 +64,10 @@ public final class FaultSwitch {
         synchronized (random) {
             return random.nextInt(100);
         }
+    }
+
+    boolean none() {
+        return faults == Faults.NONE;
     }
 
     long delayMs() {

@@ -244,8 +244,11 @@ final class AdminServiceImpl implements AdminService {
         if (before != fault) {
             log.warn("{}: store fault now {} (was {})", me, fault.label(), before.label());
         }
-        return me + ": store fault " + fault.label() + (fault == StoreFault.NONE ? " (writes work)" : fault == StoreFault.WRITE
-                ? " (every write fails until cleared)" : " (every fsync fails until cleared)");
+        return me + ": store fault " + fault.label() + " (was " + before.label() + ")" + switch (fault) {
+            case NONE -> "";
+            case WRITE -> ": every write of this node fails, nothing applied, until cleared";
+            case FSYNC -> ": every fsync of this node fails, the outcome unknown to the client, until cleared";
+        };
     }
 
     /** The node's faults in one line: its network's, and its store's when one is injected. */

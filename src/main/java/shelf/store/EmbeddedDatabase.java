@@ -40,6 +40,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the server again, after {@link #close}, with the same data on the same port, so every node's
+     * {@code store.url} reaches it again: with {@link #close}, the store fault of a PostgreSQL cluster ({@code chaos}).
+     *
+     * @return the running server (this handle stays closed)
+     */
+    public EmbeddedDatabase startAgain() throws StoreException {
+        return start(dataDir, port());
+    }
+
     public int port() {
         return postgres.getPort();
     }

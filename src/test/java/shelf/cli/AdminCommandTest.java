@@ -275,4 +275,92 @@ class AdminCommandTest {
         assertEquals("node 1 at 127.0.0.1:5001 is not reachable (" + silent + ")", doc.get("1").get("error").asText());
         assertEquals("COORDINATOR", doc.get("3").get("role").asText());
     }
+
+    // ---- admin partition | heal | drop | delay | store-fault (AdminFaultCommands) ----
+
+    private void faultsAnswer() throws Exception {
+        for (AdminService node : nodes.values()) {
+            when(node.faults()).thenReturn(shelf.api.Faults.NONE);
+            when(node.setFaults(org.mockito.ArgumentMatchers.any())).thenReturn(shelf.api.Faults.NONE);
+        }
+    }
+
+    @Test
+    void partitionBlocksTheOtherSidesOnEveryNode() throws Exception {
+        faultsAnswer();
+
+        assertEquals(0, admin("partition", "1,2/3"));
+
+        verify(nodes.get(1)).setFaults(new shelf.api.Faults(java.util.Set.of(3), 0, 0));
+        verify(nodes.get(2)).setFaults(new shelf.api.Faults(java.util.Set.of(3), 0, 0));
+        verify(nodes.get(3)).setFaults(new shelf.api.Faults(java.util.Set.of(1, 2), 0, 0));
+        assertEquals("node 1: network faults blocked 3 (were none)\nnode 2: network faults blocked 3 (were none)\n"
+                + "node 3: network faults blocked 1,2 (were none)\n", out.toString());
+        assertEquals("", err.toString());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "1,2,3|a partition has at least two sides separated by '/', as in 1,2,3/4,5; got '1,2,3'",
+        "1,2/2,3|node 2 is named twice in '1,2/2,3': each node is on exactly one side",
+        "1/2|'1/2' puts no side around node(s) [3]: name every node of [1, 2, 3]",
+        "1,2/|'1,2/' has an empty side or a stray ','",
+        "1,2/3,9|node 9 is not in the configuration [1, 2, 3]",
+        "1,x/2,3|'x' in '1,x/2,3' is not a node id"})
+    void aBadPartitionIsOneLineAndExitCode2AndNoNodeIsAsked(String sides, String message) {
+        assertEquals(2, admin("partition", sides));
+        assertEquals("partition: " + message + "\n", err.toString());
+        assertEquals("", out.toString());
+        nodes.values().forEach(org.mockito.Mockito::verifyNoInteractions);
+    }
+
+    @Test
+    void dropAndDelayKeepTheOtherFaultsAndActOnOneNodeWithN() throws Exception {
+        faultsAnswer();
+        when(nodes.get(2).faults()).thenReturn(new shelf.api.Faults(java.util.Set.of(3), 0, 0));
+
+        assertEquals(0, admin("-n", "2", "drop", "10"));
+        verify(nodes.get(2)).setFaults(new shelf.api.Faults(java.util.Set.of(3), 10, 0));
+        verifyNoInteractions(nodes.get(1), nodes.get(3));
+
+        assertEquals(0, admin("delay", "200"));
+        verify(nodes.get(1)).setFaults(new shelf.api.Faults(java.util.Set.of(), 0, 200));
+        verify(nodes.get(3)).setFaults(new shelf.api.Faults(java.util.Set.of(), 0, 200));
+
+        assertEquals(2, admin("drop", "101"));
+        assertEquals("drop: drop between 0 and 100 percent, not 101\n", err.toString());
+        assertEquals(2, admin("delay", "10001"));
+        assertEquals("delay: delay between 0 and 10000 ms, not 10001\n", err.toString());
+    }
+
+    @Test
+    void healClearsTheNetworkAndTheStoreOfEveryNode() throws Exception {
+        faultsAnswer();
+        for (int id = 1; id <= 3; id++) {
+            when(nodes.get(id).injectStoreFault("none")).thenReturn("node " + id + ": store fault none (was none)");
+        }
+        when(nodes.get(2).setFaults(shelf.api.Faults.NONE)).thenReturn(new shelf.api.Faults(java.util.Set.of(3), 5, 0));
+
+        assertEquals(0, admin("heal"));
+
+        for (AdminService node : nodes.values()) {
+            verify(node).setFaults(shelf.api.Faults.NONE);
+            verify(node).injectStoreFault("none");
+        }
+        assertTrue(out.toString().contains("node 2: network faults none (were blocked 3; drop 5%); store fault none (was none)"),
+                out.toString());
+    }
+
+    @Test
+    void storeFaultNamesAKindAndANode() throws Exception {
+        when(nodes.get(2).injectStoreFault("write")).thenReturn("node 2: store fault write (was none): ...");
+
+        assertEquals(0, admin("-n", "2", "store-fault", "write"));
+        assertEquals("node 2: store fault write (was none): ...\n", out.toString());
+
+        assertEquals(2, admin("-n", "2", "store-fault", "disk"));
+        assertEquals("store-fault: store fault kinds are [none, write, fsync], not 'disk'\n", err.toString());
+        assertEquals(2, admin("store-fault", "write"));
+        assertEquals("store-fault: choose one node with -n ID, or every node with --all\n", err.toString());
+    }
 }

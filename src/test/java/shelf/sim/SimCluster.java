@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import shelf.api.Faults;
 import shelf.api.NodeStatus;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
@@ -15,6 +18,8 @@ import shelf.library.Command;
 import shelf.library.Outcome;
 import shelf.lock.LockPhase;
 import shelf.node.LibraryWriter;
+import shelf.node.FaultSwitch;
+import shelf.node.FaultyTransport;
 import shelf.node.NodeCore;
 import shelf.protocol.Message;
 import shelf.protocol.Scheduler;
@@ -59,11 +64,15 @@ final class SimCluster {
         final int incarnation;
         ProcessState state = ProcessState.UP;
         NodeCore core;
+        /** The operator's faults, in the way of this process's messages both ways; a restart starts healthy. */
+        final FaultSwitch faults;
+        Transport.Inbox inbound;
         private final List<Runnable> parked = new ArrayList<>();
 
         SimNode(int id, int incarnation) {
             this.id = id;
             this.incarnation = incarnation;
+            this.faults = new FaultSwitch(id, sim.random());
         }
 
         boolean current() {
@@ -110,7 +119,7 @@ final class SimCluster {
 
         @Override
         public void receive(Message m) {
-            core.deliver(m);
+            inbound.deliver(m);
         }
 
         @Override
@@ -146,7 +155,19 @@ final class SimCluster {
         SimNode node = new SimNode(id, old == null ? 1 : old.incarnation + 1);
         nodes.put(id, node);
         EpochStore epochStore = epochStore(id);
-        Transport transport = (to, m) -> network.send(id, to, m);
+        Transport.Inbox[] core = new Transport.Inbox[1];
+        Transport transport = new FaultyTransport((to, m) -> network.send(id, to, m), node.faults, node,
+                config.timings().rpcTimeoutMs(), new Transport.Inbox() {
+                    @Override
+                    public void deliver(Message m) {
+                        core[0].deliver(m);
+                    }
+
+                    @Override
+                    public void unreachable(int peer, Message m) {
+                        core[0].unreachable(peer, m);
+                    }
+                });
         // The writer thread freezes with its process: a paused node's write happens only when it resumes. A crashed
         // node's appended batch stays in the store (the page cache survives a process), unanswered.
         LibraryWriter writer = (token, batch, listener) -> sim.at(writeDelayMicros, () -> node.run(() -> {
@@ -160,6 +181,8 @@ final class SimCluster {
             sim.at(syncDelayMicros, () -> node.run(failure == null ? listener::durable : () -> listener.notDurable(failure)));
         }));
         node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L);
+        core[0] = node.core;
+        node.inbound = FaultyTransport.inbound(node.core, node.faults);
         node.core.learnLibraryFence(store.state().highestToken()); // as ShelfNode does, from the shared library
         node.core.start();
         return node;
@@ -288,8 +311,31 @@ final class SimCluster {
         nodes.get(id).core.startElection("test");
     }
 
+    /** Puts an operator's network faults on node {@code id}'s current process, as {@code admin partition} does. */
+    void setFaults(int id, Faults faults) {
+        nodes.get(id).faults.set(faults);
+    }
+
+    /**
+     * {@code admin partition}: each node's faults block every node of the other sides (every node must be on one),
+     * both ways at each node, as the command sets them.
+     */
+    @SafeVarargs
+    final void partition(Set<Integer>... sides) {
+        for (Set<Integer> side : sides) {
+            Set<Integer> others = new TreeSet<>(config.ids());
+            others.removeAll(side);
+            side.forEach(id -> setFaults(id, nodes.get(id).faults.current().withBlocked(others)));
+        }
+    }
+
+    /** {@code admin heal}: every current process healthy again. */
+    void healFaults() {
+        config.ids().stream().filter(nodes::containsKey).forEach(id -> setFaults(id, Faults.NONE));
+    }
+
     /** Hands {@code m} straight to node {@code id}, past the network (a forged or very late message). */
     void inject(int id, Message m) {
-        nodes.get(id).receive(m);
+        nodes.get(id).core.deliver(m);
     }
 }
