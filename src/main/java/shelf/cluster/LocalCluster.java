@@ -43,8 +43,13 @@ import shelf.tls.TlsFiles;
 public final class LocalCluster implements AutoCloseable {
     /** JVM options of each node unless told otherwise ({@code --jvm} of cluster and bench; demo): one default everywhere. */
     public static final String NODE_JVM_OPTIONS = "-Xmx64m -XX:+UseSerialGC";
-    /** Ample for freshly started JVMs to elect a coordinator, even on a busy two-core machine. */
+    /** Ample for nodes that all answer to elect a coordinator, even on a busy two-core machine. */
     public static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Added to the agreement timeout while some node does not answer yet: a cold node JVM on a loaded two-core machine
+     * took 26–34 s to listen (its TLS set-up alone 7–11 s), and agreement cannot start before every node answers.
+     */
+    private static final Duration START_ALLOWANCE = Duration.ofSeconds(60);
     private static final long AGREEMENT_POLL_MS = 50;
     /** How long a node gets to exit after SIGTERM or SIGKILL, */
     private static final long EXIT_WAIT_SECONDS = 10;
@@ -341,34 +346,50 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every node in {@code ids} answers and all follow one coordinator among them, in one
-     * epoch, whose lock server is serving.
+     * Waits until every node in {@code ids} answers and all follow one coordinator among them, in one epoch, whose lock
+     * server is serving. The {@code timeout} counts from the moment every node answers; until then (nodes still starting)
+     * it is extended by up to a minute.
      *
      * @return the coordinator's id
-     * @throws IllegalStateException naming each node's view when they do not agree in time
+     * @throws IllegalStateException naming each node's view (or those that never answered) when they do not agree in time
      */
     public int awaitAgreement(List<Integer> ids, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String views = "";
+        long deadline = System.nanoTime() + timeout.toNanos() + START_ALLOWANCE.toNanos();
+        boolean allAnswered = false;
+        List<NodeStatus> statuses = List.of();
         while (System.nanoTime() < deadline) {
-            List<NodeStatus> statuses = new ArrayList<>();
-            for (int id : ids) {
-                status(id).ifPresent(statuses::add);
-            }
+            statuses = new ArrayList<>(statuses(ids).values());
             if (statuses.size() == ids.size()) {
-                NodeStatus first = statuses.get(0);
-                boolean agree = ids.contains(first.coordinator()) && statuses.stream().allMatch(s ->
-                        s.coordinator() == first.coordinator() && s.epoch() == first.epoch());
-                if (agree && statuses.stream().anyMatch(s -> s.id() == first.coordinator()
-                        && s.lock().phase() == LockPhase.SERVING)) {
-                    return first.coordinator();
+                if (!allAnswered) {
+                    allAnswered = true;
+                    deadline = Math.min(deadline, System.nanoTime() + timeout.toNanos());
+                }
+                Optional<Integer> agreed = agreedCoordinator(ids, statuses);
+                if (agreed.isPresent()) {
+                    return agreed.get();
                 }
             }
-            views = statuses.stream().map(s -> s.id() + "->" + s.coordinator() + "@" + s.epoch()).toList().toString();
             Thread.sleep(AGREEMENT_POLL_MS);
         }
+        String views = statuses.stream().map(s -> s.id() + "->" + s.coordinator() + "@" + s.epoch()).toList().toString();
+        if (!allAnswered) {
+            List<Integer> answered = statuses.stream().map(NodeStatus::id).toList();
+            List<Integer> silent = ids.stream().filter(id -> !answered.contains(id)).toList();
+            throw new IllegalStateException("nodes " + silent + " did not answer within "
+                    + (timeout.toMillis() + START_ALLOWANCE.toMillis()) + " ms; views of the others (node->coordinator@epoch): "
+                    + views);
+        }
         throw new IllegalStateException("nodes " + ids + " did not agree on a coordinator within " + timeout.toMillis()
-                + " ms; views (node->coordinator@epoch): " + views);
+                + " ms of all answering; views (node->coordinator@epoch): " + views);
+    }
+
+    /** The coordinator all {@code statuses} follow in one epoch, if it is among {@code ids} and its lock server serves. */
+    private static Optional<Integer> agreedCoordinator(List<Integer> ids, List<NodeStatus> statuses) {
+        NodeStatus first = statuses.get(0);
+        boolean agree = ids.contains(first.coordinator()) && statuses.stream().allMatch(s ->
+                s.coordinator() == first.coordinator() && s.epoch() == first.epoch());
+        boolean serving = statuses.stream().anyMatch(s -> s.id() == first.coordinator() && s.lock().phase() == LockPhase.SERVING);
+        return agree && serving ? Optional.of(first.coordinator()) : Optional.empty();
     }
 
     /** The live nodes started by this cluster, ascending. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.channels.FileChannel;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -113,6 +114,8 @@ class BadInputIT {
     private static long nodeLogs(Path tmp) throws Exception {
         try (Stream<Path> files = Files.walk(tmp)) {
             return files.filter(p -> p.getFileName().toString().matches("node-\\d+\\.log")).count();
+        } catch (UncheckedIOException e) {
+            return 0; // a file vanished while walked (the bench writes certificates by renaming temporary files): look again
         }
     }
 }

@@ -20,8 +20,11 @@ class BenchmarksIT {
 
     private static ClusterFixture.Run exec(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", LocalCluster.currentJar().toString(), "bench"));
+                "-XX:TieredStopAtLevel=1", "-jar", LocalCluster.currentJar().toString(), "bench"));
         command.addAll(List.of(args));
+        if (args.length > 1) { // not a usage error: the nodes run with the tests' cheaper JIT (a node's C2 costs CPU the others need)
+            command.addAll(List.of("--jvm", String.join(" ", ClusterFixture.NODE_JVM)));
+        }
         return ClusterFixture.exec(dir, command, BENCH_LIMIT);
     }
 
@@ -78,10 +81,10 @@ class BenchmarksIT {
         JsonNode failover = bench(dir, "failover", "--times", "1");
         assertTrue(failover.get("kill -9: to first grant p50 (ms)").asLong() > 0, failover.toString());
         assertTrue(failover.get("SIGSTOP: to first grant p50 (ms)").asLong() > 0, failover.toString());
-        JsonNode election = bench(dir, "election", "--sizes", "5", "--rmi-sizes", "5");
+        JsonNode election = bench(dir, "election", "--sizes", "5", "--rmi-sizes", "3");
         JsonNode worst = election.get("in memory, 5 nodes, lowest starts");
         JsonNode best = election.get("in memory, 5 nodes, second highest starts");
         assertTrue(worst.get("messages").asLong() >= best.get("messages").asLong(), election.toString());
-        assertTrue(election.get("RMI processes, 5 nodes, lowest starts").get("millis").asLong() >= 0);
+        assertTrue(election.get("RMI processes, 3 nodes, lowest starts").get("millis").asLong() >= 0);
     }
 }

@@ -141,11 +141,9 @@ class CommandLineIT {
             JsonNode lockTable = Json.MAPPER.readTree(locks.out());
             assertTrue(lockTable.get("grants").asLong() >= 251 || lockTable.get("epoch").asLong() != epochBefore, locks.out());
 
+            // the node refuses a bad count; usage errors (cycles abc, -n 9, no -n) are AdminCommandTest's (a JVM each costs seconds)
             assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "0"), 2, "between 1 and 10000 cycles, not 0");
-            assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "abc"), 2, "'abc' is not an int");
-            assertOneLine(f.run(main, "admin", "-n", "9", "status"), 2, "node 9 is not in");
             assertOneLine(f.run(main, "admin", "-n", "1", "ping", "1"), 2, "is this node");
-            assertOneLine(f.run(main, "admin", "status"), 2, "choose one node with -n ID, or every node with --all");
 
             f.cluster.kill(2);
             ClusterFixture.Run down = f.run(main, "admin", "-n", "2", "status");

@@ -85,7 +85,7 @@ class UsersIT {
     /** An entry point of the jar in {@code dir}, with {@code env} added to (and no SHELF_PIN from) this JVM's environment. */
     private static ClusterFixture.Run run(Path dir, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", LocalCluster.currentJar().toString()));
+                "-XX:TieredStopAtLevel=1", "-cp", LocalCluster.currentJar().toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("shelf-run", ".out");
         Path err = Files.createTempFile("shelf-run", ".err");
