@@ -78,21 +78,11 @@ final class FailoverClient {
 
     /** Sends {@code command} round the nodes until one answers, or {@code deadlineNs} ({@link System#nanoTime}) passes. */
     Answer execute(Command command, long deadlineNs) throws InterruptedException {
-        String why = "no node was asked";
-        while (System.nanoTime() < deadlineNs) {
-            for (int i = 0; i < nodes.size() && System.nanoTime() < deadlineNs; i++) {
-                NodeAddress node = nodes.get(current);
-                try {
-                    Outcome o = onNode(node, library -> library.execute(command), deadlineNs);
-                    return new Answer(o.ok() ? Result.OK : Result.REFUSED, node.id(), o.message());
-                } catch (NodeFailure f) {
-                    why = f.getMessage();
-                    current = (current + 1) % nodes.size();
-                }
-            }
-            Thread.sleep(ROUND_PAUSE_MS);
+        Served<Outcome> served = untilServed(library -> library.execute(command), deadlineNs);
+        if (served.value == null) {
+            return new Answer(Result.UNKNOWN, -1, served.why);
         }
-        return new Answer(Result.UNKNOWN, -1, why);
+        return new Answer(served.value.ok() ? Result.OK : Result.REFUSED, served.node, served.value.message());
     }
 
     /** The library's whole history, page by page, from whichever node answers. */
@@ -100,20 +90,29 @@ final class FailoverClient {
         List<HistoryRecord> all = new ArrayList<>();
         while (true) {
             long after = all.isEmpty() ? 0 : all.get(all.size() - 1).seq();
-            Page<HistoryRecord> page = read(library -> library.history(null, after, LibraryService.MAX_PAGE), deadlineNs);
-            all.addAll(page.items());
-            if (!page.more()) {
+            Served<Page<HistoryRecord>> page = untilServed(library -> library.history(null, after, LibraryService.MAX_PAGE),
+                    deadlineNs);
+            if (page.value == null) {
+                throw new IllegalStateException("no node served the history: " + page.why);
+            }
+            all.addAll(page.value.items());
+            if (!page.value.more()) {
                 return all;
             }
         }
     }
 
-    private <T> T read(Attempt<T> attempt, long deadlineNs) throws InterruptedException {
+    /** What a node served (null when none did before the deadline), which node, or why none did. */
+    private record Served<T>(T value, int node, String why) {
+    }
+
+    private <T> Served<T> untilServed(Attempt<T> attempt, long deadlineNs) throws InterruptedException {
         String why = "no node was asked";
         while (System.nanoTime() < deadlineNs) {
-            for (int i = 0; i < nodes.size(); i++) {
+            for (int i = 0; i < nodes.size() && System.nanoTime() < deadlineNs; i++) {
+                NodeAddress node = nodes.get(current);
                 try {
-                    return onNode(nodes.get(current), attempt, deadlineNs);
+                    return new Served<>(onNode(node, attempt, deadlineNs), node.id(), null);
                 } catch (NodeFailure f) {
                     why = f.getMessage();
                     current = (current + 1) % nodes.size();
@@ -121,7 +120,7 @@ final class FailoverClient {
             }
             Thread.sleep(ROUND_PAUSE_MS);
         }
-        throw new IllegalStateException("no node served a read: " + why);
+        return new Served<>(null, -1, why);
     }
 
     /** The call on one node: a stub (looked up, or probed if silent a while), then the call. */
