@@ -45,7 +45,7 @@ class ArchitectureTest {
      * may not use each other either: bench and dashboard; election and lock; fencing, config and util at the bottom.
      */
     static final List<List<String>> TIERS = List.of(
-            List.of("cli"), List.of("bench", "dashboard"), List.of("cluster"), List.of("admin"), List.of("server"),
+            List.of("cli"), List.of("bench", "dashboard", "chaos"), List.of("cluster"), List.of("admin"), List.of("server"),
             List.of("rmi"), List.of("node"), List.of("api"), List.of("election", "lock"), List.of("protocol"), List.of("store"),
             List.of("library"), List.of("tls"), List.of("timeline"),
             List.of("fencing", "config", "util", "events"));

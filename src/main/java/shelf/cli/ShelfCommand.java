@@ -8,7 +8,7 @@ import shelf.util.VersionProvider;
         description = "Shelf: a distributed lending library on Java RMI (Bully election, centralized lock server).",
         subcommands = {InitCommand.class, NodeCommand.class, ClientCommand.class, AdminCommand.class,
                 ClusterCommand.class, DemoCommand.class, UsersCommand.class, CertsCommand.class, StoreCommand.class,
-                DashboardCommand.class, shelf.bench.BenchCommand.class, TimelineCommand.class})
+                DashboardCommand.class, shelf.bench.BenchCommand.class, TimelineCommand.class, ChaosCommand.class})
 public final class ShelfCommand implements Runnable {
     /** How the usage names the jar's main: {@code Usage: shelf.jar client ...}. */
     public static final String NAME = "shelf.jar";

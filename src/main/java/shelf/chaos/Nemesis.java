@@ -1,0 +1,203 @@
+package shelf.chaos;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import shelf.api.Faults;
+import shelf.cluster.LocalCluster;
+
+/**
+ * Breaks the cluster on a schedule drawn from the seed: a quiet spell, then one fault, held a while and healed, again
+ * and again until the run's time is up. The seed fixes the kinds, their order, the spells, the figures (how many percent
+ * dropped, which sides) and whether each fault aims at the coordinator or at a node drawn at random; which node is
+ * coordinator at that moment is the run's.
+ *
+ * <p>Runs on the thread that owns the cluster's processes (LocalCluster is not thread-safe); the progress line reads
+ * {@link #inForce()} from another.
+ */
+final class Nemesis {
+    /** A quiet spell between two faults: at least this, */
+    private static final long QUIET_MIN_MS = 1_000;
+    /** plus up to this. */
+    private static final int QUIET_SPREAD_MS = 2_000;
+    /** A fault is held at least this, */
+    private static final long HOLD_MIN_MS = 2_000;
+    /** plus up to this. */
+    private static final int HOLD_SPREAD_MS = 4_000;
+
+    private final LocalCluster cluster;
+    private final History clock;
+    private final Watcher watcher;
+    private final List<FaultKind> kinds;
+    private final Random random;
+    private final List<Fault> faults = new ArrayList<>();
+    private final Set<Integer> down = new TreeSet<>();
+    private final Set<Integer> paused = new TreeSet<>();
+    /** Nodes whose transport or store has faults injected, to heal. */
+    private final Set<Integer> network = new TreeSet<>();
+    private final Set<Integer> store = new TreeSet<>();
+    private volatile String inForce = "none";
+
+    /**
+     * One fault as drawn from the seed, before it meets the cluster.
+     *
+     * @param node    the node drawn at random, for a fault that does not aim at the coordinator
+     * @param shuffled every node id in a random order, for a partition's sides
+     * @param percent for drop: 20 to 60
+     * @param delayMs for delay: 50 to 500
+     * @param fsync   for store: fail the fsync (else the write)
+     */
+    private record Draw(FaultKind kind, long holdMs, boolean atCoordinator, int node, List<Integer> shuffled, int cut,
+                        int percent, long delayMs, boolean fsync) {
+    }
+
+    Nemesis(LocalCluster cluster, History clock, Watcher watcher, List<FaultKind> kinds, long seed) {
+        this.cluster = cluster;
+        this.clock = clock;
+        this.watcher = watcher;
+        this.kinds = List.copyOf(kinds);
+        this.random = new Random(seed);
+    }
+
+    /** Injects faults until {@code untilNs} (the run's clock), each healed before the next. */
+    void run(long untilNs) throws IOException, InterruptedException {
+        while (true) {
+            Thread.sleep(QUIET_MIN_MS + random.nextInt(QUIET_SPREAD_MS));
+            Draw d = draw();
+            if (clock.now() + TimeUnit.MILLISECONDS.toNanos(d.holdMs) > untilNs) {
+                return;
+            }
+            long start = clock.now();
+            String detail = inject(d);
+            inForce = d.kind.label() + " " + detail;
+            Thread.sleep(d.holdMs);
+            heal();
+            faults.add(new Fault(d.kind, detail, start, clock.now()));
+            inForce = "none";
+        }
+    }
+
+    private Draw draw() {
+        List<Integer> ids = new ArrayList<>(cluster.config().ids());
+        FaultKind kind = kinds.get(random.nextInt(kinds.size()));
+        long hold = HOLD_MIN_MS + random.nextInt(HOLD_SPREAD_MS);
+        boolean atCoordinator = random.nextBoolean();
+        int node = ids.get(random.nextInt(ids.size()));
+        java.util.Collections.shuffle(ids, random);
+        int cut = 1 + random.nextInt(Math.max(1, ids.size() / 2)); // the smaller side: 1 .. half the nodes
+        return new Draw(kind, hold, atCoordinator, node, ids, cut, 20 + random.nextInt(41), 50 + random.nextInt(451),
+                random.nextBoolean());
+    }
+
+    /** Injects the fault drawn; what it did, for the report ("node 5 (the coordinator)", "1,4 / 2,3,5"). */
+    private String inject(Draw d) throws IOException, InterruptedException {
+        int coordinator = watcher.coordinator();
+        int node = d.atCoordinator && coordinator > 0 ? coordinator : d.node;
+        String target = "node " + node + (node == coordinator ? " (the coordinator)" : "");
+        switch (d.kind) {
+            case KILL -> {
+                cluster.kill(node);
+                down.add(node);
+            }
+            case PAUSE -> {
+                cluster.pause(node);
+                paused.add(node);
+            }
+            case RESTART -> cluster.restart(node);
+            case PARTITION -> {
+                return partition(d, coordinator);
+            }
+            case DROP -> {
+                return everyNode(Faults.NONE.withDropPercent(d.percent), d.percent + "% of messages on every node");
+            }
+            case DELAY -> {
+                return everyNode(Faults.NONE.withDelayMs(d.delayMs), d.delayMs + " ms on every node's messages");
+            }
+            case STORE -> {
+                String kind = d.fsync ? "fsync" : "write";
+                store.add(node);
+                return kind + " failures on " + target + admin(node, a -> a.injectStoreFault(kind));
+            }
+        }
+        return target;
+    }
+
+    /** Splits the nodes: the smaller side (with the coordinator when the draw aims at it) cannot reach the other. */
+    private String partition(Draw d, int coordinator) {
+        List<Integer> ids = new ArrayList<>(d.shuffled);
+        if (d.atCoordinator && coordinator > 0) {
+            ids.remove(Integer.valueOf(coordinator));
+            ids.add(0, coordinator);
+        }
+        Set<Integer> small = new TreeSet<>(ids.subList(0, d.cut));
+        Set<Integer> large = new TreeSet<>(ids.subList(d.cut, ids.size()));
+        StringBuilder failed = new StringBuilder();
+        for (int id : ids) {
+            Faults f = Faults.NONE.withBlocked(small.contains(id) ? large : small);
+            network.add(id);
+            failed.append(admin(id, a -> a.setFaults(f)));
+        }
+        return join(small) + " / " + join(large) + failed;
+    }
+
+    private String everyNode(Faults f, String what) {
+        StringBuilder failed = new StringBuilder();
+        for (int id : cluster.config().ids()) {
+            network.add(id);
+            failed.append(admin(id, a -> a.setFaults(f)));
+        }
+        return what + failed;
+    }
+
+    /** An admin call of one node; "" when it worked, else a note for the report (the run goes on). */
+    private String admin(int id, AdminCall call) {
+        try {
+            call.on(cluster.admin(id));
+            return "";
+        } catch (Exception e) {
+            return " (node " + id + " did not take it: " + e.getMessage() + ")";
+        }
+    }
+
+    private interface AdminCall {
+        void on(shelf.api.AdminService admin) throws Exception;
+    }
+
+    private static String join(Set<Integer> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /** Ends every fault: resumes the paused nodes, starts the dead ones, clears injected network and store faults. */
+    void heal() throws IOException, InterruptedException {
+        for (int id : paused) {
+            cluster.resume(id);
+        }
+        paused.clear();
+        for (int id : down) {
+            cluster.start(id);
+        }
+        down.clear();
+        // A node that did not take its heal keeps its place in the set, for the next heal.
+        network.removeIf(id -> admin(id, a -> a.setFaults(Faults.NONE)).isEmpty());
+        store.removeIf(id -> admin(id, a -> a.injectStoreFault("none")).isEmpty());
+    }
+
+    /** Whether a heal left faults in force on a node that did not take it. */
+    boolean healed() {
+        return paused.isEmpty() && down.isEmpty() && network.isEmpty() && store.isEmpty();
+    }
+
+    /** The fault in force, for the progress line: "pause node 5 (the coordinator)", or "none". */
+    String inForce() {
+        return inForce;
+    }
+
+    List<Fault> faults() {
+        return List.copyOf(faults);
+    }
+}

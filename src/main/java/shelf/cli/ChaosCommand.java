@@ -1,0 +1,160 @@
+package shelf.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import shelf.chaos.ChaosOptions;
+import shelf.chaos.ChaosRun;
+import shelf.chaos.Check;
+import shelf.chaos.FaultKind;
+import shelf.chaos.Verdict;
+import shelf.cluster.LocalCluster;
+import shelf.library.Json;
+import shelf.util.ExitCodes;
+import shelf.util.VersionProvider;
+
+/**
+ * {@code shelf chaos}: a built-in nemesis and history checker (README, "Chaos"). Starts a cluster in a temporary
+ * folder, drives clients against it while breaking it, heals it, and checks the recorded history; exit 0 only when every
+ * check passes, 1 naming the checks that failed, 2 for bad options, 3 when the cluster could not even start.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Starts a cluster in a temporary folder, runs clients that borrow, return and renew with failover,",
+                "injects faults on a schedule drawn from the seed, heals everything, and checks the recorded history:",
+                "every acknowledged operation applied exactly once, the nodes agree with the history's replay, no book",
+                "lent twice, tokens in order, each book's history linearizable; with availability figures per fault.",
+                "Exit 0 only when every check passes, 1 when one fails (named)."})
+public final class ChaosCommand implements Callable<Integer> {
+    private static final int MAX_SECONDS = 86_400;
+    private static final int MAX_CLIENTS = 64;
+    private static final int MAX_NODES = 9;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "How long faults are injected (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--clients", defaultValue = "8", description = "Clients at once (default ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--nodes", defaultValue = "5", description = "Nodes in the cluster (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--faults", split = ",", paramLabel = "KIND[,KIND...]",
+            defaultValue = "kill,pause,restart,partition,drop,delay,store",
+            description = "Fault kinds to draw from, one at a time (default ${DEFAULT-VALUE}).")
+    List<String> faults;
+
+    @Option(names = "--seed", description = "Seed of the fault schedule (default: drawn at random, and printed).")
+    Long seed;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Folder for operations.jsonl, faults.jsonl, history.jsonl, verdict.json (default: chaos-SEED).")
+    Path report;
+
+    @Option(names = "--jvm", split = " ", paramLabel = "OPTIONS", defaultValue = LocalCluster.NODE_JVM_OPTIONS,
+            description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
+    List<String> jvm;
+
+    @Option(names = "--json", description = "Print the verdict as one JSON document on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        ChaosOptions options = options();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("chaos: seed " + options.seed() + " (repeat the run with --seed " + options.seed() + "); "
+                + options.nodes() + " nodes, " + options.clients() + " clients, faults " + String.join(",", faults)
+                + " for " + options.seconds() + " s; report in " + options.report());
+        Verdict verdict;
+        try (ChaosRun run = startCluster(options)) {
+            verdict = run.run(err, System.console() != null);
+            timeline(run.logs(), options.report(), err);
+        }
+        print(verdict, options.report());
+        return verdict.ok() ? ExitCodes.OK : ExitCodes.REFUSED;
+    }
+
+    private ChaosRun startCluster(ChaosOptions options) throws Exception {
+        try {
+            return ChaosRun.start(options);
+        } catch (IllegalStateException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, "the cluster did not start: " + e.getMessage());
+        }
+    }
+
+    private ChaosOptions options() {
+        require(seconds >= 1 && seconds <= MAX_SECONDS, "--seconds must be between 1 and " + MAX_SECONDS + ", got " + seconds);
+        require(clients >= 1 && clients <= MAX_CLIENTS, "--clients must be between 1 and " + MAX_CLIENTS + ", got " + clients);
+        require(nodes >= 2 && nodes <= MAX_NODES, "--nodes must be between 2 and " + MAX_NODES + ", got " + nodes);
+        List<FaultKind> kinds = new ArrayList<>();
+        for (String name : faults) {
+            try {
+                FaultKind kind = FaultKind.parse(name);
+                if (!kinds.contains(kind)) {
+                    kinds.add(kind);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--faults: " + e.getMessage());
+            }
+        }
+        long chosen = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
+        Path folder = report != null ? report : Path.of("chaos-" + chosen);
+        return new ChaosOptions(seconds, clients, nodes, kinds, chosen, folder.toAbsolutePath(), jvm);
+    }
+
+    private void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /** The run's Lamport diagram, when this build has the {@code timeline} command. */
+    private void timeline(Path logs, Path reportDir, PrintWriter err) {
+        CommandLine timeline = spec.root().subcommands().get("timeline");
+        if (timeline == null) {
+            return;
+        }
+        int code = timeline.execute("--logs", logs.toString(), "-o", reportDir.resolve("timeline.html").toString());
+        if (code != ExitCodes.OK) {
+            err.println("chaos: the timeline of the run could not be written (exit " + code + ")");
+        }
+    }
+
+    private void print(Verdict verdict, Path reportDir) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("ok", verdict.ok());
+            doc.put("seed", verdict.seed());
+            doc.put("checks", verdict.checks());
+            doc.put("availability", verdict.availability());
+            doc.put("report", reportDir.toString());
+            out.println(Json.MAPPER.writeValueAsString(doc));
+            return;
+        }
+        out.println("chaos verdict: " + (verdict.ok() ? "PASS" : "FAIL (" + String.join(", ", verdict.failedChecks()) + ")")
+                + ", seed " + verdict.seed());
+        for (Check c : verdict.checks().values()) {
+            out.printf("  %-4s %-18s %s%n", c.ok() ? "ok" : "FAIL", c.name(), c.summary());
+        }
+        out.println("  availability (answered share; longest without a coordinator / without a grant):");
+        verdict.availability().forEach((kind, f) -> out.printf("    %-8s %6d operations, %5.1f%% answered (%d ok, %d refused,"
+                + " %d unknown); %d ms / %d ms%n", kind, f.operations(), 100 * f.answeredShare(), f.ok(), f.refused(),
+                f.unknown(), f.noCoordinatorMs(), f.noGrantMs()));
+        out.println("  report: " + reportDir);
+    }
+}

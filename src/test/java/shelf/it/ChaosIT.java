@@ -1,0 +1,49 @@
+package shelf.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shelf.cluster.LocalCluster;
+import shelf.library.Json;
+
+/**
+ * {@code chaos} for 45 seconds with kill -9, SIGSTOP/SIGCONT and partitions (admin partition): the verdict passes, every
+ * check is in it, and the report folder holds what it should. One run; its figures are not asserted (speed goes in
+ * {@code bench}).
+ */
+class ChaosIT {
+    /** 45 s of faults, plus the cluster's start, the settling and the checks; minutes on a loaded two-core machine. */
+    private static final Duration LIMIT = Duration.ofMinutes(5);
+
+    @Test
+    void aRunWithKillsPausesAndPartitionsPassesEveryCheck(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report");
+        ClusterFixture.Run r = ClusterFixture.exec(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", LocalCluster.currentJar().toString(), "chaos", "--seconds", "45", "--clients", "6",
+                "--faults", "kill,pause,partition", "--seed", "18", "--report", report.toString(), "--json"), LIMIT);
+        assertEquals(0, r.code(), r.toString());
+        JsonNode verdict = Json.MAPPER.readTree(r.out());
+        assertTrue(verdict.get("ok").asBoolean(), r.out());
+        assertEquals(18, verdict.get("seed").asLong());
+        for (String check : List.of("recovered", "acknowledged-once", "lending-rules", "tokens-ordered", "nodes-agree",
+                "linearizable")) {
+            assertTrue(verdict.get("checks").get(check).get("ok").asBoolean(), check + ": " + r.out());
+        }
+        JsonNode all = verdict.get("availability").get("all");
+        assertTrue(all.get("ok").asLong() > 0, r.out());
+        assertTrue(r.err().contains("chaos: seed 18 (repeat the run with --seed 18)"), r.err());
+        for (String file : List.of("operations.jsonl", "faults.jsonl", "history.jsonl", "verdict.json")) {
+            assertTrue(Files.size(report.resolve(file)) > 0, file);
+        }
+        JsonNode fault = Json.MAPPER.readTree(Files.readAllLines(report.resolve("faults.jsonl")).get(0));
+        assertTrue(List.of("kill", "pause", "partition").contains(fault.get("kind").asText()), fault.toString());
+        assertEquals(verdict.get("checks"), Json.MAPPER.readTree(report.resolve("verdict.json").toFile()).get("checks"));
+    }
+}
