@@ -31,7 +31,8 @@ import shelf.util.VersionProvider;
  * check passes, 1 naming the checks that failed, 2 for bad options, 3 when the cluster could not even start.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Starts a cluster in a temporary folder, runs clients that borrow, return and renew with failover,",
+        description = {"Breaks a cluster of its own, heals it, and checks from the recorded history that nothing was lost.",
+                "It starts a cluster in a temporary folder, runs clients that borrow, return and renew with failover,",
                 "injects faults on a schedule drawn from the seed, heals everything, and checks the recorded history:",
                 "every acknowledged operation applied exactly once, the nodes agree with the history's replay, no book",
                 "lent twice, tokens in order, each book's history linearizable; with availability figures per fault.",

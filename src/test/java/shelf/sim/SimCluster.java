@@ -138,7 +138,7 @@ final class SimCluster {
         public void receiveCall(Message m) {
             handlingCall = true;
             try {
-                core.deliver(m);
+                inbound.deliver(m); // through the operator's faults, as RmiServer hands a call's batch to the node
                 Runnable next;
                 while ((next = inCall.poll()) != null) {
                     run(next);
