@@ -129,6 +129,7 @@ public final class ChaosCommand implements Callable<Integer> {
         if (timeline == null) {
             return;
         }
+        timeline.setOut(err); // where it was written goes with the progress, never into stdout's verdict (--json)
         int code = timeline.execute("--logs", logs.toString(), "-o", reportDir.resolve("timeline.html").toString());
         if (code != ExitCodes.OK) {
             err.println("chaos: the timeline of the run could not be written (exit " + code + ")");

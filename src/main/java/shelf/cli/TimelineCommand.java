@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import shelf.events.Event;
 import shelf.events.EventReader;
 import shelf.timeline.HtmlDiagram;
@@ -30,6 +32,9 @@ import shelf.util.VersionProvider;
                 + " node, messages as arrows, in causal order; a self-contained HTML page.",
                 "Exit codes: 0 written, 1 no events to draw, 2 bad arguments."})
 public final class TimelineCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--logs", paramLabel = "DIR", defaultValue = "logs",
             description = "The folder with the events files (default ${DEFAULT-VALUE}).")
     Path logs;
@@ -71,7 +76,8 @@ public final class TimelineCommand implements Callable<Integer> {
         Selection selection = selection(from == null ? null : from.resolve(last), to == null ? null : to.resolve(last));
         Path file = output != null ? output : logs.resolve(format.equals("html") ? "timeline.html" : "timeline.shiviz.log");
         String summary = draw(logs, read, selection, file, format);
-        System.out.println("timeline: wrote " + file.toAbsolutePath() + " (" + summary + ")");
+        spec.commandLine().getOut().println("timeline: wrote " + file.toAbsolutePath() + " (" + summary + ")");
+        spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 

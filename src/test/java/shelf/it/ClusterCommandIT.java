@@ -124,7 +124,7 @@ class ClusterCommandIT {
     void withThePostgresqlStoreItRunsItsDatabaseServesFromItAndStopsIt(@TempDir Path dir) throws Exception {
         writeConfig(dir, 2);
         Path out = dir.resolve("cluster.out");
-        Process cluster = new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--store", "postgresql")
+        Process cluster = new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard", "--store", "postgresql")
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         List<ProcessHandle> children = List.of();
         try {
@@ -182,8 +182,9 @@ class ClusterCommandIT {
         Files.write(dir.resolve("nodes.properties"), config);
     }
 
+    /** Without the dashboard: DashboardIT tests it under cluster, and its polling would cost these tests CPU. */
     private static Process startCluster(Path dir, Path out) throws Exception {
-        return new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color").directory(dir.toFile())
+        return new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard").directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 
