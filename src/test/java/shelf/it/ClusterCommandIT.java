@@ -124,8 +124,8 @@ class ClusterCommandIT {
     void withThePostgresqlStoreItRunsItsDatabaseServesFromItAndStopsIt(@TempDir Path dir) throws Exception {
         writeConfig(dir, 2);
         Path out = dir.resolve("cluster.out");
-        Process cluster = new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard", "--store", "postgresql")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process cluster = new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard",
+                "--store", "postgresql").directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         List<ProcessHandle> children = List.of();
         try {
             awaitBanner(out);
