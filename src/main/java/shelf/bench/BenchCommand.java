@@ -83,8 +83,8 @@ public final class BenchCommand implements Runnable {
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
         List<String> jvm;
 
-        @Option(names = "--events", paramLabel = "on|off", defaultValue = "on",
-                description = "Whether the nodes record their events files (default ${DEFAULT-VALUE}, as nodes do): off"
+        @Option(names = "--events", paramLabel = "on|off", defaultValue = "off",
+                description = "Whether the nodes record their events files (default ${DEFAULT-VALUE}, as nodes do): on"
                         + " measures what they cost.")
         OnOff events;
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -119,7 +120,10 @@ public final class LocalCluster implements AutoCloseable {
         for (int id = 1; id <= nodes; id++) {
             lines.add("node." + id + "=127.0.0.1:" + ports.get(id - 1));
         }
-        settings.forEach((k, v) -> lines.add(k + "=" + v));
+        // A local cluster is one to watch: its nodes record events (timeline, dashboard) unless the settings say otherwise.
+        Map<String, String> all = new LinkedHashMap<>(Map.of("events", "on"));
+        all.putAll(settings);
+        all.forEach((k, v) -> lines.add(k + "=" + v));
         Path file = dir.resolve(ClusterConfig.DEFAULT_FILE);
         Files.write(file, lines, StandardCharsets.UTF_8);
         new LibraryFiles(dir.resolve("resources")).create(SampleCatalog.books(books));

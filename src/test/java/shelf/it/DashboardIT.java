@@ -159,7 +159,8 @@ class DashboardIT {
         for (int id = 1; id <= 5; id++) {
             config.add("node." + id + "=127.0.0.1:" + ports.get(id - 1));
         }
-        config.addAll(List.of("heartbeat.interval.ms=200", "failure.timeout.ms=1500", "lease.ms=2000", "rpc.timeout.ms=800"));
+        config.addAll(List.of("heartbeat.interval.ms=200", "failure.timeout.ms=1500", "lease.ms=2000", "rpc.timeout.ms=800",
+                "events=on"));
         Files.write(dir.resolve("nodes.properties"), config);
     }
 
