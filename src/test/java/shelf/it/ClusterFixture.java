@@ -45,6 +45,7 @@ final class ClusterFixture implements AutoCloseable {
     ClusterFixture(Path dir, int nodes, int books, Map<String, String> settings, List<String> jvmOptions) throws Exception {
         TimeoutClientSocketFactory.setTimeouts(1_000, 8_000);
         Map<String, String> all = new TreeMap<>(FAST);
+        all.put("events", "off"); // events cost the nodes CPU the loaded test machine needs; EventsTimelineIT asks for them
         all.putAll(settings);
         cluster = LocalCluster.create(dir, nodes, books, all, LocalCluster.currentJar(), jvmOptions);
     }

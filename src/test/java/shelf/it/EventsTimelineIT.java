@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class EventsTimelineIT {
 
     @Test
     void nodesRecordTheirEventsAndTimelineDrawsTheElectionAfterACrash(@TempDir Path dir) throws Exception {
-        try (ClusterFixture f = new ClusterFixture(dir, 3)) {
+        try (ClusterFixture f = new ClusterFixture(dir, 3, 10, Map.of("events", "on"), ClusterFixture.NODE_JVM)) {
             f.cluster.startAll();
             assertEquals(3, f.cluster.awaitAgreement(List.of(1, 2, 3), AGREEMENT)); // generous: a loaded machine
             assertTrue(f.execute(1, new Command(UUID.randomUUID().toString(), Op.BORROW, 2, "alice")).ok());
