@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import shelf.cluster.LocalCluster;
+import shelf.cluster.NetPartition;
 import shelf.config.ConfigException;
 import shelf.library.Book;
 import shelf.library.HistoryRecord;
@@ -50,8 +51,13 @@ public final class ChaosRun implements AutoCloseable {
         Path dir = Files.createTempDirectory("shelf-chaos");
         LocalCluster cluster = null;
         try {
+            boolean real = options.faults().contains(FaultKind.NETPARTITION);
+            // A real partition tells the nodes apart by address and group id: each gets its own (cluster.NetPartition).
             cluster = LocalCluster.create(dir, options.nodes(), options.books(), Map.of(), LocalCluster.currentJar(),
-                    options.jvmOptions());
+                    options.jvmOptions(), real ? NetPartition::address : id -> "127.0.0.1");
+            if (real) {
+                cluster.withLauncher(NetPartition::launcher);
+            }
             cluster.startAll();
             cluster.awaitAgreement(cluster.config().ids(), SETTLE);
             return new ChaosRun(options, dir, cluster);

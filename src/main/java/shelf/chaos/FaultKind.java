@@ -19,7 +19,12 @@ public enum FaultKind {
     /** Every node holds each outgoing message a while ({@code admin delay}). */
     DELAY,
     /** One node's library writes fail: before the append ({@code write}) or at the fsync after it ({@code fsync}). */
-    STORE;
+    STORE,
+    /**
+     * A real partition: iptables drops the packets between two sides ({@code cluster.NetPartition}); the nodes run on
+     * 127.0.0.11-15, each under its own group id, and no Shelf code knows of the fault. Needs root and iptables.
+     */
+    NETPARTITION;
 
     /** The name on the command line and in the report: {@code kill}, {@code pause}, ... */
     @com.fasterxml.jackson.annotation.JsonValue

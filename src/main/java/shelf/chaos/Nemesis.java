@@ -1,15 +1,19 @@
 package shelf.chaos;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import shelf.api.Faults;
 import shelf.cluster.LocalCluster;
+import shelf.cluster.NetPartition;
 
 /**
  * Breaks the cluster on a schedule drawn from the seed: a quiet spell, then one fault, held a while and healed, again
@@ -29,6 +33,8 @@ final class Nemesis {
     private static final long HOLD_MIN_MS = 2_000;
     /** plus up to this. */
     private static final int HOLD_SPREAD_MS = 4_000;
+    /** A real partition's rules are removed this long after its hold at the latest, even if the heal never comes. */
+    private static final Duration NET_PARTITION_GRACE = Duration.ofSeconds(60);
 
     private final LocalCluster cluster;
     private final History clock;
@@ -42,6 +48,8 @@ final class Nemesis {
     private final Set<Integer> network = new TreeSet<>();
     private final Set<Integer> store = new TreeSet<>();
     private volatile String inForce = "none";
+    /** The real partition in force, if any. */
+    private NetPartition cut;
 
     /**
      * One fault as drawn from the seed, before it meets the cluster.
@@ -109,7 +117,7 @@ final class Nemesis {
                 paused.add(node);
             }
             case RESTART -> cluster.restart(node);
-            case PARTITION -> {
+            case PARTITION, NETPARTITION -> {
                 return partition(d, coordinator);
             }
             case DROP -> {
@@ -128,14 +136,14 @@ final class Nemesis {
     }
 
     /** Splits the nodes: the smaller side (with the coordinator when the draw aims at it) cannot reach the other. */
-    private String partition(Draw d, int coordinator) {
-        List<Integer> ids = new ArrayList<>(d.shuffled);
-        if (d.atCoordinator && coordinator > 0) {
-            ids.remove(Integer.valueOf(coordinator));
-            ids.add(0, coordinator);
+    private String partition(Draw d, int coordinator) throws IOException {
+        List<Set<Integer>> sides = sides(d, coordinator);
+        if (d.kind == FaultKind.NETPARTITION) {
+            return netPartition(d, sides);
         }
-        Set<Integer> small = new TreeSet<>(ids.subList(0, d.cut));
-        Set<Integer> large = new TreeSet<>(ids.subList(d.cut, ids.size()));
+        Set<Integer> small = sides.get(0);
+        Set<Integer> large = sides.get(1);
+        List<Integer> ids = new ArrayList<>(d.shuffled);
         StringBuilder failed = new StringBuilder();
         for (int id : ids) {
             Faults f = Faults.NONE.withBlocked(small.contains(id) ? large : small);
@@ -143,6 +151,25 @@ final class Nemesis {
             failed.append(admin(id, a -> a.setFaults(f)));
         }
         return join(small) + " / " + join(large) + failed;
+    }
+
+    /** The two sides of a partition: the smaller first, with the coordinator when the draw aims at it. */
+    private static List<Set<Integer>> sides(Draw d, int coordinator) {
+        List<Integer> ids = new ArrayList<>(d.shuffled);
+        if (d.atCoordinator && coordinator > 0) {
+            ids.remove(Integer.valueOf(coordinator));
+            ids.add(0, coordinator);
+        }
+        return List.of(new TreeSet<>(ids.subList(0, d.cut)), new TreeSet<>(ids.subList(d.cut, ids.size())));
+    }
+
+    /** Splits the nodes as {@link #partition} does, with iptables rules: the packets are dropped, the nodes know nothing. */
+    private String netPartition(Draw d, List<Set<Integer>> sides) throws IOException {
+        Map<Integer, String> hosts = new TreeMap<>();
+        cluster.config().nodes().values().forEach(a -> hosts.put(a.id(), a.host()));
+        // the rules go with the heal, and by NetPartition's own timer should this run die before it heals
+        cut = NetPartition.split(sides, hosts, Duration.ofMillis(d.holdMs).plus(NET_PARTITION_GRACE));
+        return join(sides.get(0)) + " / " + join(sides.get(1)) + " (iptables chain " + cut.chain() + ")";
     }
 
     private String everyNode(Faults f, String what) {
@@ -174,6 +201,10 @@ final class Nemesis {
 
     /** Ends every fault: resumes the paused nodes, starts the dead ones, clears injected network and store faults. */
     void heal() throws IOException, InterruptedException {
+        if (cut != null) {
+            cut.close();
+            cut = null;
+        }
         for (int id : paused) {
             cluster.resume(id);
         }
@@ -189,7 +220,7 @@ final class Nemesis {
 
     /** Whether a heal left faults in force on a node that did not take it. */
     boolean healed() {
-        return paused.isEmpty() && down.isEmpty() && network.isEmpty() && store.isEmpty();
+        return cut == null && paused.isEmpty() && down.isEmpty() && network.isEmpty() && store.isEmpty();
     }
 
     /** The fault in force, for the progress line: "pause node 5 (the coordinator)", or "none". */

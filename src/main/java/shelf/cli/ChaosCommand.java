@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +23,7 @@ import shelf.chaos.Check;
 import shelf.chaos.FaultKind;
 import shelf.chaos.Verdict;
 import shelf.cluster.LocalCluster;
+import shelf.cluster.NetPartition;
 import shelf.library.Json;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
@@ -56,7 +59,8 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--faults", split = ",", paramLabel = "KIND[,KIND...]",
             defaultValue = "kill,pause,restart,partition,drop,delay,store",
-            description = "Fault kinds to draw from, one at a time (default ${DEFAULT-VALUE}).")
+            description = "Fault kinds to draw from, one at a time (default ${DEFAULT-VALUE}); all: every kind, netpartition"
+                    + " too where the machine allows it.")
     List<String> faults;
 
     @Option(names = "--seed", description = "Seed of the fault schedule (default: drawn at random, and printed).")
@@ -78,7 +82,8 @@ public final class ChaosCommand implements Callable<Integer> {
         ChaosOptions options = options();
         PrintWriter err = spec.commandLine().getErr();
         err.println("chaos: seed " + options.seed() + " (repeat the run with --seed " + options.seed() + "); "
-                + options.nodes() + " nodes, " + options.clients() + " clients, faults " + String.join(",", faults)
+                + options.nodes() + " nodes, " + options.clients() + " clients, faults "
+                + options.faults().stream().map(FaultKind::label).collect(Collectors.joining(","))
                 + " for " + options.seconds() + " s; report in " + options.report());
         Verdict verdict;
         try (ChaosRun run = startCluster(options)) {
@@ -101,20 +106,34 @@ public final class ChaosCommand implements Callable<Integer> {
         require(seconds >= 1 && seconds <= MAX_SECONDS, "--seconds must be between 1 and " + MAX_SECONDS + ", got " + seconds);
         require(clients >= 1 && clients <= MAX_CLIENTS, "--clients must be between 1 and " + MAX_CLIENTS + ", got " + clients);
         require(nodes >= 2 && nodes <= MAX_NODES, "--nodes must be between 2 and " + MAX_NODES + ", got " + nodes);
-        List<FaultKind> kinds = new ArrayList<>();
-        for (String name : faults) {
-            try {
-                FaultKind kind = FaultKind.parse(name);
-                if (!kinds.contains(kind)) {
-                    kinds.add(kind);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--faults: " + e.getMessage());
+        List<FaultKind> kinds = kinds();
+        if (kinds.contains(FaultKind.NETPARTITION)) {
+            require(nodes <= 5, "--faults netpartition takes at most 5 nodes (127.0.0.11-15), got " + nodes);
+            Optional<String> why = NetPartition.unavailable();
+            if (why.isPresent()) {
+                kinds.remove(FaultKind.NETPARTITION);
+                spec.commandLine().getErr().println("chaos: netpartition skipped: " + why.get());
+                require(!kinds.isEmpty(), "--faults: no fault kind this machine can inject");
             }
         }
         long chosen = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
         Path folder = report != null ? report : Path.of("chaos-" + chosen);
         return new ChaosOptions(seconds, clients, nodes, kinds, chosen, folder.toAbsolutePath(), jvm);
+    }
+
+    /** The kinds {@code --faults} names, each once; {@code all} names every kind. */
+    private List<FaultKind> kinds() {
+        List<FaultKind> kinds = new ArrayList<>();
+        for (String name : faults) {
+            try {
+                List<FaultKind> named = name.strip().equalsIgnoreCase("all") ? List.of(FaultKind.values())
+                        : List.of(FaultKind.parse(name));
+                named.stream().filter(k -> !kinds.contains(k)).forEach(kinds::add);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--faults: " + e.getMessage());
+            }
+        }
+        return kinds;
     }
 
     private void require(boolean ok, String message) {

@@ -114,11 +114,17 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster create(Path dir, int nodes, int books, Map<String, String> settings, Path jar,
                                       List<String> jvmOptions) throws IOException, ConfigException {
+        return create(dir, nodes, books, settings, jar, jvmOptions, id -> "127.0.0.1");
+    }
+
+    /** As {@link #create(Path, int, int, Map, Path, List)}, node {@code id} on loopback address {@code host(id)}. */
+    public static LocalCluster create(Path dir, int nodes, int books, Map<String, String> settings, Path jar,
+                                      List<String> jvmOptions, IntFunction<String> host) throws IOException, ConfigException {
         Files.createDirectories(dir);
         List<String> lines = new ArrayList<>();
         List<Integer> ports = freePorts(nodes);
         for (int id = 1; id <= nodes; id++) {
-            lines.add("node." + id + "=127.0.0.1:" + ports.get(id - 1));
+            lines.add("node." + id + "=" + host.apply(id) + ":" + ports.get(id - 1));
         }
         // A local cluster is one to watch: its nodes record events (timeline, dashboard) unless the settings say otherwise.
         Map<String, String> all = new LinkedHashMap<>(Map.of("events", "on"));

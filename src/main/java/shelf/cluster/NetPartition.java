@@ -33,8 +33,13 @@ public final class NetPartition implements AutoCloseable {
     /** The first and last loopback addresses a partitioned cluster's nodes may use, and the only ones the rules touch. */
     public static final String FIRST_ADDRESS = "127.0.0.11";
     public static final String LAST_ADDRESS = "127.0.0.15";
-    /** Node {@code id} runs under group id {@code GID_BASE + id}. */
+    /** Node {@code id} runs under group id {@link #gid}: {@code GID_BASE + 10 * slot + id}. */
     static final int GID_BASE = 47_000;
+    /**
+     * This process's block of group ids, from its pid: two processes that each run a partitioned cluster at once (two
+     * tests side by side) tell their nodes apart, so one's rules never drop the other's packets.
+     */
+    private static final int SLOT = (int) (ProcessHandle.current().pid() % 2_000);
     private static final Logger log = LoggerFactory.getLogger(NetPartition.class);
     private static final String RANGE = FIRST_ADDRESS + "-" + LAST_ADDRESS;
     private static final long COMMAND_TIMEOUT_S = 10;
@@ -86,9 +91,14 @@ public final class NetPartition implements AutoCloseable {
         return "127.0.0.1" + id;
     }
 
+    /** The group id of node {@code id} of a cluster run by the process of block {@code slot}. */
+    static int gid(int slot, int id) {
+        return GID_BASE + 10 * slot + id;
+    }
+
     /** The command that runs node {@code id} under its own group id, which the rules tell its packets by. */
     public static List<String> launcher(int id) {
-        return List.of("setpriv", "--regid=" + (GID_BASE + id), "--clear-groups", "--");
+        return List.of("setpriv", "--regid=" + gid(SLOT, id), "--clear-groups", "--");
     }
 
     /**
@@ -142,7 +152,7 @@ public final class NetPartition implements AutoCloseable {
                 }
                 for (int a : from) {
                     for (int b : to) {
-                        rules.add(List.of("-m", "owner", "--gid-owner", String.valueOf(GID_BASE + a), "-d", hosts.get(b),
+                        rules.add(List.of("-m", "owner", "--gid-owner", String.valueOf(gid(SLOT, a)), "-d", hosts.get(b),
                                 "-j", "DROP"));
                     }
                 }

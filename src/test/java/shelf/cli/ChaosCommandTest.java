@@ -16,7 +16,8 @@ class ChaosCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--faults kill,flood  | chaos: --faults: unknown fault 'flood' (known: kill, pause, restart, partition, drop, delay,"
-                + " store)",
+                + " store, netpartition)",
+        "--faults all,kill --nodes 7 | chaos: --faults netpartition takes at most 5 nodes (127.0.0.11-15), got 7",
         "--seconds 0         | chaos: --seconds must be between 1 and 86400, got 0",
         "--clients 0         | chaos: --clients must be between 1 and 64, got 0",
         "--nodes 1           | chaos: --nodes must be between 2 and 9, got 1",

@@ -25,15 +25,17 @@ import org.junit.jupiter.api.Test;
  * cannot connect to a node of the other side, can to its own side, and can again once the chain is removed.
  */
 class NetPartitionTest {
+    /** Node 1's group id in this process's block (the block comes from the pid, so two tests side by side differ). */
+    private static final int ONE = NetPartition.gid((int) (ProcessHandle.current().pid() % 2_000), 1);
     private static final Map<Integer, String> HOSTS = Map.of(1, "127.0.0.11", 2, "127.0.0.12", 4, "127.0.0.14");
 
     @Test
     void dropsEachNodesPacketsToTheOtherSidesAddressesByItsGroup() {
         List<List<String>> rules = NetPartition.drops(List.of(Set.of(1), Set.of(4)), HOSTS);
         assertEquals(List.of(
-                List.of("-m", "owner", "--gid-owner", "47001", "-d", "127.0.0.14", "-j", "DROP"),
-                List.of("-m", "owner", "--gid-owner", "47004", "-d", "127.0.0.11", "-j", "DROP")), rules);
-        assertEquals(List.of("setpriv", "--regid=47003", "--clear-groups", "--"), NetPartition.launcher(3));
+                List.of("-m", "owner", "--gid-owner", String.valueOf(ONE), "-d", "127.0.0.14", "-j", "DROP"),
+                List.of("-m", "owner", "--gid-owner", String.valueOf(ONE + 3), "-d", "127.0.0.11", "-j", "DROP")), rules);
+        assertEquals(List.of("setpriv", "--regid=" + (ONE + 2), "--clear-groups", "--"), NetPartition.launcher(3));
     }
 
     @Test

@@ -8,13 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.cluster.LocalCluster;
+import shelf.cluster.NetPartition;
 import shelf.library.Json;
 
 /**
- * {@code chaos} for 45 seconds with kill -9, SIGSTOP/SIGCONT and partitions (admin partition): the verdict passes, every
+ * {@code chaos} for 45 seconds with kill -9, SIGSTOP/SIGCONT, partitions (admin partition) and, where the machine allows
+ * it, real ones (iptables; skipped with its message elsewhere): the verdict passes, every
  * check is in it, and the report folder holds what it should. One run; its figures are not asserted (speed goes in
  * {@code bench}).
  */
@@ -27,7 +30,7 @@ class ChaosIT {
         Path report = dir.resolve("report");
         ClusterFixture.Run r = ClusterFixture.exec(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", LocalCluster.currentJar().toString(), "chaos", "--seconds", "45", "--clients", "6",
-                "--faults", "kill,pause,partition", "--seed", "18", "--report", report.toString(), "--json"), LIMIT);
+                "--faults", "kill,pause,partition,netpartition", "--seed", "18", "--report", report.toString(), "--json"), LIMIT);
         assertEquals(0, r.code(), r.toString());
         JsonNode verdict = Json.MAPPER.readTree(r.out());
         assertTrue(verdict.get("ok").asBoolean(), r.out());
@@ -39,11 +42,13 @@ class ChaosIT {
         JsonNode all = verdict.get("availability").get("all");
         assertTrue(all.get("ok").asLong() > 0, r.out());
         assertTrue(r.err().contains("chaos: seed 18 (repeat the run with --seed 18)"), r.err());
+        Optional<String> noRealPartition = NetPartition.unavailable();
+        assertEquals(noRealPartition.isPresent(), r.err().contains("chaos: netpartition skipped: "), r.err());
         for (String file : List.of("operations.jsonl", "faults.jsonl", "history.jsonl", "verdict.json")) {
             assertTrue(Files.size(report.resolve(file)) > 0, file);
         }
         JsonNode fault = Json.MAPPER.readTree(Files.readAllLines(report.resolve("faults.jsonl")).get(0));
-        assertTrue(List.of("kill", "pause", "partition").contains(fault.get("kind").asText()), fault.toString());
+        assertTrue(List.of("kill", "pause", "partition", "netpartition").contains(fault.get("kind").asText()), fault.toString());
         assertEquals(verdict.get("checks"), Json.MAPPER.readTree(report.resolve("verdict.json").toFile()).get("checks"));
     }
 }
