@@ -169,14 +169,21 @@ public final class NetPartition implements AutoCloseable {
         Thread guard = new Thread(() -> {
             try {
                 Thread.sleep(timeout.toMillis());
-                log.warn("network partition {} reached its timeout of {} s; removing it", chain, timeout.toSeconds());
-                close();
+                expire(timeout);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "net-partition-timeout");
         guard.setDaemon(true);
         guard.start();
+    }
+
+    /** The timeout is up: removes the rules, unless {@link #close} did already (then nothing is said). */
+    private synchronized void expire(Duration timeout) {
+        if (!closed) {
+            log.warn("network partition {} reached its timeout of {} s; removing it", chain, timeout.toSeconds());
+            close();
+        }
     }
 
     /** Removes the jump and the chain; every step is tried, whatever failed before. Idempotent. */
