@@ -79,7 +79,6 @@ final class AdminServiceImpl implements AdminService {
             NodeStatus s = node.status().get(STATUS_WAIT_MS, TimeUnit.MILLISECONDS);
             s.counters().putAll(JvmCounters.counters());
             s.counters().putAll(access.counters());
-            s.counters().putAll(HeldReplies.counters(node.id()));
             access.warnIfExpiring();
             return s.withFaults(faultsInForce());
         } catch (InterruptedException e) {

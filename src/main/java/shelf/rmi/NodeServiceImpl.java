@@ -1,8 +1,6 @@
 package shelf.rmi;
 
-import java.util.concurrent.TimeUnit;
 import shelf.api.NodeService;
-import shelf.config.Timings;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 import shelf.tls.Role;
@@ -11,33 +9,19 @@ import shelf.tls.Role;
  * Hands every peer message to the node's protocol thread ({@link Transport.Inbox#deliver}) and returns without waiting.
  * Called on RMI threads, by the peers' transports; it decodes nothing (each method already names its message's type).
  * Only a node's certificate may call, and only with messages from that node ({@link Access#fromPeer}). A batch's call
- * returns what the node answered the caller while handling it on this thread ({@link Replies}), and a lock request's call
- * may wait a little for its grant ({@link HeldReplies}).
+ * returns what the node answered the caller while handling it on this thread ({@link Replies}).
  */
 final class NodeServiceImpl implements NodeService {
     private final int self;
     private final Transport.Inbox inbox;
     private final String membership;
     private final Access access;
-    private final long holdNanos;
 
-    /**
-     * @param holdMs how long a lock request's call may wait for its grant ({@link HeldReplies}); 0 never holds
-     */
-    NodeServiceImpl(int self, Transport.Inbox inbox, String membership, Access access, long holdMs) {
+    NodeServiceImpl(int self, Transport.Inbox inbox, String membership, Access access) {
         this.self = self;
         this.inbox = inbox;
         this.membership = membership;
         this.access = access;
-        this.holdNanos = TimeUnit.MILLISECONDS.toNanos(holdMs);
-    }
-
-    /**
-     * How long a lock request's call waits for its grant: half a heartbeat interval, and at most a quarter of the read
-     * timeout the caller gives a call, so a held call never looks like a paused node (100 ms by default).
-     */
-    static long holdMs(Timings timings) {
-        return Math.min(timings.heartbeatIntervalMs() / 2, timings.rpcTimeoutMs() / 4);
     }
 
     @Override
@@ -103,10 +87,7 @@ final class NodeServiceImpl implements NodeService {
     @Override
     public Message[] deliver(Message[] batch) {
         access.fromPeer(batch);
-        int caller = caller(batch);
-        HeldReplies.Held held = holdNanos > 0 && caller >= 0 && HeldReplies.asksForLock(batch)
-                ? HeldReplies.open(self, caller) : null;
-        Replies reply = Replies.open(self, caller);
+        Replies reply = Replies.open(self, caller(batch));
         try {
             for (Message m : batch) {
                 inbox.deliver(m);
@@ -114,15 +95,7 @@ final class NodeServiceImpl implements NodeService {
         } finally {
             reply.end();
         }
-        if (held == null) {
-            return reply.messages();
-        }
-        try {
-            return held.finish(reply.messages(), holdNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return reply.messages(); // the held grant, if one came, is lost as an unread reply is: its first lease bounds it
-        }
+        return reply.messages();
     }
 
     /** The one node every message of {@code batch} comes from (checked by {@link Access#fromPeer} with TLS), or -1. */

@@ -136,8 +136,7 @@ public final class RmiServer implements AutoCloseable {
         }
         RmiServer server = new RmiServer(registry, me, access);
         try {
-            server.export(NodeService.NAME, new NodeServiceImpl(address.id(), inbox, config.membershipFingerprint(), access,
-                    NodeServiceImpl.holdMs(config.timings())),
+            server.export(NodeService.NAME, new NodeServiceImpl(address.id(), inbox, config.membershipFingerprint(), access),
                     address.port(), csf, ssf);
             server.export(LibraryService.NAME, LibraryServiceImpl.create(node, store, config, access),
                     address.port(), csf, ssf);

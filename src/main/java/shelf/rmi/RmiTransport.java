@@ -165,12 +165,11 @@ public final class RmiTransport implements Transport, AutoCloseable {
 
     /**
      * Queues {@code message} for its peer's sender thread, unless it answers a call that this thread is handling for that
-     * peer right now ({@link Replies}), or is the grant a held call of that peer waits for ({@link HeldReplies}): then it
-     * travels in the call's reply.
+     * peer right now: then it travels in the call's reply ({@link Replies}).
      */
     @Override
     public void send(int to, Message message) {
-        if (Replies.offer(self, to, message) || HeldReplies.offer(self, to, message)) {
+        if (Replies.offer(self, to, message)) {
             return;
         }
         Peer peer = peers.get(to);

@@ -177,7 +177,7 @@ class ReplyPathTest {
         };
         coordinatorOut = new RmiTransport(2, config, new TimeoutClientSocketFactory(), lockServer);
         CountingService counted = new CountingService(new NodeServiceImpl(2, lockServer,
-                config.membershipFingerprint(), Access.off("node 2"), 100));
+                config.membershipFingerprint(), Access.off("node 2")));
         registry = LocateRegistry.createRegistry(ports.get(1));
         service = counted;
         registry.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(counted, ports.get(1)));
