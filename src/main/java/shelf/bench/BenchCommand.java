@@ -18,7 +18,7 @@ import shelf.util.VersionProvider;
         description = {"Benchmarks against real node processes (and, for elections, an in-memory cluster).",
                 "Each prints the machine and the settings with its figures; --json for one JSON document."},
         subcommands = {LockBench.class, LibraryBench.class, FailoverBench.class, ElectionBench.class, ConnectionBench.class,
-                StartupBench.class})
+                StartupBench.class, SummaryBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

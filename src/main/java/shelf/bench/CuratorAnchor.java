@@ -27,6 +27,11 @@ final class CuratorAnchor {
 
     private final Path jar;
 
+    /** The results' name of Curator's figure with ZooKeeper's fsync on (as shipped) or off. */
+    static String name(boolean forceSync) {
+        return "Curator InterProcessMutex, ZooKeeper forceSync=" + (forceSync ? "yes" : "no");
+    }
+
     CuratorAnchor(Path jar) {
         this.jar = jar;
     }

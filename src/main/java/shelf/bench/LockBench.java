@@ -30,7 +30,15 @@ final class LockBench implements Callable<Integer> {
     @Mixin
     BenchCommand.TlsOption tls;
 
-    @Option(names = "--cycles", defaultValue = "5000", description = "Cycles per node per run (default ${DEFAULT-VALUE}).")
+    /** The defaults of --cycles and --curator-warm-up. */
+    static final int DEFAULT_CYCLES = 5000;
+    static final int DEFAULT_CURATOR_WARM_UP_SECONDS = 20;
+    /** The results' names of the follower's and the contended figures. */
+    static final String ONE_FOLLOWER = "one node (follower 1)";
+    static final String ALL_FIVE = "all five nodes at once";
+
+    @Option(names = "--cycles", defaultValue = "" + DEFAULT_CYCLES,
+            description = "Cycles per node per run (default ${DEFAULT-VALUE}).")
     int cycles;
 
     @Option(names = "--runs", defaultValue = "3", description = "Runs; the median is reported (default ${DEFAULT-VALUE}).")
@@ -47,7 +55,7 @@ final class LockBench implements Callable<Integer> {
             + " (needs target/curator.classpath and target/test-classes, from mvn package).")
     boolean vsCurator;
 
-    @Option(names = "--curator-warm-up", defaultValue = "20", paramLabel = "SECONDS",
+    @Option(names = "--curator-warm-up", defaultValue = "" + DEFAULT_CURATOR_WARM_UP_SECONDS, paramLabel = "SECONDS",
             description = "Seconds of Curator cycles before its measured runs (default ${DEFAULT-VALUE}).")
     int curatorWarmUpSeconds;
 
@@ -59,6 +67,14 @@ final class LockBench implements Callable<Integer> {
         if (cycles < 1 || runs < 1 || warmUpSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--cycles and --runs must be at least 1, --warm-up at least 0");
         }
+        Map<String, Object> results = measure();
+        common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "warm-up at most (s)", warmUpSeconds,
+                "nodes", BenchCluster.NODES, "tls", tls.tls, "vs Curator", vsCurator), results);
+        return ExitCodes.OK;
+    }
+
+    /** The figures {@link #call} reports (and {@code bench summary} takes a few of): the floor, the three loads, Curator. */
+    Map<String, Object> measure() throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("empty RMI call on loopback (the floor)", RmiBaseline.measure(BASELINE_CALLS, tls.on()));
         try (BenchCluster b = new BenchCluster(BenchCluster.NODES, BenchCluster.BOOKS, tls.settings(), common)) {
@@ -70,17 +86,15 @@ final class LockBench implements Callable<Integer> {
             }
             results.put("warm-up", WarmUp.run(b, common, WARM_UP_ROUND_SECONDS, warmUpSeconds,
                     seconds -> warmUpRound(all, follower, seconds)));
-            results.put("one node (follower 1)", median(() -> timed(follower, cycles)));
+            results.put(ONE_FOLLOWER, median(() -> timed(follower, cycles)));
             results.put("the coordinator itself (node 5)", median(() -> timed(coordinator, cycles)));
-            results.put("all five nodes at once", median(() -> allAtOnce(all, cycles)));
+            results.put(ALL_FIVE, median(() -> allAtOnce(all, cycles)));
             results.put("grants on the coordinator", b.cluster.status(BenchCluster.COORDINATOR).orElseThrow().lock().grants());
         }
         if (vsCurator) {
-            results.putAll(curator((Stats) results.get("one node (follower 1)")));
+            results.putAll(curator((Stats) results.get(ONE_FOLLOWER)));
         }
-        common.report("lock", common.settings("cycles per node", cycles, "runs", runs, "warm-up at most (s)", warmUpSeconds,
-                "nodes", BenchCluster.NODES, "tls", tls.tls, "vs Curator", vsCurator), results);
-        return ExitCodes.OK;
+        return results;
     }
 
     /**
@@ -91,7 +105,7 @@ final class LockBench implements Callable<Integer> {
         CuratorAnchor anchor = new CuratorAnchor(LocalCluster.currentJar());
         Map<String, Object> results = new LinkedHashMap<>();
         for (boolean forceSync : new boolean[] {true, false}) {
-            String name = "Curator InterProcessMutex, ZooKeeper forceSync=" + (forceSync ? "yes" : "no");
+            String name = CuratorAnchor.name(forceSync);
             common.progress(name + " ...");
             Stats curator = anchor.run(forceSync, cycles, runs, curatorWarmUpSeconds);
             results.put(name, curator);

@@ -40,6 +40,9 @@ final class StartupBench implements Callable<Integer> {
     int runs;
 
     private static final String AGREED = "agree on coordinator";
+    /** The two ways a user starts a program, as the results name them. */
+    static final String PLAIN = "java -jar / java -cp (no archives)";
+    static final String LAUNCHER = "bin/shelf (archives)";
     private static final long CLUSTER_TIMEOUT_SECONDS = 120;
 
     /** Min, median and max of a few wall times, in milliseconds. */
@@ -52,6 +55,14 @@ final class StartupBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> results = measure();
+        common.report("startup", common.settings("runs", runs, "tls", tls.tls, "client", "RmiClient -u alice -n 1 list"),
+                results);
+        return ExitCodes.OK;
+    }
+
+    /** The figures {@link #call} reports (and {@code bench summary} takes two of): each variant's two spreads. */
+    Map<String, Object> measure() throws Exception {
         Path jar = LocalCluster.currentJar();
         Path launcher = jar.toAbsolutePath().getParent().resolveSibling("bin").resolve("shelf");
         Path dir = Files.createTempDirectory("shelf-startup");
@@ -59,18 +70,26 @@ final class StartupBench implements Callable<Integer> {
         try {
             LocalCluster.create(dir, BenchCluster.NODES, BenchCluster.BOOKS, tls.settings(), jar, common.jvm).close();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            measure(results, "java -jar / java -cp (no archives)", dir, List.of(java, "-jar", jar.toString()),
+            measure(results, PLAIN, dir, List.of(java, "-jar", jar.toString()),
                     List.of(java, "-cp", jar.toString(), "RmiClient"), "off");
             if (Files.isExecutable(launcher)) {
-                measure(results, "bin/shelf (archives)", dir, List.of(launcher.toString()),
+                measure(results, LAUNCHER, dir, List.of(launcher.toString()),
                         List.of(launcher.toString(), "RmiClient"), "on");
             }
         } finally {
             BenchCluster.delete(dir);
         }
-        common.report("startup", common.settings("runs", runs, "tls", tls.tls, "client", "RmiClient -u alice -n 1 list"),
-                results);
-        return ExitCodes.OK;
+        return results;
+    }
+
+    /** The result's name for the cluster's start of {@code variant}. */
+    static String clusterKey(String variant) {
+        return "cluster start to agreement (ms), " + variant;
+    }
+
+    /** The result's name for the one-shot client of {@code variant}. */
+    static String clientKey(String variant) {
+        return "one-shot client list (ms), " + variant;
     }
 
     private void measure(Map<String, Object> results, String variant, Path dir, List<String> shelf, List<String> client,
@@ -95,8 +114,8 @@ final class StartupBench implements Callable<Integer> {
                 cluster.waitFor(CLUSTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
         }
-        results.put("cluster start to agreement (ms), " + variant, Spread.of(starts));
-        results.put("one-shot client list (ms), " + variant, Spread.of(clients));
+        results.put(clusterKey(variant), Spread.of(starts));
+        results.put(clientKey(variant), Spread.of(clients));
     }
 
     private static List<String> concat(List<String> head, String... tail) {

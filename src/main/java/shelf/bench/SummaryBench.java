@@ -1,0 +1,111 @@
+package shelf.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import shelf.util.ExitCodes;
+
+/**
+ * {@code bench summary}: the figures issue 19 ("ten times Curator") is judged by, from one command and one machine, each
+ * the median of {@code --runs} runs, beside its target: a follower's lock cycles and Curator's ({@code bench lock
+ * --vs-curator}), the contended grants, and the start-up of a one-shot client and of the cluster ({@code bench startup}).
+ * Start-up is measured first, on the idle machine it asks for; the lock after it.
+ */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+        description = {"Issue 19's figures from one command: bench startup, then bench lock --vs-curator, each the median of",
+                "--runs runs, with each target and whether it is met."})
+final class SummaryBench implements Callable<Integer> {
+    /** Issue 19's targets. */
+    static final double CURATOR_RATIO = 10;
+    static final long CLIENT_MS = 400;
+    static final long CLUSTER_MS = 3_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BenchCommand.Common common;
+
+    @Mixin
+    BenchCommand.TlsOption tls;
+
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Runs of each figure; the median is reported (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warm-up", defaultValue = "120", paramLabel = "SECONDS",
+            description = "At most this many seconds of lock cycles before the lock is measured (default ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1 || warmUpSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--runs must be at least 1, --warm-up at least 0");
+        }
+        StartupBench startup = new StartupBench();
+        startup.common = common;
+        startup.tls = tls;
+        startup.runs = runs;
+        common.progress("start-up: the cluster command and a one-shot client, " + runs + " runs each way ...");
+        Map<String, Object> started = startup.measure();
+
+        LockBench lock = new LockBench();
+        lock.common = common;
+        lock.tls = tls;
+        lock.runs = runs;
+        lock.cycles = LockBench.DEFAULT_CYCLES;
+        lock.warmUpSeconds = warmUpSeconds;
+        lock.vsCurator = true;
+        lock.curatorWarmUpSeconds = LockBench.DEFAULT_CURATOR_WARM_UP_SECONDS;
+        common.progress("lock: Shelf, then Curator as shipped and with forceSync=no ...");
+        Map<String, Object> locked = lock.measure();
+
+        common.report("summary", common.settings("runs", runs, "tls", tls.tls, "lock warm-up at most (s)", warmUpSeconds),
+                summary(started, locked));
+        return ExitCodes.OK;
+    }
+
+    /** The figures, each with its target and the verdict, in the order of the issue's "Done when". */
+    static Map<String, Object> summary(Map<String, Object> started, Map<String, Object> locked) {
+        Stats follower = (Stats) locked.get(LockBench.ONE_FOLLOWER);
+        Stats contended = (Stats) locked.get(LockBench.ALL_FIVE);
+        Stats shipped = (Stats) locked.get(CuratorAnchor.name(true));
+        Stats inMemory = (Stats) locked.get(CuratorAnchor.name(false));
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("Shelf lock cycles/s, one follower", follower);
+        s.put("Curator, ZooKeeper as shipped (fsync)", shipped);
+        s.put("ratio to Curator as shipped", verdict(ratio(follower, shipped), ratio(follower, shipped) >= CURATOR_RATIO,
+                "target >= " + (int) CURATOR_RATIO));
+        s.put("Curator, forceSync=no (like for like)", inMemory);
+        s.put("ratio to Curator forceSync=no", verdict(ratio(follower, inMemory), ratio(follower, inMemory) >= CURATOR_RATIO,
+                "target >= " + (int) CURATOR_RATIO));
+        s.put("contended grants/s, all five at once", contended);
+        s.put("contended against one follower", verdict(Math.round(contended.perSecond()) + "/s vs "
+                + Math.round(follower.perSecond()) + "/s", contended.perSecond() >= follower.perSecond(), "target >="));
+        for (String variant : new String[] {StartupBench.LAUNCHER, StartupBench.PLAIN}) {
+            StartupBench.Spread client = (StartupBench.Spread) started.get(StartupBench.clientKey(variant));
+            StartupBench.Spread cluster = (StartupBench.Spread) started.get(StartupBench.clusterKey(variant));
+            if (client != null) {
+                s.put("one-shot client list (ms), " + variant, verdict(client, client.median() <= CLIENT_MS,
+                        "target median <= " + CLIENT_MS));
+                s.put("cluster start to agreement (ms), " + variant, verdict(cluster, cluster.median() <= CLUSTER_MS,
+                        "target median <= " + CLUSTER_MS));
+            }
+        }
+        return s;
+    }
+
+    private static double ratio(Stats shelf, Stats curator) {
+        return Math.round(shelf.perSecond() / curator.perSecond() * 100) / 100.0;
+    }
+
+    private static String verdict(Object figure, boolean met, String target) {
+        return figure + " (" + target + ": " + (met ? "met" : "not met") + ")";
+    }
+}
