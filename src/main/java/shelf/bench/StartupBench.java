@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import shelf.cluster.ClassArchive;
 import shelf.cluster.LocalCluster;
 import shelf.util.ExitCodes;
@@ -24,12 +27,17 @@ import shelf.util.ExitCodes;
  * that the nodes agree on a coordinator, and a one-shot client ({@code RmiClient -u alice -n 1 list}) against that
  * cluster, each started as a user starts it: {@code java ...} as written (no class-data-sharing archive, nor for the
  * nodes: {@code SHELF_CDS=off}), and through the launcher {@code bin/shelf} (archives; skipped when the jar has no
- * {@code ../bin/shelf} beside it). Each variant has one run first that is not counted (it records the archives).
+ * {@code ../bin/shelf} beside it). Each variant has one run first that is not counted (it records the archives). The
+ * client is timed {@code --settle} seconds after the nodes agree: against a cluster that is up, as a user runs it, not
+ * while five JVMs compile their start on the same two cores.
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
         description = {"Wall time of the cluster command until its nodes agree, and of a one-shot client.",
                 "Each is started with plain java and through bin/shelf (class-data-sharing archives)."})
 final class StartupBench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     BenchCommand.Common common;
 
@@ -38,6 +46,15 @@ final class StartupBench implements Callable<Integer> {
 
     @Option(names = "--runs", defaultValue = "3", description = "Counted runs of each (default ${DEFAULT-VALUE}).")
     int runs;
+
+    /** The default of --settle. */
+    static final int DEFAULT_SETTLE_SECONDS = 10;
+
+    @Option(names = "--settle", defaultValue = "" + DEFAULT_SETTLE_SECONDS, paramLabel = "SECONDS",
+            description = {"Seconds the cluster runs after agreeing before the one-shot client is timed (default"
+                    + " ${DEFAULT-VALUE}): the client of a cluster that is up, not one competing with five JVMs that are",
+                    "still compiling their start on the same cores (0: at once)."})
+    int settleSeconds;
 
     private static final String AGREED = "agree on coordinator";
     /** The two ways a user starts a program, as the results name them. */
@@ -51,13 +68,21 @@ final class StartupBench implements Callable<Integer> {
             List<Long> sorted = ms.stream().sorted().toList();
             return new Spread(sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
         }
+
+        @Override
+        public String toString() {
+            return String.format("%,d / %,d / %,d ms (min / median / max)", min, median, max);
+        }
     }
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1 || settleSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--runs must be at least 1, --settle at least 0");
+        }
         Map<String, Object> results = measure();
-        common.report("startup", common.settings("runs", runs, "tls", tls.tls, "client", "RmiClient -u alice -n 1 list"),
-                results);
+        common.report("startup", common.settings("runs", runs, "tls", tls.tls, "client", "RmiClient -u alice -n 1 list",
+                "client after (s)", settleSeconds), results);
         return ExitCodes.OK;
     }
 
@@ -103,6 +128,7 @@ final class StartupBench implements Callable<Integer> {
                 awaitAgreement(cluster);
                 long ms = (System.nanoTime() - started) / 1_000_000;
                 common.progress(variant + ": cluster agreed after " + ms + " ms");
+                Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
                 long clientMs = oneShot(dir, concat(client, "-u", "alice", "-n", "1", "list"), archives);
                 common.progress(variant + ": client list took " + clientMs + " ms");
                 if (run > 0) { // the first run of each variant records the archives: not counted

@@ -52,6 +52,7 @@ final class SummaryBench implements Callable<Integer> {
         startup.common = common;
         startup.tls = tls;
         startup.runs = runs;
+        startup.settleSeconds = StartupBench.DEFAULT_SETTLE_SECONDS;
         common.progress("start-up: the cluster command and a one-shot client, " + runs + " runs each way ...");
         Map<String, Object> started = startup.measure();
 
@@ -66,7 +67,8 @@ final class SummaryBench implements Callable<Integer> {
         common.progress("lock: Shelf, then Curator as shipped and with forceSync=no ...");
         Map<String, Object> locked = lock.measure();
 
-        common.report("summary", common.settings("runs", runs, "tls", tls.tls, "lock warm-up at most (s)", warmUpSeconds),
+        common.report("summary", common.settings("runs", runs, "tls", tls.tls, "lock warm-up at most (s)", warmUpSeconds,
+                "client after (s)", startup.settleSeconds),
                 summary(started, locked));
         return ExitCodes.OK;
     }
