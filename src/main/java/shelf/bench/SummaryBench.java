@@ -18,8 +18,8 @@ import shelf.util.ExitCodes;
  * Start-up is measured first, on the idle machine it asks for; the lock after it.
  */
 @Command(name = "summary", mixinStandardHelpOptions = true,
-        description = {"Issue 19's figures from one command: bench startup, then bench lock --vs-curator, each the median of",
-                "--runs runs, with each target and whether it is met."})
+        description = {"Issue 19's figures from one command, each beside its target and whether it is met.",
+                "Runs bench startup, then bench lock --vs-curator, each --runs times, and reports the medians."})
 final class SummaryBench implements Callable<Integer> {
     /** Issue 19's targets. */
     static final double CURATOR_RATIO = 10;

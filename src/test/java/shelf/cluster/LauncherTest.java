@@ -77,7 +77,8 @@ class LauncherTest {
         assertFalse(left(".tmp"));
 
         assertEquals(0, run(Map.of(), "RmiClient", "-u", "alice", "-n", "1", "list"));
-        assertEquals("-XX:SharedArchiveFile=" + archive + " -cp " + jar + " RmiClient -u alice -n 1 list", lastCall());
+        assertEquals("-XX:SharedArchiveFile=" + archive + " -XX:TieredStopAtLevel=1 -cp " + jar + " RmiClient -u alice -n 1 list",
+                lastCall());
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5))); // a new build: record again
         assertEquals(0, run(Map.of(), "RmiClient", "list"));
@@ -122,6 +123,21 @@ class LauncherTest {
         assertEquals(0, run(Map.of(), "cluster", "--nodes", "1,2"));
         assertTrue(lastCall().endsWith(" -cp " + jar + " shelf.cli.ShelfCommand cluster --nodes 1,2"), lastCall());
         assertTrue(Files.exists(dir.resolve("shelf-cluster.jsa")));
+    }
+
+    /** Tools run on C1 alone (a short life compiles less); what carries load keeps the full JIT; JAVA_OPTS comes last. */
+    @Test
+    void theToolsRunOnC1AloneTheNodesBenchAndChaosOnTheFullJit() throws Exception {
+        for (String tool : List.of("RmiClient", "CreateBooks", "cluster", "admin", "client")) {
+            assertEquals(0, run(Map.of("SHELF_CDS", "off"), tool));
+            assertTrue(lastCall().startsWith("-XX:TieredStopAtLevel=1 -cp "), tool + ": " + lastCall());
+        }
+        for (String loaded : List.of("RmiNode", "node", "bench", "chaos")) {
+            assertEquals(0, run(Map.of("SHELF_CDS", "off"), loaded));
+            assertFalse(lastCall().contains("TieredStopAtLevel"), loaded + ": " + lastCall());
+        }
+        assertEquals(0, run(Map.of("SHELF_CDS", "off", "JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "RmiClient"));
+        assertTrue(lastCall().startsWith("-XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -cp "), lastCall());
     }
 
     @Test
