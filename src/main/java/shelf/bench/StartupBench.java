@@ -51,9 +51,9 @@ final class StartupBench implements Callable<Integer> {
     static final int DEFAULT_SETTLE_SECONDS = 10;
 
     @Option(names = "--settle", defaultValue = "" + DEFAULT_SETTLE_SECONDS, paramLabel = "SECONDS",
-            description = {"Seconds the cluster runs after agreeing before the one-shot client is timed (default"
-                    + " ${DEFAULT-VALUE}): the client of a cluster that is up, not one competing with five JVMs that are",
-                    "still compiling their start on the same cores (0: at once)."})
+            description = "Seconds the cluster runs after agreeing before the one-shot client is timed (default"
+                    + " ${DEFAULT-VALUE}): the client of a cluster that is up, not one competing with five JVMs still"
+                    + " compiling their start on the same cores (0: at once).")
     int settleSeconds;
 
     private static final String AGREED = "agree on coordinator";
