@@ -109,9 +109,14 @@ final class LockBench implements Callable<Integer> {
             common.progress(name + " ...");
             Stats curator = anchor.run(forceSync, cycles, runs, curatorWarmUpSeconds);
             results.put(name, curator);
-            results.put("Shelf one node / " + name, Math.round(shelf.perSecond() / curator.perSecond() * 100) / 100.0);
+            results.put("Shelf one node / " + name, ratio(shelf, curator));
         }
         return results;
+    }
+
+    /** Shelf's cycles/s over Curator's, to two decimals. */
+    static double ratio(Stats shelf, Stats curator) {
+        return Math.round(shelf.perSecond() / curator.perSecond() * 100) / 100.0;
     }
 
     /**

@@ -82,14 +82,16 @@ final class SummaryBench implements Callable<Integer> {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("Shelf lock cycles/s, one follower", follower);
         s.put("Curator, ZooKeeper as shipped (fsync)", shipped);
-        s.put("ratio to Curator as shipped", verdict(ratio(follower, shipped), ratio(follower, shipped) >= CURATOR_RATIO,
-                "target >= " + (int) CURATOR_RATIO));
+        double toShipped = LockBench.ratio(follower, shipped);
+        double toInMemory = LockBench.ratio(follower, inMemory);
+        s.put("ratio to Curator as shipped", verdict(toShipped, toShipped >= CURATOR_RATIO, "target >= " + (int) CURATOR_RATIO));
         s.put("Curator, forceSync=no (like for like)", inMemory);
-        s.put("ratio to Curator forceSync=no", verdict(ratio(follower, inMemory), ratio(follower, inMemory) >= CURATOR_RATIO,
+        s.put("ratio to Curator forceSync=no", verdict(toInMemory, toInMemory >= CURATOR_RATIO,
                 "target >= " + (int) CURATOR_RATIO));
         s.put("contended grants/s, all five at once", contended);
         s.put("contended against one follower", verdict(Math.round(contended.perSecond()) + "/s vs "
-                + Math.round(follower.perSecond()) + "/s", contended.perSecond() >= follower.perSecond(), "target >="));
+                + Math.round(follower.perSecond()) + "/s", contended.perSecond() >= follower.perSecond(),
+                "target >= one follower"));
         for (String variant : new String[] {StartupBench.LAUNCHER, StartupBench.PLAIN}) {
             StartupBench.Spread client = (StartupBench.Spread) started.get(StartupBench.clientKey(variant));
             StartupBench.Spread cluster = (StartupBench.Spread) started.get(StartupBench.clusterKey(variant));
@@ -101,10 +103,6 @@ final class SummaryBench implements Callable<Integer> {
             }
         }
         return s;
-    }
-
-    private static double ratio(Stats shelf, Stats curator) {
-        return Math.round(shelf.perSecond() / curator.perSecond() * 100) / 100.0;
     }
 
     private static String verdict(Object figure, boolean met, String target) {
