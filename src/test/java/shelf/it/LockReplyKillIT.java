@@ -71,7 +71,7 @@ class LockReplyKillIT {
             f.cluster.startAll();
             f.cluster.awaitAgreement(List.of(1, 2, 3), PATIENCE);
             CompletableFuture<ClusterFixture.Run> one = cycles(f, 1, "10000");
-            CompletableFuture<ClusterFixture.Run> two = cycles(f, 2, "3000");
+            CompletableFuture<ClusterFixture.Run> two = cycles(f, 2, "1500");
             Awaitility.await().atMost(PATIENCE).until(() -> f.cluster.status(3) // both cycling: the queue is in use
                     .map(s -> s.lock().grants() > 300).orElse(false));
             f.cluster.kill(1);
