@@ -142,8 +142,10 @@ class CommandLineIT {
             assertTrue(lockTable.get("grants").asLong() >= 251 || lockTable.get("epoch").asLong() != epochBefore, locks.out());
 
             // the node refuses a bad count; usage errors (cycles abc, -n 9, no -n) are AdminCommandTest's (a JVM costs seconds)
-            assertOneLine(f.run(main, "admin", "-n", "1", "cycles", "0"), 2, "between 1 and 10000 cycles, not 0");
-            assertOneLine(f.run(main, "admin", "-n", "1", "ping", "1"), 2, "is this node");
+            // as patient as the calls above: on a loaded machine the default wait can run out before the node's refusal
+            assertOneLine(f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "cycles", "0"), 2,
+                    "between 1 and 10000 cycles, not 0");
+            assertOneLine(f.run(main, "admin", "--timeout", PATIENT, "-n", "1", "ping", "1"), 2, "is this node");
 
             f.cluster.kill(2);
             ClusterFixture.Run down = f.run(main, "admin", "-n", "2", "status");
