@@ -12,6 +12,7 @@ import shelf.protocol.Message.Coordinator;
 import shelf.protocol.Message.Election;
 import shelf.protocol.Message.Heartbeat;
 import shelf.protocol.Message.HeartbeatAck;
+import shelf.protocol.Message.LockStateQuery;
 import shelf.protocol.Message.Ok;
 import shelf.protocol.Message.Stale;
 import shelf.protocol.LogLimiter;
@@ -296,6 +297,22 @@ public final class BullyElection {
         setRole(Role.FOLLOWER, c.from());
     }
 
+    /**
+     * LOCK_STATE_QUERY: a coordinator sends one to every node as its term begins, just after its COORDINATOR, and again
+     * every heartbeat interval to a node that has not answered. From a higher node, of an epoch at least as new as any
+     * this node knows, it announces that term as well as the COORDINATOR does, and it may be the one that gets through:
+     * a call that timed out on a busy node drops what queued behind it for a while (seen when five nodes start at once
+     * on two cores), and a candidate would then wait in vain, or win an epoch of its own. Followed as that COORDINATOR
+     * would be; the lock client answers the query itself.
+     */
+    public void onStateQuery(LockStateQuery q) {
+        if (q.from() > self && q.epoch() >= maxEpochSeen && !(q.from() == coordinator && q.epoch() == epoch)) {
+            log.debug("{}: lock-state query from node {} in epoch {} announces its term; following it", me, q.from(),
+                    q.epoch());
+            onCoordinator(new Coordinator(q.from(), q.epoch()));
+        }
+    }
+
     /** HEARTBEAT from a follower (answered only by a coordinator). */
     public void onHeartbeat(Heartbeat h) {
         if (role == Role.COORDINATOR && h.epoch() > epoch) {
@@ -401,12 +418,14 @@ public final class BullyElection {
         round++;
         long took = scheduler.now() - electionStartedAt;
         log.info("{}: won the election with epoch {} after {} ms; announcing to {}", me, epoch, took, peers);
-        setRole(Role.COORDINATOR, self);
+        // Bully: the announcement goes first, so that each peer follows on COORDINATOR; the new role's first messages
+        // (the lock server's queries, sent as it takes over) queue behind it.
         long now = scheduler.now();
         for (int id : peers) {
             out.send(id, new Coordinator(self, epoch));
             lastAnnounced.put(id, now);
         }
+        setRole(Role.COORDINATOR, self);
     }
 
     private void tick() {

@@ -207,7 +207,8 @@ public final class NodeCore implements Node, Transport.Inbox {
         } else if (m instanceof Message.Stale s) {
             election.onStale(s);
         } else if (m instanceof Message.LockStateQuery q) {
-            lockClient.onStateQuery(q);
+            lockClient.onStateQuery(q); // answered first, as when the COORDINATOR behind it comes
+            election.onStateQuery(q); // a new term's first message: its announcement, should that be lost
         } else { // Message is sealed: the last type needs no test (NodeCoreTest routes every type)
             lockServer.onReport((Message.LockStateReport) m);
         }

@@ -236,6 +236,23 @@ class ElectionSimTest {
         assertAgreementDespiteLosing(seed, 4, m -> m instanceof Message.Ok || m instanceof Message.Coordinator);
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @Seeds(10)
+    void aNewCoordinatorsLockStateQueryAnnouncesItsTermWhenItsOkAndCoordinatorAreLost(long seed) {
+        // Every OK and COORDINATOR to node 2 is lost for good (over RMI: a call that timed out on a busy node drops what
+        // queued behind it for a while); the lock-state query that opens node 5's term tells node 2 who leads. Without
+        // it node 2 would wait out its OK timeout (a minute here), then win an epoch of its own.
+        SimCluster c = new SimCluster(seed, 5, "failure.timeout.ms=60000", "lease.ms=60000");
+        c.sim.afterEachEvent(c::checkOneCoordinatorPerEpoch);
+        SimNetwork.Rule drop = c.network.drop((to, m) -> to == 2
+                && (m instanceof Message.Ok || m instanceof Message.Coordinator));
+        c.startAll();
+        awaitAgreement(c, AGREEMENT_MS);
+        assertEquals(5, c.status(2).coordinator());
+        assertEquals(c.status(5).epoch(), c.status(2).epoch());
+        assertTrue(drop.matched() > 0, "seed " + seed + ": the test dropped nothing");
+    }
+
     /**
      * With a failure timeout of a minute, the cluster still agrees within 3 s of starting although
      * the messages to node {@code to} that match {@code lost} are dropped for its first 200 ms.

@@ -194,16 +194,17 @@ class FloodSimTest {
     }
 
     /**
-     * Every COORDINATOR is lost for 10 s: the candidates hear OK from node 5 but never its announcement, so every round
-     * ends without a coordinator. Without back-off each node holds a round per failure timeout (40 in 10 s); with it,
-     * the rounds spread out, and once the network heals the cluster agrees within a back-off.
+     * Every COORDINATOR (and the lock-state query that also announces a term) is lost for 10 s: the candidates hear OK
+     * from node 5 but never its announcement, so every round ends without a coordinator. Without back-off each node
+     * holds a round per failure timeout (40 in 10 s); with it, the rounds spread out, and once the network heals the
+     * cluster agrees within a back-off.
      */
     @ParameterizedTest(name = "seed {0}")
     @Seeds(5)
     void anElectionStormBacksOffAndEndsWhenTheNetworkHeals(long seed) {
         SimCluster c = new SimCluster(seed, SIZE);
         c.sim.afterEachEvent(c::checkOneCoordinatorPerEpoch);
-        SimNetwork.Rule lost = c.network.drop((to, m) -> m instanceof Message.Coordinator);
+        SimNetwork.Rule lost = c.network.drop((to, m) -> m instanceof Message.Coordinator || m instanceof Message.LockStateQuery);
         long stormMs = 10_000;
         c.startAll();
         try (LogLines log = new LogLines()) {
