@@ -9,7 +9,8 @@ import shelf.protocol.Message;
  * the message to the node's protocol thread and returns without waiting for it, so two nodes calling each other can
  * never deadlock. An answer is a call in the other direction, except what {@link #deliver} returns. There is one
  * method per message type, by which a message sent alone travels, and {@link #deliver} for several that queued up
- * together, and for a lock request (whose grant may come back in its reply).
+ * together, and for a lock request or grant (whose answer may come back in its reply: the grant, or the holder's
+ * release and next request).
  */
 public interface NodeService extends Remote {
     String NAME = "NodeService";

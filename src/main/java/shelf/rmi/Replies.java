@@ -9,7 +9,8 @@ import shelf.protocol.Message;
  * node while it handled the call's batch <em>on the calling RMI thread</em> (a node runs protocol tasks on the thread
  * that submits them when it is idle: {@code node.SerialScheduler}). They travel back in the call's return value instead
  * of as a call of their own: a lock grant for a request that finds the lock free, so a follower's lock cycle is one
- * round trip. What the node produces later, or on another thread (it was busy), goes by the ordinary calls.
+ * round trip; the holder's release and next request for a grant, so a contended handoff is one too. What the node
+ * produces later, or on another thread (it was busy), goes by the ordinary calls.
  *
  * <p>{@link NodeServiceImpl} opens a reply around handling a batch; the node's {@link RmiTransport} offers each message
  * it is asked to send, and keeps those addressed to the caller of a reply open on the current thread. A reply that is

@@ -24,8 +24,9 @@ import shelf.protocol.Transport;
  * Messages that queued up while a call was in flight (or while the sender woke up) go together in the
  * next call, {@link NodeService#deliver}: under load a lock release and the same node's next request,
  * or a grant and a heartbeat, cost one call instead of two; a lone message goes by its own method
- * ({@link PeerCalls}), but a lock request always goes by {@code deliver}: its grant may come back in the reply
- * ({@link Replies}), which the sender thread hands to the node as if received. A failed call drops the cached stub and
+ * ({@link PeerCalls}), but a lock request or grant always goes by {@code deliver}: the grant may come back in the
+ * request's reply, the holder's release and next request in the grant's ({@link Replies}); the sender thread hands
+ * what a reply carries to the node as if received. A failed call drops the cached stub and
  * reports each of its messages as unreachable.
  *
  * <p>After a call that timed out the peer is <em>down</em> for one RPC timeout: messages to it (queued or
@@ -93,8 +94,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
             try {
                 NodeService node = stub();
                 Message only = batch.size() == 1 ? batch.get(0) : null;
-                // a lock request, stamped or not, goes by deliver, whose reply may carry the grant; a stamped message too
-                if (only != null && !(only instanceof Message.LockRequest) && !(only instanceof Message.Stamped)) {
+                if (only != null && !answeredInReply(only)) {
                     PeerCalls.send(node, batch.get(0));
                 } else {
                     replies = node.deliver(batch.toArray(Message[]::new));
@@ -180,6 +180,15 @@ public final class RmiTransport implements Transport, AutoCloseable {
         if (closed || !peer.queue.offer(message)) {
             inbox.unreachable(to, message);
         }
+    }
+
+    /**
+     * True for a message that goes by {@code deliver} even alone, because its answer may come back in the reply: a lock
+     * request's grant, and a grant's release with the holder's next request (so a contended handoff is one call, as a
+     * follower's uncontended cycle is); a stamped message too (events on), whatever it carries.
+     */
+    static boolean answeredInReply(Message m) {
+        return m instanceof Message.LockRequest || m instanceof Message.LockGrant || m instanceof Message.Stamped;
     }
 
     /** True when the call failed by waiting out a timeout (a paused or overloaded peer), not by a refusal. */

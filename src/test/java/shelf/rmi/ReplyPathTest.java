@@ -148,6 +148,70 @@ class ReplyPathTest {
         cycles(true);
     }
 
+    /**
+     * A grant that goes by callback (its request had queued behind another holder) is a {@code deliver} call too: the
+     * holder's release and next request come back in its reply, so a contended handoff is one call, as a follower's
+     * uncontended cycle is. Node 1's lock cycles answer on the RMI thread that delivers the grant, as an idle node does.
+     */
+    @Test
+    void aGrantByCallbackGetsTheReleaseAndTheNextRequestBackInItsReply() throws Exception {
+        List<Integer> ports = LocalCluster.freePorts(2);
+        ClusterConfig config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + ports.get(0),
+                "node.2=127.0.0.1:" + ports.get(1), "tls=off"), "test");
+        List<String> answeredOn = new CopyOnWriteArrayList<>();
+        List<Message> unreachable = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger grants = new AtomicInteger();
+        Transport.Inbox lockServer = new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) { // the coordinator: grants each request, by a call of its own
+                answeredOn.add(Thread.currentThread().getName());
+                if (m instanceof Message.LockRequest r) {
+                    if (grants.get() < CYCLES) {
+                        coordinatorOut.send(1, new Message.LockGrant(2, 0, r.requestId(),
+                                new FencingToken(0, grants.incrementAndGet()), 800));
+                    } else {
+                        done.countDown();
+                    }
+                }
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                unreachable.add(m);
+            }
+        };
+        Transport.Inbox holder = new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) { // node 1's lock cycles: release, and ask again at once
+                Message.LockGrant g = (Message.LockGrant) m;
+                followerOut.send(2, new Message.LockRelease(1, 0, g.token()));
+                followerOut.send(2, new Message.LockRequest(1, 0, g.requestId() + 1));
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                unreachable.add(m); // node 2 exports nothing: only a reply can carry node 1's answers
+            }
+        };
+        coordinatorOut = new RmiTransport(2, config, new TimeoutClientSocketFactory(), lockServer);
+        followerOut = new RmiTransport(1, config, new TimeoutClientSocketFactory(), holder);
+        CountingService counted = new CountingService(new NodeServiceImpl(1, holder, config.membershipFingerprint(),
+                Access.off("node 1")));
+        registry = LocateRegistry.createRegistry(ports.get(0));
+        service = counted;
+        registry.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(counted, ports.get(0)));
+
+        coordinatorOut.send(1, new Message.LockGrant(2, 0, 1, new FencingToken(0, grants.incrementAndGet()), 800));
+
+        assertTrue(done.await(60, TimeUnit.SECONDS), "grants: " + grants.get() + ", unreachable: " + unreachable);
+        assertEquals(List.of(), unreachable);
+        assertEquals(0, counted.loneCalls.get(), "no grant went by grantLock");
+        assertEquals(java.util.Collections.nCopies(CYCLES, 1), counted.batches, "one call per grant");
+        assertTrue(answeredOn.stream().allMatch("node-2-to-1"::equals),
+                "every release and request came back in a grant's reply, to node 2's sender thread: " + answeredOn);
+    }
+
     private static Message stamped(Message m, boolean on, AtomicInteger seq) {
         return on ? new Message.Stamped(m, seq.incrementAndGet(), new long[] {seq.get(), seq.get()}, seq.get()) : m;
     }
