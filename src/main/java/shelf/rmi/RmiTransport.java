@@ -3,13 +3,14 @@ package shelf.rmi;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.server.RMIClientSocketFactory;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.api.NodeService;
@@ -19,8 +20,8 @@ import shelf.protocol.Message;
 import shelf.protocol.Transport;
 
 /**
- * The {@link Transport} over RMI: one sender thread per peer (so messages to a peer keep their order,
- * and a paused peer holds up only its own queue), each call bounded by the socket factory's timeouts.
+ * The {@link Transport} over RMI: a queue and a sender thread per peer, and at most one call to a peer at a time (so
+ * messages to a peer keep their order), each call bounded by the socket factory's timeouts.
  * Messages that queued up while a call was in flight (or while the sender woke up) go together in the
  * next call, {@link NodeService#deliver}: under load a lock release and the same node's next request,
  * or a grant and a heartbeat, cost one call instead of two; a lone message goes by its own method
@@ -28,6 +29,12 @@ import shelf.protocol.Transport;
  * request's reply, the holder's release and next request in the grant's ({@link Replies}); the sender thread hands
  * what a reply carries to the node as if received. A failed call drops the cached stub and
  * reports each of its messages as unreachable.
+ *
+ * <p>What handling a reply sends to another peer is sent by the same thread, when no call to that peer is under way
+ * ({@link #follow}): on a contended lock the coordinator's thread that reads one holder's release makes the grant call
+ * to the next, so a handoff wakes no second thread there (BENCHMARKS.md: context switches per contended grant 8 → 4 → 2.3).
+ * The price: while that thread calls another peer, its own peer's queue waits for that call — at most one RPC timeout,
+ * should the other peer be paused — and it goes back to its own peer as soon as something is queued there.
  *
  * <p>After a call that timed out the peer is <em>down</em> for one RPC timeout: messages to it (queued or
  * new) are reported unreachable at once instead of each waiting out the timeout behind the others. A
@@ -48,12 +55,18 @@ public final class RmiTransport implements Transport, AutoCloseable {
     private final Map<Integer, Peer> peers = new HashMap<>();
     private final long downNanos;
     private final RateLimitedLog refusals = new RateLimitedLog(log);
+    /** Set on a sender thread while it hands a reply to the node: the peers its sends queued for, unwoken. */
+    private final ThreadLocal<List<Peer>> leftToThisThread = new ThreadLocal<>();
     private volatile boolean closed;
 
     private final class Peer implements Runnable {
         final NodeAddress address;
-        final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_PER_PEER);
         final Thread sender;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition queued = lock.newCondition();
+        private final ArrayDeque<Message> queue = new ArrayDeque<>();
+        /** A call to this peer is under way (by its sender, or by another peer's that took its queue): guarded by lock. */
+        private boolean calling;
         NodeService stub;
         boolean checkedMembership;
         volatile long downUntilNanos;
@@ -67,25 +80,110 @@ public final class RmiTransport implements Transport, AutoCloseable {
         /** The sender loop: waits for a message, then sends it with everything queued behind it in one call. */
         @Override
         public void run() {
-            List<Message> batch = new ArrayList<>(MAX_BATCH);
             try {
                 while (!closed) {
-                    batch.add(queue.take());
-                    queue.drainTo(batch, MAX_BATCH - 1);
+                    List<Message> batch;
+                    lock.lock();
                     try {
-                        deliver(batch);
-                    } catch (Error e) { // keep the peer's only sender alive, as an executor would replace it
-                        log.error("node {}: sending to node {} failed", self, address.id(), e);
-                        batch.forEach(m -> inbox.unreachable(address.id(), m));
+                        while ((batch = claim()) == null) {
+                            queued.await();
+                        }
+                    } finally {
+                        lock.unlock();
                     }
-                    batch.clear();
+                    follow(this, call(batch));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
 
-        void deliver(List<Message> batch) {
+        /** Queues {@code m}; wakes the sender unless {@code wake} is false (the current thread sends it itself). */
+        boolean offer(Message m, boolean wake) {
+            lock.lock();
+            try {
+                if (closed || queue.size() >= QUEUE_PER_PEER) {
+                    return false;
+                }
+                queue.addLast(m);
+                if (wake) {
+                    queued.signal();
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Wakes the sender for what is queued. */
+        void wake() {
+            lock.lock();
+            try {
+                queued.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean nothingQueued() {
+            lock.lock();
+            try {
+                return queue.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The next batch, taken for a call, unless a call is under way or nothing is queued (then null). Under lock. */
+        private List<Message> claim() {
+            if (calling || queue.isEmpty()) {
+                return null;
+            }
+            calling = true;
+            List<Message> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+            while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+                batch.add(queue.pollFirst());
+            }
+            return batch;
+        }
+
+        /** {@link #claim} from another thread. */
+        List<Message> claimHere() {
+            lock.lock();
+            try {
+                return claim();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * One call with {@code batch}, on this thread.
+         *
+         * @return the other peers that handling its reply queued messages for without waking their senders
+         */
+        List<Peer> call(List<Message> batch) {
+            List<Peer> left = new ArrayList<>(2);
+            try {
+                deliver(batch, left);
+            } catch (Error e) { // keep the peer's only sender alive, as an executor would replace it
+                log.error("node {}: sending to node {} failed", self, address.id(), e);
+                batch.forEach(m -> inbox.unreachable(address.id(), m));
+            } finally {
+                lock.lock();
+                try {
+                    calling = false;
+                    if (!queue.isEmpty()) {
+                        queued.signal();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return left;
+        }
+
+        void deliver(List<Message> batch, List<Peer> left) {
             if (System.nanoTime() < downUntilNanos) {
                 batch.forEach(m -> inbox.unreachable(address.id(), m));
                 return;
@@ -111,7 +209,12 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 return;
             }
             if (replies != null && replies.length > 0) {
-                received(replies);
+                leftToThisThread.set(left);
+                try {
+                    received(replies);
+                } finally {
+                    leftToThisThread.remove();
+                }
             }
         }
 
@@ -177,8 +280,36 @@ public final class RmiTransport implements Transport, AutoCloseable {
             inbox.unreachable(to, message);
             return;
         }
-        if (closed || !peer.queue.offer(message)) {
+        List<Peer> left = leftToThisThread.get();
+        if (!peer.offer(message, left == null)) {
             inbox.unreachable(to, message);
+        } else if (left != null && !left.contains(peer)) {
+            left.add(peer);
+        }
+    }
+
+    /**
+     * After a call by {@code home}'s sender thread: what handling its reply queued for other peers. The first of them, if
+     * no call to it is under way, is sent by this thread at once (under contention, the next holder's grant: the handoff
+     * then wakes no other thread, and this thread follows the lock from holder to holder); the others' senders are
+     * woken. This thread goes back to its own peer as soon as something waits for it there.
+     */
+    private void follow(Peer home, List<Peer> left) {
+        List<Peer> next = left;
+        while (!next.isEmpty()) {
+            Peer first = next.get(0);
+            for (int i = 1; i < next.size(); i++) {
+                next.get(i).wake();
+            }
+            if (first == home) {
+                return; // its own loop sends it
+            }
+            List<Message> batch = home.nothingQueued() && !closed ? first.claimHere() : null;
+            if (batch == null) {
+                first.wake();
+                return;
+            }
+            next = first.call(batch);
         }
     }
 

@@ -162,38 +162,14 @@ class ReplyPathTest {
         List<Message> unreachable = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger grants = new AtomicInteger();
-        Transport.Inbox lockServer = new Transport.Inbox() {
-            @Override
-            public void deliver(Message m) { // the coordinator: grants each request, by a call of its own
-                answeredOn.add(Thread.currentThread().getName());
-                if (m instanceof Message.LockRequest r) {
-                    if (grants.get() < CYCLES) {
-                        coordinatorOut.send(1, new Message.LockGrant(2, 0, r.requestId(),
-                                new FencingToken(0, grants.incrementAndGet()), 800));
-                    } else {
-                        done.countDown();
-                    }
-                }
+        Transport.Inbox lockServer = inbox(m -> { // the coordinator: grants each request, by a call of its own
+            answeredOn.add(Thread.currentThread().getName());
+            if (m instanceof Message.LockRequest r) {
+                grantOrFinish(1, r.requestId(), grants, done);
             }
-
-            @Override
-            public void unreachable(int peer, Message m) {
-                unreachable.add(m);
-            }
-        };
-        Transport.Inbox holder = new Transport.Inbox() {
-            @Override
-            public void deliver(Message m) { // node 1's lock cycles: release, and ask again at once
-                Message.LockGrant g = (Message.LockGrant) m;
-                followerOut.send(2, new Message.LockRelease(1, 0, g.token()));
-                followerOut.send(2, new Message.LockRequest(1, 0, g.requestId() + 1));
-            }
-
-            @Override
-            public void unreachable(int peer, Message m) {
-                unreachable.add(m); // node 2 exports nothing: only a reply can carry node 1's answers
-            }
-        };
+        }, unreachable);
+        // node 1's lock cycles: release, and ask again at once (node 2 exports nothing: only a reply can carry them)
+        Transport.Inbox holder = inbox(m -> releaseAndAskAgain(followerOut, 1, (Message.LockGrant) m), unreachable);
         coordinatorOut = new RmiTransport(2, config, new TimeoutClientSocketFactory(), lockServer);
         followerOut = new RmiTransport(1, config, new TimeoutClientSocketFactory(), holder);
         CountingService counted = new CountingService(new NodeServiceImpl(1, holder, config.membershipFingerprint(),
@@ -210,6 +186,91 @@ class ReplyPathTest {
         assertEquals(java.util.Collections.nCopies(CYCLES, 1), counted.batches, "one call per grant");
         assertTrue(answeredOn.stream().allMatch("node-2-to-1"::equals),
                 "every release and request came back in a grant's reply, to node 2's sender thread: " + answeredOn);
+    }
+
+    /**
+     * Two holders take turns: each release that comes back in a grant's reply makes the coordinator grant the other, and
+     * the thread that read that reply makes the grant call itself (no call to that node under way): one thread of node
+     * 2 carries the lock from holder to holder, where each grant used to wake the next holder's sender thread.
+     */
+    @Test
+    void underContentionTheThreadThatReadsAReleaseCallsTheNextHolder() throws Exception {
+        List<Integer> ports = LocalCluster.freePorts(3);
+        ClusterConfig config = ClusterConfig.parse(List.of("node.1=127.0.0.1:" + ports.get(0),
+                "node.2=127.0.0.1:" + ports.get(1), "node.3=127.0.0.1:" + ports.get(2), "tls=off"), "test");
+        List<String> answeredOn = new CopyOnWriteArrayList<>();
+        List<Message> unreachable = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger grants = new AtomicInteger();
+        Transport.Inbox lockServer = inbox(m -> { // the coordinator: a release hands the lock to the other holder
+            if (m instanceof Message.LockRelease r) {
+                answeredOn.add(Thread.currentThread().getName());
+                grantOrFinish(r.from() == 1 ? 3 : 1, grants.get() + 1, grants, done);
+            }
+        }, unreachable);
+        coordinatorOut = new RmiTransport(2, config, new TimeoutClientSocketFactory(), lockServer);
+        List<RmiTransport> holders = new java.util.ArrayList<>();
+        List<Registry> registries = new java.util.ArrayList<>();
+        List<NodeService> exported = new java.util.ArrayList<>();
+        try {
+            for (int id : List.of(1, 3)) {
+                RmiTransport[] out = new RmiTransport[1];
+                Transport.Inbox holder = inbox(m -> releaseAndAskAgain(out[0], id, (Message.LockGrant) m), unreachable);
+                out[0] = new RmiTransport(id, config, new TimeoutClientSocketFactory(), holder);
+                holders.add(out[0]);
+                Registry r = LocateRegistry.createRegistry(ports.get(id - 1));
+                registries.add(r);
+                NodeService serviceOfId = new NodeServiceImpl(id, holder, config.membershipFingerprint(),
+                        Access.off("node " + id));
+                exported.add(serviceOfId);
+                r.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(serviceOfId, ports.get(id - 1)));
+            }
+
+            coordinatorOut.send(1, new Message.LockGrant(2, 0, 1, new FencingToken(0, grants.incrementAndGet()), 800));
+
+            assertTrue(done.await(60, TimeUnit.SECONDS), "grants: " + grants.get() + ", unreachable: " + unreachable);
+            assertEquals(List.of(), unreachable);
+            assertTrue(answeredOn.stream().allMatch("node-2-to-1"::equals),
+                    "every release was read, and the next grant sent, by the thread that made the first call: " + answeredOn);
+        } finally {
+            holders.forEach(RmiTransport::close);
+            for (NodeService e : exported) {
+                UnicastRemoteObject.unexportObject(e, true);
+            }
+            for (Registry r : registries) {
+                UnicastRemoteObject.unexportObject(r, true);
+            }
+        }
+    }
+
+    /** An inbox that hands each message to {@code onMessage} and keeps what could not be delivered. */
+    private static Transport.Inbox inbox(java.util.function.Consumer<Message> onMessage, List<Message> unreachable) {
+        return new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) {
+                onMessage.accept(m);
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                unreachable.add(m);
+            }
+        };
+    }
+
+    /** Node 2 grants node {@code to} its next token, or ends the test after {@link #CYCLES} grants. */
+    private void grantOrFinish(int to, long requestId, AtomicInteger grants, CountDownLatch done) {
+        if (grants.get() < CYCLES) {
+            coordinatorOut.send(to, new Message.LockGrant(2, 0, requestId, new FencingToken(0, grants.incrementAndGet()), 800));
+        } else {
+            done.countDown();
+        }
+    }
+
+    /** A holder's lock cycle on the thread that delivers its grant: release at once, and ask again. */
+    private static void releaseAndAskAgain(RmiTransport out, int self, Message.LockGrant g) {
+        out.send(2, new Message.LockRelease(self, 0, g.token()));
+        out.send(2, new Message.LockRequest(self, 0, g.requestId() + 1));
     }
 
     private static Message stamped(Message m, boolean on, AtomicInteger seq) {
