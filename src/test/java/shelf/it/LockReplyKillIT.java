@@ -16,17 +16,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A follower killed with {@code kill -9} while its lock cycles run, each grant travelling in the reply to its request
- * (issue 19): the grant it never read does not keep the lock for the lease. The lease here is 60 s, so only the short
- * first lease (the failure timeout less one heartbeat interval) can free the lock for node 2, the coordinator, within the
- * admin command's 20 s. Two nodes, so that the test is short.
+ * A follower killed with {@code kill -9} while its lock cycles run (issue 19): its last grant does not keep the lock for
+ * the lease, whichever way it went. A grant travels in the reply to the follower's request when the coordinator handles
+ * that call on its RMI thread, or as a {@code deliver} call of its own (whose reply brings the release and the next
+ * request) when the grant was made on another thread; the cycles fall into either way and stay there until a busy
+ * moment on one side switches them. A grant in a reply never read is revoked by the short first lease (the failure
+ * timeout less one heartbeat interval); a grant call that fails, at once. The lease here is 60 s, so only those can
+ * free the lock for node 2, the coordinator, within the admin command's 20 s. Two nodes, so that the test is short.
  */
 class LockReplyKillIT {
     private static final String MAIN = "shelf.cli.ShelfCommand";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String ADMIN_TIMEOUT_MS = "20000";
-    private static final Pattern REVOKED = Pattern.compile(
-            "node 2: lock revoked from node 1 \\(token [^)]*\\): lease lapsed without renewal, (\\d+) ms after the grant");
+    private static final Pattern REVOKED = Pattern.compile("node 2: lock revoked from node 1 \\(token [^)]*\\): "
+            + "(?:lease lapsed without renewal, (\\d+) ms after the grant|grant could not be delivered to node 1)");
 
     private static final Pattern REVOKED_BY_3 = Pattern.compile(
             "node 3: lock revoked from node 1 \\(token [^)]*\\): [^\\n]*?(\\d+) ms after the grant");
@@ -52,10 +55,12 @@ class LockReplyKillIT {
             assertEquals(0, next.code(), "node 2, the coordinator, got the lock the dead node 1 was granted: " + next);
             String log = Files.readString(dir.resolve("logs/node-2.log"));
             Matcher revoked = REVOKED.matcher(log);
-            assertTrue(revoked.find(), "the coordinator revoked the dead node's grant by its lease; log:\n"
+            assertTrue(revoked.find(), "the coordinator revoked the dead node's grant, by its first lease or at once; log:\n"
                     + log.lines().filter(l -> l.contains("revoked")).toList());
-            long after = Long.parseLong(revoked.group(1));
-            assertTrue(after < 30_000, "revoked " + after + " ms after the grant: the first lease, not the 60 s lease");
+            if (revoked.group(1) != null) {
+                long after = Long.parseLong(revoked.group(1));
+                assertTrue(after < 30_000, "revoked " + after + " ms after the grant: the first lease, not the 60 s lease");
+            }
         }
     }
 

@@ -43,10 +43,12 @@ class FaultsSimTest {
     /** Submits {@code command} at {@code node} up to {@code attempts} times, again while the node answers unavailable. */
     private static Outcome doneAskingAgain(SimCluster c, int node, Command command, int attempts) {
         for (int attempt = 1; ; attempt++) {
-            CompletableFuture<Outcome> f = c.submit(node, command);
-            assertTrue(c.sim.runUntil(f::isDone, OPERATION_MS), "seed " + c.sim.seed() + ": operation did not complete");
-            if (!f.isCompletedExceptionally() || attempt == attempts) {
-                return f.join();
+            try {
+                return done(c, c.submit(node, command));
+            } catch (java.util.concurrent.CompletionException e) {
+                if (!(e.getCause() instanceof shelf.api.UnavailableException) || attempt == attempts) {
+                    throw e;
+                }
             }
         }
     }
