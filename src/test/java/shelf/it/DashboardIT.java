@@ -69,9 +69,9 @@ class DashboardIT {
             starting.until(b -> allFollow(b, 5, List.of(1, 2, 3, 4, 5)));
             step.accept("node 5 coordinator");
 
-            browser.findElement(By.cssSelector("button[data-action='crash'][data-node='5']")).click();
             Wait<WebDriver> changing = new WebDriverWait(browser, CHANGE, Duration.ofMillis(200))
                     .ignoring(StaleElementReferenceException.class);
+            click(changing, By.cssSelector("button[data-action='crash'][data-node='5']"));
             changing.until(b -> allFollow(b, 4, List.of(1, 2, 3, 4))
                     && cell(b, 5, "state").equals("unreachable"));
             step.accept("node 4 coordinator");
@@ -81,21 +81,21 @@ class DashboardIT {
             browser.findElement(By.id("user")).clear();
             browser.findElement(By.id("user")).sendKeys("carol");
             changing.until(b -> !b.findElements(By.cssSelector("#book-3 button[data-action='borrow']")).isEmpty());
-            browser.findElement(By.cssSelector("#book-3 button[data-action='borrow']")).click();
+            click(changing, By.cssSelector("#book-3 button[data-action='borrow']"));
             changing.until(b -> b.findElement(By.cssSelector("#book-3 .where")).getText().startsWith("lent to carol until ")
                     && b.findElements(By.cssSelector("#history li")).stream()
                             .anyMatch(li -> li.getText().contains("BORROW book 3 carol")));
             step.accept("borrowed");
             screenshot(browser, Path.of("target", "dashboard.png"));
 
-            browser.findElement(By.cssSelector("button[data-action='pause'][data-node='3']")).click(); // SIGSTOP by cluster
+            click(changing, By.cssSelector("button[data-action='pause'][data-node='3']")); // SIGSTOP by cluster
             changing.until(b -> cell(b, 3, "state").equals("paused"));
-            browser.findElement(By.cssSelector("button[data-action='resume'][data-node='3']")).click();
+            click(changing, By.cssSelector("button[data-action='resume'][data-node='3']"));
             changing.until(b -> cell(b, 3, "state").equals("up"));
             step.accept("paused and resumed");
 
             String page = browser.getWindowHandle();
-            browser.findElement(By.id("timeline")).click();
+            click(changing, By.id("timeline"));
             changing.until(b -> b.getWindowHandles().size() == 2);
             browser.switchTo().window(browser.getWindowHandles().stream().filter(h -> !h.equals(page)).findFirst().orElseThrow());
             changing.until(b -> b.getPageSource().contains("Shelf timeline") && b.getPageSource().contains("COORDINATOR"));
@@ -129,6 +129,14 @@ class DashboardIT {
     }
 
     /** The text of node {@code id}'s cell {@code name} in the nodes table, or "" while there is none. */
+    /** Clicks what {@code by} finds, looking it up again while a redraw replaces it under the click. */
+    private static void click(Wait<WebDriver> wait, By by) {
+        wait.until(b -> {
+            b.findElement(by).click();
+            return true;
+        });
+    }
+
     private static String cell(WebDriver b, int id, String name) {
         List<WebElement> cells = b.findElements(By.cssSelector("#node-" + id + " td." + name));
         return cells.isEmpty() ? "" : cells.get(0).getText();
