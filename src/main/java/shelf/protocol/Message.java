@@ -7,6 +7,9 @@ import shelf.fencing.FencingToken;
  * Every message nodes exchange. All are one-way: an answer is a message of its own, so the same
  * protocol code runs over RMI and over the in-memory simulation.
  *
+ * <p>Each record travels in a form of its own, {@link Wire} (a tag and its fields), and is read back through its
+ * constructor.
+ *
  * <p>{@code epoch} is the coordinator term the sender believes in (for ELECTION and OK, the highest it
  * has seen). Receivers ignore lock and heartbeat traffic of an older epoch.
  */
@@ -35,38 +38,65 @@ public sealed interface Message extends Serializable {
 
     /** Candidate to every higher id: "I am starting an election; are you alive?" */
     record Election(int from, long epoch) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Higher id to a candidate: "I am alive and take over the election." */
     record Ok(int from, long epoch) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Winner to all: "I am coordinator of this epoch." Re-sent to peers that fall silent. */
     record Coordinator(int from, long epoch) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Follower to coordinator, every heartbeat interval: "I am alive and follow you in this epoch." */
     record Heartbeat(int from, long epoch) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Coordinator to follower: the answer to a heartbeat of the current epoch. */
     record HeartbeatAck(int from, long epoch) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Any node to a sender of an older epoch: "the current epoch is this; your view is stale." */
     record Stale(int from, long epoch, int coordinator) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Node to coordinator: "queue me for the cluster mutex." {@code requestId} tells retries apart. */
     record LockRequest(int from, long epoch, long requestId) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Coordinator to node: "you hold the mutex, with this fencing token, for this lease unless renewed." */
     record LockGrant(int from, long epoch, long requestId, FencingToken token, long leaseMs) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** Holder to coordinator: "I am done with the mutex granted with this token." */
     record LockRelease(int from, long epoch, FencingToken token) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /**
@@ -74,10 +104,16 @@ public sealed interface Message extends Serializable {
      * of the grant with this token."
      */
     record LeaseRenewal(int from, long epoch, FencingToken token) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /** New coordinator to all, before granting anything: "what do you hold and what do you wait for?" */
     record LockStateQuery(int from, long epoch) implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /**
@@ -86,6 +122,9 @@ public sealed interface Message extends Serializable {
      */
     record LockStateReport(int from, long epoch, FencingToken held, long heldRequestId, long waitingRequestId)
             implements Message {
+        private Object writeReplace() {
+            return new Wire(this);
+        }
     }
 
     /**
@@ -105,6 +144,10 @@ public sealed interface Message extends Serializable {
                 throw new IllegalArgumentException("a stamped message needs one unstamped message, a vector clock and a"
                         + " sequence number >= 0");
             }
+        }
+
+        private Object writeReplace() {
+            return new Wire(this);
         }
 
         /** {@code m} without its stamp, if it has one. */

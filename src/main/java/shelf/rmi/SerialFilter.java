@@ -26,12 +26,14 @@ final class SerialFilter implements ObjectInputFilter {
     }
 
     /**
-     * Exactly the types remote calls carry: the protocol's messages (one, or an array of them), fencing
+     * Exactly the types remote calls carry: the protocol's messages (one, or an array of them; each travels as a
+     * {@code Wire}, and the filter sees the record it resolves to as well), fencing
      * tokens, client commands and their enum, an operator's faults (their array form, and the Faults it
      * resolves to: a Faults written as itself would need a set, which is refused); strings and boxed numbers;
      * small, shallow graphs. Everything else, Shelf's other classes included, is refused.
      */
-    static final String PATTERN = "shelf.protocol.Message;shelf.protocol.Message$*;shelf.fencing.FencingToken;"
+    static final String PATTERN = "shelf.protocol.Message;shelf.protocol.Message$*;shelf.protocol.Wire;"
+            + "shelf.fencing.FencingToken;"
             + "shelf.library.Command;shelf.library.Op;shelf.api.Faults;shelf.api.Faults$Wire;"
             + "java.lang.String;java.lang.Integer;java.lang.Long;java.lang.Number;java.lang.Enum;"
             + "maxdepth=10;maxrefs=1000;maxbytes=65536;maxarray=1024;!*";
@@ -50,7 +52,7 @@ final class SerialFilter implements ObjectInputFilter {
      * depth; arrays and references are generous: an answer may list every book.
      */
     static final String ANSWERS = "shelf.api.*;shelf.library.*;shelf.lock.*;shelf.fencing.*;shelf.election.Role;"
-            + "shelf.protocol.Message;shelf.protocol.Message$*;"
+            + "shelf.protocol.Message;shelf.protocol.Message$*;shelf.protocol.Wire;"
             + "shelf.rmi.TlsClientSocketFactory;shelf.rmi.TimeoutClientSocketFactory;"
             + "java.lang.*;java.util.ArrayList;java.util.Arrays$ArrayList;java.util.CollSer;"
             + "java.util.ImmutableCollections$*;"
