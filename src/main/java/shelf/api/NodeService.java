@@ -2,6 +2,7 @@ package shelf.api;
 
 import java.rmi.Remote;
 import java.rmi.RemoteException;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 
 /**
@@ -46,7 +47,7 @@ public interface NodeService extends Remote {
      *     idle): the grant of a lock request that found the lock free, say; usually none. Anything the receiver answers
      *     later comes by a call of its own, as before. The caller hands them to its protocol as if received.
      */
-    Message[] deliver(Message[] batch) throws RemoteException;
+    Batch deliver(Batch batch) throws RemoteException;
 
     /** The sender's configuration fingerprint, to warn about nodes started with different files. */
     String membership() throws RemoteException;

@@ -15,9 +15,9 @@ import shelf.fencing.FencingToken;
 /**
  * A message's serialized form: a tag byte, then its fields as fixed-width numbers. Every {@link Message} record writes
  * itself as one ({@code writeReplace}) and is read back through its constructor ({@code readResolve}), so a remote call
- * carries one small class description instead of one per record and per fencing token: Java serialization's own form
- * of a lock cycle's call and reply cost 18 µs of CPU to write and read, and 622 bytes; this form 7 µs and 282 bytes
- * (BENCHMARKS.md, "Messages in a form of their own").
+ * carries one small class description instead of one per record and per fencing token. Several go in a {@link Batch}.
+ * Java serialization's own form of a lock cycle's call and reply (an array of records) cost 18 µs of CPU to write and
+ * read, and 622 bytes; in batches of this form, 3.8 µs and 187 bytes (BENCHMARKS.md, "Messages in a form of their own").
  *
  * <p>Reading checks before it believes: an unknown tag, a vector clock longer than {@link #MAX_VECTOR} or a stamp in a
  * stamp is refused with {@link InvalidObjectException}, and the records' constructors check the rest.

@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.ConnectionLimits;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
@@ -118,13 +120,14 @@ public final class Access {
     }
 
     /** {@link #fromPeer} for every message of a batch: one impostor refuses the whole call. */
-    void fromPeer(Message[] batch) {
+    List<Message> fromPeer(Batch batch) {
         if (batch == null) {
             throw new IllegalArgumentException("no batch");
         }
-        for (Message m : batch) {
+        for (Message m : batch.messages()) {
             fromPeer(m);
         }
+        return batch.messages();
     }
 
     private SecurityException refuse(Caller caller, String what, String why) {

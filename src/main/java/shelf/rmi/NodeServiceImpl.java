@@ -1,6 +1,8 @@
 package shelf.rmi;
 
+import java.util.List;
 import shelf.api.NodeService;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 import shelf.tls.Role;
@@ -85,11 +87,11 @@ final class NodeServiceImpl implements NodeService {
     }
 
     @Override
-    public Message[] deliver(Message[] batch) {
-        access.fromPeer(batch);
-        Replies reply = Replies.open(self, caller(batch));
+    public Batch deliver(Batch batch) {
+        List<Message> messages = access.fromPeer(batch);
+        Replies reply = Replies.open(self, caller(messages));
         try {
-            for (Message m : batch) {
+            for (Message m : messages) {
                 inbox.deliver(m);
             }
         } finally {
@@ -99,8 +101,8 @@ final class NodeServiceImpl implements NodeService {
     }
 
     /** The one node every message of {@code batch} comes from (checked by {@link Access#fromPeer} with TLS), or -1. */
-    private static int caller(Message[] batch) {
-        int from = batch.length == 0 ? -1 : batch[0].from();
+    private static int caller(List<Message> batch) {
+        int from = batch.isEmpty() ? -1 : batch.get(0).from();
         for (Message m : batch) {
             if (m.from() != from) {
                 return -1;

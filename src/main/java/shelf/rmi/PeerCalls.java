@@ -3,12 +3,13 @@ package shelf.rmi;
 import java.rmi.RemoteException;
 import java.util.Map;
 import shelf.api.NodeService;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 
 /**
  * Which {@link NodeService} method carries which message: the one place a message's type is decoded on its way out
  * of a node (on its way in, {@code NodeCore.route} is the one place). A lone message travels by its own method rather
- * than as {@code deliver(Message[1])}: the array makes each call a little slower (BENCHMARKS.md, "Figures behind
+ * than as a {@code deliver} of one: the batch makes each call a little slower (BENCHMARKS.md, "Figures behind
  * design choices"). Called by {@link RmiTransport}'s sender threads; a remote call, so it blocks for its duration.
  */
 final class PeerCalls {
@@ -32,7 +33,7 @@ final class PeerCalls {
             Map.entry(Message.LockStateQuery.class, (to, m) -> to.queryLockState((Message.LockStateQuery) m)),
             Map.entry(Message.LockStateReport.class, (to, m) -> to.reportLockState((Message.LockStateReport) m)),
             // a message with its sender's clocks (events on) has no method of its own: it travels as a batch of one
-            Map.entry(Message.Stamped.class, (to, m) -> to.deliver(new Message[] {m})));
+            Map.entry(Message.Stamped.class, (to, m) -> to.deliver(Batch.of(m))));
 
     private PeerCalls() {
     }

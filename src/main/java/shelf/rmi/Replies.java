@@ -2,6 +2,7 @@ package shelf.rmi;
 
 import java.util.ArrayList;
 import java.util.List;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 
 /**
@@ -20,7 +21,6 @@ import shelf.protocol.Message;
 final class Replies {
     /** At most this many messages in one reply; more go by the ordinary calls. */
     static final int MAX = 64;
-    private static final Message[] NONE = new Message[0];
     private static final ThreadLocal<Replies> OPEN = new ThreadLocal<>();
 
     private final int receiver;
@@ -45,8 +45,8 @@ final class Replies {
     }
 
     /** What the reply collected. */
-    Message[] messages() {
-        return messages.isEmpty() ? NONE : messages.toArray(Message[]::new);
+    Batch messages() {
+        return messages.isEmpty() ? Batch.EMPTY : new Batch(messages);
     }
 
     /**

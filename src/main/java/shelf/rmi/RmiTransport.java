@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import shelf.api.NodeService;
 import shelf.config.ClusterConfig;
 import shelf.config.NodeAddress;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 
@@ -188,14 +189,14 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 batch.forEach(m -> inbox.unreachable(address.id(), m));
                 return;
             }
-            Message[] replies = null;
+            List<Message> replies = null;
             try {
                 NodeService node = stub();
                 Message only = batch.size() == 1 ? batch.get(0) : null;
                 if (only != null && !answeredInReply(only)) {
                     PeerCalls.send(node, batch.get(0));
                 } else {
-                    replies = node.deliver(batch.toArray(Message[]::new));
+                    replies = node.deliver(new Batch(batch)).messages();
                 }
             } catch (RemoteException | NotBoundException | RuntimeException e) {
                 stub = null;
@@ -208,7 +209,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
                 batch.forEach(m -> inbox.unreachable(address.id(), m));
                 return;
             }
-            if (replies != null && replies.length > 0) {
+            if (replies != null && !replies.isEmpty()) {
                 leftToThisThread.set(left);
                 try {
                     received(replies);
@@ -219,9 +220,9 @@ public final class RmiTransport implements Transport, AutoCloseable {
         }
 
         /** What the peer answered in the reply to a call ({@link Replies}): checked, then handed on as if it had called. */
-        private void received(Message[] replies) {
-            if (replies.length > Replies.MAX) {
-                refusals.warn("replies " + address.id(), "node " + self + ": ignored a reply of " + replies.length
+        private void received(List<Message> replies) {
+            if (replies.size() > Replies.MAX) {
+                refusals.warn("replies " + address.id(), "node " + self + ": ignored a reply of " + replies.size()
                         + " messages from node " + address.id() + " (at most " + Replies.MAX + ")");
                 return;
             }

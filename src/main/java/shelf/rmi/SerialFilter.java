@@ -26,13 +26,13 @@ final class SerialFilter implements ObjectInputFilter {
     }
 
     /**
-     * Exactly the types remote calls carry: the protocol's messages (one, or an array of them; each travels as a
-     * {@code Wire}, and the filter sees the record it resolves to as well), fencing
+     * Exactly the types remote calls carry: the protocol's messages (one, travelling as a {@code Wire}, whose
+     * record the filter sees as well, or a {@code Batch} of them), fencing
      * tokens, client commands and their enum, an operator's faults (their array form, and the Faults it
      * resolves to: a Faults written as itself would need a set, which is refused); strings and boxed numbers;
      * small, shallow graphs. Everything else, Shelf's other classes included, is refused.
      */
-    static final String PATTERN = "shelf.protocol.Message;shelf.protocol.Message$*;shelf.protocol.Wire;"
+    static final String PATTERN = "shelf.protocol.Batch;shelf.protocol.Message$*;shelf.protocol.Wire;"
             + "shelf.fencing.FencingToken;"
             + "shelf.library.Command;shelf.library.Op;shelf.api.Faults;shelf.api.Faults$Wire;"
             + "java.lang.String;java.lang.Integer;java.lang.Long;java.lang.Number;java.lang.Enum;"
@@ -52,7 +52,7 @@ final class SerialFilter implements ObjectInputFilter {
      * depth; arrays and references are generous: an answer may list every book.
      */
     static final String ANSWERS = "shelf.api.*;shelf.library.*;shelf.lock.*;shelf.fencing.*;shelf.election.Role;"
-            + "shelf.protocol.Message;shelf.protocol.Message$*;shelf.protocol.Wire;"
+            + "shelf.protocol.Batch;shelf.protocol.Message$*;shelf.protocol.Wire;"
             + "shelf.rmi.TlsClientSocketFactory;shelf.rmi.TimeoutClientSocketFactory;"
             + "java.lang.*;java.util.ArrayList;java.util.Arrays$ArrayList;java.util.CollSer;"
             + "java.util.ImmutableCollections$*;"

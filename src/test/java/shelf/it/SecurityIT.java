@@ -32,6 +32,7 @@ import shelf.fencing.FencingToken;
 import shelf.library.Command;
 import shelf.library.HistoryRecord;
 import shelf.library.Op;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.rmi.Stubs;
 import shelf.rmi.TlsClientSocketFactory;
@@ -168,8 +169,8 @@ class SecurityIT {
         refused(SecurityException.class,
                 () -> one.grantLock(new Message.LockGrant(5, epoch, 1, new FencingToken(epoch, 99), 60_000)));
         refused(SecurityException.class, () -> one.releaseLock(new Message.LockRelease(5, epoch, new FencingToken(epoch, 1))));
-        refused(SecurityException.class, () -> one.deliver(new Message[] {new Message.Heartbeat(3, epoch),
-                new Message.Coordinator(5, Long.MAX_VALUE)}));
+        refused(SecurityException.class, () -> one.deliver(Batch.of(new Message.Heartbeat(3, epoch),
+                new Message.Coordinator(5, Long.MAX_VALUE))));
         assertTrue(counter(1, "rejected.identity") >= 4);
         assertUnharmed();
     }

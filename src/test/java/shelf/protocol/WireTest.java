@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import shelf.fencing.FencingToken;
 
-/** Every message travels in its own form, {@link Wire}, comes back equal, and a forged form is refused. */
+/** Every message travels in its own form, {@link Wire}, alone or in a {@link Batch}, comes back equal; forgeries are refused. */
 class WireTest {
     private static final FencingToken TOKEN = new FencingToken(12, 78);
 
@@ -65,8 +65,11 @@ class WireTest {
             assertEquals(m, back, "through Java serialization");
             assertEquals(m.getClass(), back.getClass());
         }
-        Message[] batch = ALL.toArray(Message[]::new);
-        assertArrayEquals(batch, (Message[]) deserialize(serialize(batch)), "an array, as NodeService.deliver carries");
+        Message[] array = ALL.toArray(Message[]::new);
+        assertArrayEquals(array, (Message[]) deserialize(serialize(array)), "an array of them");
+        Batch batch = new Batch(ALL);
+        assertEquals(batch, deserialize(serialize(batch)), "a batch, as NodeService.deliver carries");
+        assertEquals(Batch.EMPTY, deserialize(serialize(Batch.EMPTY)));
     }
 
     @Test
@@ -80,10 +83,22 @@ class WireTest {
 
     @Test
     void aLockCycleCarriesNoRecordDescriptionAndIsSmall() throws Exception {
-        byte[] call = serialize(new Message[] {new Message.LockRelease(1, 4, TOKEN), new Message.LockRequest(1, 4, 100)});
+        byte[] call = serialize(Batch.of(new Message.LockRelease(1, 4, TOKEN), new Message.LockRequest(1, 4, 100)));
         String text = new String(call, StandardCharsets.ISO_8859_1);
-        assertFalse(text.contains("LockRelease") || text.contains("FencingToken"), "no record's class is described");
-        assertTrue(call.length < 160, "release and request in " + call.length + " bytes");
+        assertFalse(text.contains("Message") || text.contains("FencingToken"), "no record's class is described");
+        assertTrue(call.length < 100, "release and request in " + call.length + " bytes");
+        byte[] alone = serialize(new Message.LockGrant(5, 4, 100, TOKEN, 30_000));
+        assertFalse(new String(alone, StandardCharsets.ISO_8859_1).contains("LockGrant"), "a message alone, as a Wire");
+    }
+
+    @Test
+    void aBatchOfMoreThanItsMostIsRefusedAsItIsRead() throws Exception {
+        Message[] many = new Message[Batch.MAX + 1];
+        Arrays.fill(many, new Message.Heartbeat(1, 4));
+        byte[] tooMany = serialize(Batch.of(many)); // a sender never queues so many for one call
+        InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> deserialize(tooMany));
+        assertEquals("a batch of 1025 messages (at most 1024)", e.getMessage());
+        assertEquals(Batch.MAX, ((Batch) deserialize(serialize(Batch.of(Arrays.copyOf(many, Batch.MAX))))).messages().size());
     }
 
     private static Message read(byte[] b) throws IOException {

@@ -17,6 +17,7 @@ import shelf.api.NodeService;
 import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
 import shelf.fencing.FencingToken;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
 
@@ -46,8 +47,8 @@ class ReplyPathTest {
         }
 
         @Override
-        public Message[] deliver(Message[] batch) throws java.rmi.RemoteException {
-            batches.add(batch.length);
+        public Batch deliver(Batch batch) throws java.rmi.RemoteException {
+            batches.add(batch.messages().size());
             return inner.deliver(batch);
         }
 

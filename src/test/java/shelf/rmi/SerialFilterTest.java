@@ -27,6 +27,7 @@ import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.server.ShelfNode;
 import shelf.tls.Role;
@@ -132,11 +133,11 @@ class SerialFilterTest {
         NodeService peers = nodeService;
         AdminService admin = (AdminService) registry.lookup(AdminService.NAME);
         long before = admin.status().counters().getOrDefault("received.HEARTBEAT", 0L);
-        peers.deliver(new Message[] {new Message.Heartbeat(1, 0), new Message.Heartbeat(1, 0)});
+        peers.deliver(Batch.of(new Message.Heartbeat(1, 0), new Message.Heartbeat(1, 0)));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(
                 () -> admin.status().counters().getOrDefault("received.HEARTBEAT", 0L) == before + 2);
 
-        assertRefused(peers, NodeService.class.getMethod("deliver", Message[].class), (Object) new Object[] {new Gadget()});
+        assertRefused(peers, NodeService.class.getMethod("deliver", Batch.class), new Gadget());
         assertEquals(10, ((LibraryService) registry.lookup(LibraryService.NAME)).list().size(), "the node keeps serving");
     }
 
