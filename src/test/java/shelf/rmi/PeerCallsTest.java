@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import shelf.api.NodeService;
 import shelf.fencing.FencingToken;
+import shelf.protocol.Batch;
 import shelf.protocol.Message;
 
 /** Every message type travels alone by the NodeService method named for it. */
@@ -40,7 +41,7 @@ class PeerCallsTest {
         NodeService recorder = (NodeService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {NodeService.class}, (proxy, method, args) -> {
                     called.add(method.getName());
-                    carried.add(args[0] instanceof Message[] batch && batch.length == 1 ? batch[0] : args[0]);
+                    carried.add(args[0] instanceof Batch batch && batch.messages().size() == 1 ? batch.messages().get(0) : args[0]);
                     return null;
                 });
         for (Message m : expected.keySet()) {
