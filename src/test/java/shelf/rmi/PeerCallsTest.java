@@ -41,7 +41,8 @@ class PeerCallsTest {
         NodeService recorder = (NodeService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {NodeService.class}, (proxy, method, args) -> {
                     called.add(method.getName());
-                    carried.add(args[0] instanceof Batch batch && batch.messages().size() == 1 ? batch.messages().get(0) : args[0]);
+                    boolean one = args[0] instanceof Batch batch && batch.messages().size() == 1;
+                    carried.add(one ? ((Batch) args[0]).messages().get(0) : args[0]);
                     return null;
                 });
         for (Message m : expected.keySet()) {
