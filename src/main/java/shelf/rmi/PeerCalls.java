@@ -9,8 +9,9 @@ import shelf.protocol.Message;
 /**
  * Which {@link NodeService} method carries which message: the one place a message's type is decoded on its way out
  * of a node (on its way in, {@code NodeCore.route} is the one place). A lone message travels by its own method rather
- * than as a {@code deliver} of one: the batch makes each call a little slower (BENCHMARKS.md, "Figures behind
- * design choices"). Called by {@link RmiTransport}'s sender threads; a remote call, so it blocks for its duration.
+ * than as a {@code deliver} of one: an array of one made each call a little slower (BENCHMARKS.md, "Figures behind
+ * design choices"; not measured again since a {@code Batch} replaced the array). Called by {@link RmiTransport}'s
+ * sender threads; a remote call, so it blocks for its duration.
  */
 final class PeerCalls {
     /** One remote method. */
