@@ -128,7 +128,8 @@ public final class KeyMaterial {
         SSLSocket ssl = (SSLSocket) context().getSocketFactory().createSocket(connected, host, port, true);
         SSLParameters p = ssl.getSSLParameters();
         p.setProtocols(new String[] {PROTOCOL});
-        p.setEndpointIdentificationAlgorithm("HTTPS"); // the node's certificate must name the host dialled
+        // the node's certificate must name the host dialled: ShelfTrustManager checks it (not the JDK's "HTTPS" check,
+        // which loads the JDK's public CAs into every JVM first)
         ssl.setSSLParameters(p);
         return ssl;
     }

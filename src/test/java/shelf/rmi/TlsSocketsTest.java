@@ -180,6 +180,24 @@ class TlsSocketsTest {
     }
 
     @Test
+    void aClientRefusesANodeWhoseCertificateNamesAnotherHost() throws Exception {
+        server.close();
+        KeyMaterial elsewhere = keys(ca, Identity.node(1), List.of("127.0.0.2", "shelf-1.example"));
+        server = new BoundServerSocketFactory(LOOPBACK, new Access("node-1", elsewhere, Clock.systemUTC(),
+                new RateLimitedLog(LoggerFactory.getLogger(getClass()))), limits(SHORT_HANDSHAKE_MS)).createServerSocket(0);
+        CompletableFuture.runAsync(() -> {
+            try (Socket s = server.accept()) {
+                s.getInputStream().read();
+            } catch (IOException expected) {
+                // the client walks away
+            }
+        });
+        IOException e = assertThrows(IOException.class, () -> exchange(client));
+        assertTrue(e instanceof javax.net.ssl.SSLException, e.toString());
+        assertTrue(String.valueOf(e.getMessage()).contains("does not name " + LOOPBACK.getHostAddress()), e.toString());
+    }
+
+    @Test
     void factoriesWithTheSameKeysAreEqualSoTheyShareAPortAndAPool() {
         assertEquals(new TlsClientSocketFactory(client), new TlsClientSocketFactory(client));
         assertEquals(new TlsClientSocketFactory(client).hashCode(), new TlsClientSocketFactory(client).hashCode());
