@@ -8,13 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shelf.cluster.LocalCluster;
 import shelf.library.HistoryRecord;
 import shelf.library.Json;
 
@@ -84,9 +82,8 @@ class UsersIT {
 
     /** An entry point of the jar in {@code dir}, with {@code env} added to (and no SHELF_PIN from) this JVM's environment. */
     private static ClusterFixture.Run run(Path dir, Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", LocalCluster.currentJar().toString()));
-        command.addAll(List.of(args));
+        ClusterFixture.Launch launch = ClusterFixture.Launch.of(args);
+        List<String> command = launch.command();
         Path out = Files.createTempFile("shelf-run", ".out");
         Path err = Files.createTempFile("shelf-run", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
@@ -94,13 +91,16 @@ class UsersIT {
         builder.environment().remove("SHELF_PIN");
         builder.environment().putAll(env);
         Process p = builder.start();
+        int code = -1;
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new AssertionError("timed out: " + command + "\n" + Files.readString(err));
             }
-            return new ClusterFixture.Run(p.exitValue(), Files.readString(out), Files.readString(err));
+            code = p.exitValue();
+            return new ClusterFixture.Run(code, Files.readString(out), Files.readString(err));
         } finally {
+            launch.settle(code);
             Files.delete(out);
             Files.delete(err);
         }
