@@ -20,6 +20,44 @@ public record Book(int id, String title, String author, boolean available, Strin
         return new Book(id, title, author, false, user, dueDate);
     }
 
+    /**
+     * A book travels as a {@link Form}, a plain class: a cold client JVM reading a record first spins the method handles
+     * Java's record deserialization builds for each record class (about 20 ms each, 40 ms of a one-shot {@code list}
+     * of a {@link Page} of books; BENCHMARKS.md, "Start-up"); a form is read by plain field assignment and made a
+     * {@code Book} through the canonical constructor, so nothing skips its checks. Every node and client of a cluster
+     * runs the same version (README), so the form can change with the record.
+     */
+    @java.io.Serial
+    private Object writeReplace() {
+        return new Form(this);
+    }
+
+    /** A book's serialized form: its components as fields, read back through {@link Book}'s constructor. */
+    private static final class Form implements Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final int id;
+        private final String title;
+        private final String author;
+        private final boolean available;
+        private final String borrower;
+        private final LocalDate due;
+
+        Form(Book b) {
+            id = b.id;
+            title = b.title;
+            author = b.author;
+            available = b.available;
+            borrower = b.borrower;
+            due = b.due;
+        }
+
+        @java.io.Serial
+        private Object readResolve() {
+            return new Book(id, title, author, available, borrower, due);
+        }
+    }
+
     @Override
     public String toString() {
         String state = available ? "on the shelf" : "lent to " + borrower + ", due " + due;

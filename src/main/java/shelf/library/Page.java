@@ -17,6 +17,30 @@ public record Page<T extends Serializable>(List<T> items, boolean more) implemen
         items = List.copyOf(items);
     }
 
+    /** A page travels as a {@link Form}, as a {@link Book} does (why: {@link Book#writeReplace()}). */
+    @java.io.Serial
+    private Object writeReplace() {
+        return new Form<>(items, more);
+    }
+
+    /** A page's serialized form: its items and whether more follow, read back through {@link Page}'s constructor. */
+    private static final class Form<T extends Serializable> implements Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final List<T> items;
+        private final boolean more;
+
+        Form(List<T> items, boolean more) {
+            this.items = items;
+            this.more = more;
+        }
+
+        @java.io.Serial
+        private Object readResolve() {
+            return new Page<>(items, more); // the constructor copies the list: no null, no list of the sender's kind
+        }
+    }
+
     /** The first {@code limit} of {@code items}, with {@code more} when there were more. */
     public static <T extends Serializable> Page<T> first(List<T> items, int limit) {
         return items.size() > limit ? new Page<>(items.subList(0, limit), true) : new Page<>(items, false);
