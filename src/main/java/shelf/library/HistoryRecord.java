@@ -16,6 +16,7 @@ public record HistoryRecord(long seq, Instant time, Op op, int bookId, String us
 
     @Override
     public String toString() {
-        return String.format("#%-6d %s  %-6s book %-3d %-12s node %d  token %s", seq, time, op, bookId, user, node, token);
+        // %s for numbers, as in Book#toString: ASCII digits, no locale data loaded
+        return String.format("#%-6s %s  %-6s book %-3s %-12s node %s  token %s", seq, time, op, bookId, user, node, token);
     }
 }
