@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shelf.util.JavaSerialization.deserialize;
+import static shelf.util.JavaSerialization.serialize;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -84,19 +82,7 @@ class FaultsTest {
         assertEquals("drop between 0 and 100 percent, not 200", e.getMessage());
     }
 
-    private static byte[] serialize(Object o) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ObjectOutputStream s = new ObjectOutputStream(out)) {
-            s.writeObject(o);
-        }
-        return out.toByteArray();
-    }
 
-    private static Object deserialize(byte[] bytes) throws Exception {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readObject();
-        }
-    }
 
     /** The stream with the one big-endian int {@code from} replaced by {@code to}. */
     private static byte[] replaceInt(byte[] bytes, int from, int to) {

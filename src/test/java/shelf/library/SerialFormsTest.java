@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shelf.util.JavaSerialization.deserialize;
+import static shelf.util.JavaSerialization.serialize;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -17,19 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a client reads most, a book, a page and an outcome, travels as a plain form and comes back equal. */
 class SerialFormsTest {
-    private static byte[] write(Object o) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        return bytes.toByteArray();
-    }
 
-    private static Object read(byte[] bytes) throws Exception {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readObject();
-        }
-    }
 
     @Test
     void aPageOfBooksAndAnOutcomeComeBackEqualAndTravelAsForms() throws Exception {
@@ -38,19 +24,19 @@ class SerialFormsTest {
         Page<Book> page = new Page<>(new ArrayList<>(List.of(onShelf, lent)), true);
         Outcome outcome = new Outcome(true, "alice borrowed book 3", lent);
         for (Object o : List.<Object>of(lent, onShelf, page, outcome, new Outcome(false, "no such book", null))) {
-            byte[] bytes = write(o);
-            assertEquals(o, read(bytes));
+            byte[] bytes = serialize(o);
+            assertEquals(o, deserialize(bytes));
             String stream = new String(bytes, StandardCharsets.ISO_8859_1);
             assertTrue(stream.contains("$Form"), o + " travels as a form");
         }
-        String pageStream = new String(write(page), StandardCharsets.ISO_8859_1);
+        String pageStream = new String(serialize(page), StandardCharsets.ISO_8859_1);
         assertFalse(pageStream.contains("java.util.ArrayList"), "the page holds its own immutable copy, not the caller's list");
     }
 
     @Test
     void aFormReadBackGoesThroughTheRecordsConstructor() throws Exception {
         // Page's constructor copies the items into an unmodifiable list: so does reading one
-        Page<?> back = (Page<?>) read(write(new Page<>(new ArrayList<>(List.of("a")), false)));
+        Page<?> back = (Page<?>) deserialize(serialize(new Page<>(new ArrayList<>(List.of("a")), false)));
         assertThrows(UnsupportedOperationException.class, () -> back.items().add(null));
     }
 }

@@ -162,11 +162,10 @@ class TlsSocketsTest {
         assertEquals(1L, access.counters().get("rejected.handshake"));
     }
 
-    @Test
-    void aClientRefusesAServerThatIsNotANodeOfItsCluster() throws Exception {
+    /** In place of the node: a server with {@code keys} that accepts one connection and reads until the client leaves. */
+    private void serveAs(String name, KeyMaterial keys) throws IOException {
         server.close();
-        KeyMaterial admin = keys(ca, Identity.of(Role.ADMIN, "admin"), List.of());
-        server = new BoundServerSocketFactory(LOOPBACK, new Access("impostor", admin, Clock.systemUTC(),
+        server = new BoundServerSocketFactory(LOOPBACK, new Access(name, keys, Clock.systemUTC(),
                 new RateLimitedLog(LoggerFactory.getLogger(getClass()))), limits(SHORT_HANDSHAKE_MS)).createServerSocket(0);
         CompletableFuture.runAsync(() -> {
             try (Socket s = server.accept()) {
@@ -175,23 +174,18 @@ class TlsSocketsTest {
                 // the client walks away
             }
         });
+    }
+
+    @Test
+    void aClientRefusesAServerThatIsNotANodeOfItsCluster() throws Exception {
+        serveAs("impostor", keys(ca, Identity.of(Role.ADMIN, "admin"), List.of()));
         IOException e = assertThrows(IOException.class, () -> exchange(client));
         assertTrue(e instanceof javax.net.ssl.SSLException, e.toString());
     }
 
     @Test
     void aClientRefusesANodeWhoseCertificateNamesAnotherHost() throws Exception {
-        server.close();
-        KeyMaterial elsewhere = keys(ca, Identity.node(1), List.of("127.0.0.2", "shelf-1.example"));
-        server = new BoundServerSocketFactory(LOOPBACK, new Access("node-1", elsewhere, Clock.systemUTC(),
-                new RateLimitedLog(LoggerFactory.getLogger(getClass()))), limits(SHORT_HANDSHAKE_MS)).createServerSocket(0);
-        CompletableFuture.runAsync(() -> {
-            try (Socket s = server.accept()) {
-                s.getInputStream().read();
-            } catch (IOException expected) {
-                // the client walks away
-            }
-        });
+        serveAs("node-1", keys(ca, Identity.node(1), List.of("127.0.0.2", "shelf-1.example")));
         IOException e = assertThrows(IOException.class, () -> exchange(client));
         assertTrue(e instanceof javax.net.ssl.SSLException, e.toString());
         assertTrue(String.valueOf(e.getMessage()).contains("does not name " + LOOPBACK.getHostAddress()), e.toString());
