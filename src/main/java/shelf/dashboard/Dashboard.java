@@ -37,6 +37,10 @@ import shelf.tls.Role;
  * ({@link EventStream}): each node's status (every {@link #NODE_POLL_MS} ms, as the admin), the library (every
  * {@link #LIBRARY_POLL_MS} ms and after each change made from the page) and the nodes' protocol messages, tailed from
  * their event files. The page's controls are POSTs ({@link Controls}); every request passes the {@link AccessGuard}.
+ *
+ * <p>The nodes and the library are asked only while a page is open: a dashboard no one looks at (the one {@code cluster}
+ * serves by default) would otherwise cost the five nodes about 15 % of a core in status calls. A page that connects gets
+ * the last state at once and a fresh one as soon as the nodes answer.
  */
 public final class Dashboard implements AutoCloseable {
     /**
@@ -88,7 +92,7 @@ public final class Dashboard implements AutoCloseable {
         this.logs = o.logs();
         this.events = new EventTail(o.logs(), config.ids());
         this.controls = new Controls(nodes, library, o.processes(), calls, answerMs,
-                () -> watchers.execute(this::watchLibrary));
+                () -> watchers.execute(() -> watchLibrary(true)));
         hello.put("nodes", addresses);
     }
 
@@ -106,8 +110,10 @@ public final class Dashboard implements AutoCloseable {
         server.setExecutor(d.serverThreads);
         server.createContext("/", d::handle);
         server.start();
-        d.watchers.scheduleWithFixedDelay(d::watchNodes, 0, NODE_POLL_MS, TimeUnit.MILLISECONDS);
-        d.watchers.scheduleWithFixedDelay(d::watchLibrary, 0, LIBRARY_POLL_MS, TimeUnit.MILLISECONDS);
+        d.watchers.execute(() -> d.watchNodes(true)); // a first state for the first page
+        d.watchers.execute(() -> d.watchLibrary(true));
+        d.watchers.scheduleWithFixedDelay(() -> d.watchNodes(false), NODE_POLL_MS, NODE_POLL_MS, TimeUnit.MILLISECONDS);
+        d.watchers.scheduleWithFixedDelay(() -> d.watchLibrary(false), LIBRARY_POLL_MS, LIBRARY_POLL_MS, TimeUnit.MILLISECONDS);
         d.watchers.scheduleWithFixedDelay(d::watchEvents, 0, EVENT_POLL_MS, TimeUnit.MILLISECONDS);
         return d;
     }
@@ -140,7 +146,17 @@ public final class Dashboard implements AutoCloseable {
         return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
-    private void watchNodes() {
+    /** One round of status calls, when a page is open ({@code always}: also when none is); one round at a time. */
+    private void watchNodes(boolean always) {
+        if (!always && !stream.watched()) {
+            return;
+        }
+        synchronized (nodes) {
+            watchNodesNow();
+        }
+    }
+
+    private void watchNodesNow() {
         try {
             nodes.poll(NODE_POLL_MS);
             publishChanged("nodes", new ArrayList<>(nodes.views().values()));
@@ -152,7 +168,10 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    private void watchLibrary() {
+    private void watchLibrary(boolean always) {
+        if (!always && !stream.watched()) {
+            return;
+        }
         try {
             publishChanged("library", library.read());
         } catch (UnavailableException e) {
@@ -180,7 +199,10 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
+    /** What a page gets first: the last state (then, from the polls this starts, the state now). */
     private List<String> snapshot() {
+        watchers.execute(() -> watchNodes(true));
+        watchers.execute(() -> watchLibrary(true));
         List<String> first = new ArrayList<>();
         first.add(EventStream.encode("hello", Responses.toJson(hello)));
         state.current().forEach((section, json) -> first.add(EventStream.encode(section, json)));

@@ -37,6 +37,11 @@ final class EventStream {
         return s.append('\n').toString();
     }
 
+    /** Whether a page is connected now: with none, there is no one to watch the nodes for. */
+    boolean watched() {
+        return !pages.isEmpty();
+    }
+
     /** Sends an event to every page connected now. */
     void publish(String name, String data) {
         String event = encode(name, data);
