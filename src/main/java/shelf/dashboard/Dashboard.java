@@ -69,6 +69,8 @@ public final class Dashboard implements AutoCloseable {
     private final ScheduledExecutorService watchers = Executors.newScheduledThreadPool(3, daemons("dashboard-watch"));
     private final ExecutorService serverThreads = Executors.newFixedThreadPool(SERVER_THREADS, daemons("dashboard-http"));
     private final NodeWatch nodes;
+    /** Held for one round of status calls: the scheduled rounds and those a connecting page starts never overlap. */
+    private final Object nodeRound = new Object();
     private final LibraryAccess library;
     private final EventTail events;
     private final Controls controls;
@@ -151,7 +153,7 @@ public final class Dashboard implements AutoCloseable {
         if (!always && !stream.watched()) {
             return;
         }
-        synchronized (nodes) {
+        synchronized (nodeRound) {
             watchNodesNow();
         }
     }

@@ -86,10 +86,14 @@ final class ShelfTrustManager extends X509ExtendedTrustManager {
         return type == DNS_NAME && stripDot(value).toLowerCase(Locale.ROOT).equals(stripDot(host).toLowerCase(Locale.ROOT));
     }
 
-    /** The address an IPv4 or IPv6 literal stands for, without asking DNS; null for a name. */
+    /**
+     * The address an IPv4 or IPv6 literal stands for; null for anything else. Only digits, dots, hex digits and colons
+     * reach {@link InetAddress#getByName}, which parses such a string and never asks DNS about it.
+     */
     private static InetAddress literal(String host) {
-        boolean v4 = !host.isEmpty() && host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-        if (!v4 && !host.contains(":")) {
+        boolean v4 = host.matches("[0-9.]+");
+        boolean v6 = host.contains(":") && host.matches("[0-9A-Fa-f:.]+");
+        if (!v4 && !v6) {
             return null;
         }
         try {

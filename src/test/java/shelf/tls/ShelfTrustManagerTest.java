@@ -43,6 +43,14 @@ class ShelfTrustManagerTest {
     }
 
     @Test
+    void somethingThatOnlyLooksLikeAnAddressMatchesNothing() {
+        X509Certificate cert = node("127.0.0.1", "::1");
+        for (String host : new String[] {"127.0.0.1.5", "999.0.0.1", "::1::2", "::1%lo", "g::1"}) {
+            assertThrows(CertificateException.class, () -> ShelfTrustManager.requireHost(cert, host), host);
+        }
+    }
+
+    @Test
     void namesCompareWithoutLetterCaseAndWithoutWildcards() {
         X509Certificate cert = node("Shelf-1.Example");
         assertDoesNotThrow(() -> ShelfTrustManager.requireHost(cert, "shelf-1.example"));
