@@ -39,8 +39,9 @@ import shelf.tls.Role;
  * their event files. The page's controls are POSTs ({@link Controls}); every request passes the {@link AccessGuard}.
  *
  * <p>The nodes and the library are asked only while a page is open: a dashboard no one looks at (the one {@code cluster}
- * serves by default) would otherwise cost the five nodes about 15 % of a core in status calls. A page that connects gets
- * the last state at once and a fresh one as soon as the nodes answer.
+ * serves by default) would otherwise cost the five nodes about 15 % of a core in status calls. A page that connects
+ * waits one round (at most {@link #NODE_POLL_MS} ms) for the nodes' answers; the library it gets as last read, then as
+ * read again at once.
  */
 public final class Dashboard implements AutoCloseable {
     /**
@@ -201,9 +202,12 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    /** What a page gets first: the last state (then, from the polls this starts, the state now). */
+    /**
+     * What a page gets first: the nodes as they answer now (one round, at most {@link #NODE_POLL_MS} ms: with no page
+     * open they were not asked), the library as last read (read again at once; the page gets it when it comes).
+     */
     private List<String> snapshot() {
-        watchers.execute(() -> watchNodes(true));
+        watchNodes(true);
         watchers.execute(() -> watchLibrary(true));
         List<String> first = new ArrayList<>();
         first.add(EventStream.encode("hello", Responses.toJson(hello)));
