@@ -23,9 +23,9 @@ public record Book(int id, String title, String author, boolean available, Strin
     /**
      * A book travels as a {@link Form}, a plain class: a cold client JVM reading a record first spins the method handles
      * Java's record deserialization builds for each record class (about 20 ms each, 40 ms of a one-shot {@code list}
-     * of a {@link Page} of books; BENCHMARKS.md, "Start-up"); a form is read by plain field assignment and made a
-     * {@code Book} through the canonical constructor, so nothing skips its checks. Every node and client of a cluster
-     * runs the same version (README), so the form can change with the record.
+     * of a {@link Page} of books; BENCHMARKS.md, "A cold client's start, again"); a form is read by plain field
+     * assignment and made a {@code Book} through the canonical constructor, so nothing skips its checks. Every node
+     * and client of a cluster runs the same version (README), so the form can change with the record.
      */
     @java.io.Serial
     private Object writeReplace() {
