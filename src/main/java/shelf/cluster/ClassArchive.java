@@ -23,7 +23,7 @@ public final class ClassArchive {
     /** The environment variable that turns archives off ({@code SHELF_CDS=off}). */
     public static final String SWITCH = "SHELF_CDS";
     /** The dump's own warnings (classes it cannot archive, such as picocli's Java 5 classes) are not the program's output. */
-    static final String QUIET_DUMP = "-Xlog:cds=off,cds+dynamic=off";
+    public static final String QUIET_DUMP = "-Xlog:cds=off,cds+dynamic=off";
 
     private final Path jar;
     private final Path file;

@@ -103,12 +103,12 @@ final class ClusterFixture implements AutoCloseable {
             Path jar = LocalCluster.currentJar();
             ClassArchive archive = ClassArchive.of(jar, program);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-Xlog:cds=off,cds+dynamic=off"));
+                    "-XX:TieredStopAtLevel=1"));
             ClassArchive.Recording recording = null;
             if (!ClassArchive.chosenElsewhere(List.of(), System.getenv(ClassArchive.SWITCH))) {
                 Optional<String> use = archive.useOption();
                 if (use.isPresent()) {
-                    command.add(use.get());
+                    command.addAll(List.of(use.get(), ClassArchive.QUIET_DUMP)); // no CDS warning in what tests read
                 } else {
                     recording = archive.record("it-" + ProcessHandle.current().pid() + "-" + RECORDINGS.incrementAndGet());
                     command.addAll(recording.options());
