@@ -1,6 +1,8 @@
 package shelf.cli;
 
 import picocli.CommandLine.Command;
+import shelf.rmi.Credentials;
+import shelf.tls.Role;
 import shelf.util.VersionProvider;
 
 /** {@code java -jar shelf.jar}: every Shelf command as a subcommand. */
@@ -22,6 +24,11 @@ public final class ShelfCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("client")) {
+            Credentials.prepare(Role.CLIENT); // read while picocli builds its model of every command
+        } else if (args.length > 0 && args[0].equals("admin")) {
+            Credentials.prepare(Role.ADMIN);
+        }
         Cli.main(NAME, new ShelfCommand(), args);
     }
 }

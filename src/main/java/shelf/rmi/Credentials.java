@@ -3,7 +3,11 @@ package shelf.rmi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.rmi.server.RMIClientSocketFactory;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.tls.KeyMaterial;
@@ -31,8 +35,53 @@ public final class Credentials {
 
     private static final ThreadLocal<KeyMaterial> LOOKUP = new ThreadLocal<>();
     private static volatile Choice choice;
+    private static volatile Prepared prepared;
+
+    /** Key material being read ahead of its use by {@link #prepare}, for one role's files under one folder. */
+    private record Prepared(Path resources, Role role, Future<KeyMaterial> task) {
+        /** The key material read ahead, if it is {@code role}'s under {@code resources} and could be read. */
+        Optional<KeyMaterial> take(Path resources, Role role) {
+            if (!this.resources.equals(resources) || this.role != role) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(task.get());
+            } catch (ExecutionException e) { // read again where it is needed: that read reports what is wrong
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
 
     private Credentials() {
+    }
+
+    /**
+     * Starts reading {@code role}'s key from {@code ./resources/tls} and building its TLS context on a thread of its own,
+     * so that a one-shot program does it while picocli reads its command line (a second core is idle then).
+     * {@link #choose} takes the result if it asks for the same key; nothing is reported from here: when the read fails,
+     * {@link #choose} reads again and reports that read's error, and with {@code tls=off} the result is dropped.
+     *
+     * @return the reading, for a caller that wants to wait for it
+     */
+    public static Future<KeyMaterial> prepare(Role role) {
+        return prepare(Path.of("resources"), role);
+    }
+
+    /** As {@link #prepare(Role)}, with the key from {@code resources/tls}. */
+    public static Future<KeyMaterial> prepare(Path resources, Role role) {
+        FutureTask<KeyMaterial> task = new FutureTask<>(() -> {
+            KeyMaterial keys = TlsFiles.under(resources).load(role, 0);
+            keys.context(); // the context's own set-up: its providers, key and trust managers, the random source
+            return keys;
+        });
+        prepared = new Prepared(resources, role, task);
+        Thread reader = new Thread(task, "tls-" + role.label());
+        reader.setDaemon(true);
+        reader.start();
+        return task;
     }
 
     /** From now on, this process's TLS connections present {@code keys}. */
@@ -65,10 +114,14 @@ public final class Credentials {
 
     /** Chooses what {@code config} asks for, with {@code role}'s key from {@code resources/tls}. */
     public static void choose(ClusterConfig config, Role role, Path resources) throws ConfigException {
+        Prepared ahead = prepared;
+        prepared = null;
         if (config != null && !config.tls()) {
             usePlaintext();
         } else {
-            use(TlsFiles.under(resources).load(role, 0).requireValid(java.time.Instant.now()));
+            Optional<KeyMaterial> read = ahead == null ? Optional.empty() : ahead.take(resources, role);
+            KeyMaterial keys = read.isPresent() ? read.get() : TlsFiles.under(resources).load(role, 0);
+            use(keys.requireValid(java.time.Instant.now()));
         }
     }
 
