@@ -30,6 +30,16 @@ import shelf.config.ConfigException;
 public final class KeyMaterial {
     static final String PROTOCOL = "TLSv1.3";
 
+    /** The JDK's system property that lists the key exchange groups TLS offers (JDK 17 has no per-context setting). */
+    static final String NAMED_GROUPS_PROPERTY = "jdk.tls.namedGroups";
+
+    /**
+     * The key exchange group: P-256, the curve of Shelf's certificates. A handshake then runs one curve's arithmetic
+     * instead of two (the JDK offers x25519 first), which a cold JVM interprets and its JIT compilers compile only once
+     * (BENCHMARKS.md, "One curve"). Used unless the JVM was started with {@code -Djdk.tls.namedGroups}.
+     */
+    static final String NAMED_GROUP = "secp256r1";
+
     private final Identity identity;
     private final X509Certificate certificate;
     private final PrivateKey key;
@@ -160,6 +170,9 @@ public final class KeyMaterial {
     }
 
     private SSLContext build() throws IOException {
+        if (System.getProperty(NAMED_GROUPS_PROPERTY) == null) { // read once, when the JDK's TLS first needs its groups
+            System.setProperty(NAMED_GROUPS_PROPERTY, NAMED_GROUP);
+        }
         try {
             KeyStore cas = KeyStore.getInstance("PKCS12");
             cas.load(null, null);
