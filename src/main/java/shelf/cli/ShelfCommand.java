@@ -1,5 +1,6 @@
 package shelf.cli;
 
+import java.util.Map;
 import picocli.CommandLine.Command;
 import shelf.rmi.Credentials;
 import shelf.tls.Role;
@@ -15,6 +16,9 @@ public final class ShelfCommand implements Runnable {
     /** How the usage names the jar's main: {@code Usage: shelf.jar client ...}. */
     public static final String NAME = "shelf.jar";
 
+    /** The commands that call nodes at once, with the key each calls with ({@code ./resources/tls}). */
+    private static final Map<String, Role> CALLERS = Map.of("client", Role.CLIENT, "admin", Role.ADMIN);
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -24,10 +28,9 @@ public final class ShelfCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("client")) {
-            Credentials.prepare(Role.CLIENT); // read while picocli builds its model of every command
-        } else if (args.length > 0 && args[0].equals("admin")) {
-            Credentials.prepare(Role.ADMIN);
+        Role caller = args.length > 0 ? CALLERS.get(args[0]) : null;
+        if (caller != null) {
+            Credentials.prepare(caller); // the key is read while picocli builds its model of every command
         }
         Cli.main(NAME, new ShelfCommand(), args);
     }

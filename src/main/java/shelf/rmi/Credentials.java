@@ -1,13 +1,17 @@
 package shelf.rmi;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.rmi.server.RMIClientSocketFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.tls.KeyMaterial;
@@ -37,15 +41,19 @@ public final class Credentials {
     private static volatile Choice choice;
     private static volatile Prepared prepared;
 
-    /** Key material being read ahead of its use by {@link #prepare}, for one role's files under one folder. */
-    private record Prepared(Path resources, Role role, Future<KeyMaterial> task) {
-        /** The key material read ahead, if it is {@code role}'s under {@code resources} and could be read. */
+    /**
+     * Key material being read ahead of its use by {@link #prepare}: one role's files under one folder (absolute), and
+     * how those files stood before they were read.
+     */
+    private record Prepared(Path resources, Role role, Future<Read> task) {
+        /** The key material read ahead, if it is {@code role}'s under {@code resources}, read, and its files unchanged. */
         Optional<KeyMaterial> take(Path resources, Role role) {
-            if (!this.resources.equals(resources) || this.role != role) {
+            if (!this.resources.equals(canonical(resources)) || this.role != role) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(task.get());
+                Read read = task.get();
+                return read.files().equals(stamp(this.resources, role)) ? Optional.of(read.keys()) : Optional.empty();
             } catch (ExecutionException e) { // read again where it is needed: that read reports what is wrong
                 return Optional.empty();
             } catch (InterruptedException e) {
@@ -55,14 +63,19 @@ public final class Credentials {
         }
     }
 
+    /** Key material, and how its files stood before it was read. */
+    private record Read(KeyMaterial keys, List<String> files) {
+    }
+
     private Credentials() {
     }
 
     /**
      * Starts reading {@code role}'s key from {@code ./resources/tls} and building its TLS context on a thread of its own,
      * so that a one-shot program does it while picocli reads its command line (a second core is idle then).
-     * {@link #choose} takes the result if it asks for the same key; nothing is reported from here: when the read fails,
-     * {@link #choose} reads again and reports that read's error, and with {@code tls=off} the result is dropped.
+     * {@link #choose} takes the result if it asks for the same key and the files have not changed since; nothing is
+     * reported from here: when the read fails, {@link #choose} reads again and reports that read's error, and with
+     * {@code tls=off} the result is dropped.
      *
      * @return the reading, for a caller that wants to wait for it
      */
@@ -72,16 +85,42 @@ public final class Credentials {
 
     /** As {@link #prepare(Role)}, with the key from {@code resources/tls}. */
     public static Future<KeyMaterial> prepare(Path resources, Role role) {
-        FutureTask<KeyMaterial> task = new FutureTask<>(() -> {
-            KeyMaterial keys = TlsFiles.under(resources).load(role, 0);
-            keys.context(); // the context's own set-up: its providers, key and trust managers, the random source
-            return keys;
-        });
-        prepared = new Prepared(resources, role, task);
-        Thread reader = new Thread(task, "tls-" + role.label());
+        CompletableFuture<Read> read = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                List<String> files = stamp(canonical(resources), role);
+                KeyMaterial keys = TlsFiles.under(resources).load(role, 0);
+                keys.context(); // the context's own set-up: its providers, key and trust managers, the random source
+                read.complete(new Read(keys, files));
+            } catch (ConfigException | IOException | RuntimeException e) {
+                read.completeExceptionally(e);
+            }
+        }, "tls-" + role.label());
+        prepared = new Prepared(canonical(resources), role, read);
         reader.setDaemon(true);
         reader.start();
-        return task;
+        return read.thenApply(Read::keys);
+    }
+
+    private static Path canonical(Path resources) {
+        return resources.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Each file a role's key material is read from, as it stands: its identity in the file system, size and time of last
+     * change (or "none"). Shelf replaces a key file by renaming a new one over it, so a file written since has another.
+     */
+    private static List<String> stamp(Path resources, Role role) {
+        List<String> files = new ArrayList<>();
+        for (Path f : TlsFiles.under(resources).files(role, 0)) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                files.add(f + " " + a.fileKey() + " " + a.size() + " " + a.lastModifiedTime()); // a new file: a new key
+            } catch (IOException e) {
+                files.add(f + " none");
+            }
+        }
+        return files;
     }
 
     /** From now on, this process's TLS connections present {@code keys}. */

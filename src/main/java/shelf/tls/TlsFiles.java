@@ -67,6 +67,12 @@ public final class TlsFiles {
         return dir.resolve((role == Role.NODE ? "node-" + nodeId : role.label()) + ".crt");
     }
 
+    /** The files {@link #load(Role, int)} reads for a role's identity: its certificate, its key, the CA certificates. */
+    public List<Path> files(Role role, int nodeId) {
+        Path crt = certificate(role, nodeId);
+        return List.of(crt, crt.resolveSibling(crt.getFileName().toString().replace(".crt", ".key")), caCertificate());
+    }
+
     public boolean hasCa() {
         return Files.exists(caCertificate()) && Files.exists(caKey());
     }
@@ -115,8 +121,9 @@ public final class TlsFiles {
 
     /** Loads the key material of {@code role} (node {@code nodeId}) kept in this folder. */
     public KeyMaterial load(Role role, int nodeId) throws ConfigException {
-        Path crt = certificate(role, nodeId);
-        Path key = crt.resolveSibling(crt.getFileName().toString().replace(".crt", ".key"));
+        List<Path> files = files(role, nodeId);
+        Path crt = files.get(0);
+        Path key = files.get(1);
         if (!Files.exists(crt) || !Files.exists(key)) {
             String what = role == Role.NODE ? "node " + nodeId : role.label();
             throw new ConfigException("no TLS key for " + what + ": " + (Files.exists(crt) ? key : crt) + " not found (run"

@@ -2,6 +2,7 @@ package shelf.rmi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
+import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
 import shelf.tls.TlsFiles;
 
@@ -44,12 +46,24 @@ class CredentialsTest {
     @Test
     void theKeyReadAheadIsTheOneChosen() throws Exception {
         Path resources = resources();
-        assertEquals("client", Credentials.prepare(resources, Role.CLIENT).get().identity().role().label());
-        deleteClientKey(resources); // only the key read ahead can satisfy the choice now
+        KeyMaterial ahead = Credentials.prepare(resources, Role.CLIENT).get();
 
         Credentials.choose(config(true), Role.CLIENT, resources);
 
-        assertInstanceOf(TlsClientSocketFactory.class, Credentials.sockets());
+        assertSame(ahead, ((TlsClientSocketFactory) Credentials.sockets()).keys());
+    }
+
+    @Test
+    void aKeyChangedSinceItWasReadAheadIsReadAgain() throws Exception {
+        Path resources = resources();
+        KeyMaterial ahead = Credentials.prepare(resources.resolve("..").resolve("resources"), Role.CLIENT).get();
+        Credentials.choose(config(true), Role.CLIENT, resources); // the same folder, spelled otherwise
+        assertSame(ahead, ((TlsClientSocketFactory) Credentials.sockets()).keys());
+        Credentials.prepare(resources, Role.CLIENT).get();
+        Files.writeString(resources.resolve("tls").resolve("client.key"), "not a key\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> Credentials.choose(config(true), Role.CLIENT, resources));
+        assertTrue(e.getMessage().contains("client.key"), e.getMessage());
     }
 
     @Test
