@@ -15,7 +15,11 @@ public final class Cli {
     }
 
     public static CommandLine commandLine(Object command) {
-        CommandLine cl = new CommandLine(command);
+        return configure(new CommandLine(command));
+    }
+
+    /** Shelf's settings on {@code cl} and every subcommand it has now: exit codes, one-line errors, help and version. */
+    public static CommandLine configure(CommandLine cl) {
         everyCommandHasHelpAndVersion(cl);
         // "borrow -1" is a book id, not an unknown option.
         cl.setUnmatchedOptionsArePositionalParams(true);
@@ -70,7 +74,12 @@ public final class Cli {
      * user typed ({@code RmiClient}, {@code CreateBooks}, {@code shelf.jar}).
      */
     public static void main(String name, Object command, String... args) {
-        int code = commandLine(command).setCommandName(name).execute(args);
+        main(name, commandLine(command), args);
+    }
+
+    /** As {@link #main(String, Object, String...)}, with the command line already built (and {@link #configure}d). */
+    public static void main(String name, CommandLine line, String... args) {
+        int code = line.setCommandName(name).execute(args);
         Logging.shutdown();
         System.exit(code);
     }

@@ -32,8 +32,11 @@ class BadInputTest {
     }
 
     private static Run run(Object command, String... args) {
+        return run(command instanceof ShelfCommand ? ShelfCommand.commandLine(args) : Cli.commandLine(command), args);
+    }
+
+    private static Run run(CommandLine line, String... args) {
         StringWriter err = new StringWriter();
-        CommandLine line = Cli.commandLine(command);
         line.setErr(new PrintWriter(err, true));
         line.setOut(new PrintWriter(new StringWriter(), true));
         return new Run(line.execute(args), err.toString());

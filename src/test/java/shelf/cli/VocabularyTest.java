@@ -25,7 +25,7 @@ import shelf.util.VersionProvider;
 class VocabularyTest {
     private static List<CommandLine> everyCommand() {
         List<CommandLine> all = new ArrayList<>();
-        walk(Cli.commandLine(new ShelfCommand()), all);
+        walk(ShelfCommand.commandLine(), all);
         return all;
     }
 
@@ -48,7 +48,7 @@ class VocabularyTest {
             List<String> args = new ArrayList<>(List.of(path(line.getCommandSpec()).split(" ")));
             args.removeIf(String::isEmpty);
             args.add("--version");
-            CommandLine root = Cli.commandLine(new ShelfCommand());
+            CommandLine root = ShelfCommand.commandLine(args.toArray(String[]::new));
             StringWriter out = new StringWriter();
             root.setOut(new PrintWriter(out));
             int code = root.execute(args.toArray(String[]::new));
