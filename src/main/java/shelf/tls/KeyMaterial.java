@@ -169,10 +169,23 @@ public final class KeyMaterial {
         return c;
     }
 
-    private SSLContext build() throws IOException {
-        if (System.getProperty(NAMED_GROUPS_PROPERTY) == null) { // read once, when the JDK's TLS first needs its groups
-            System.setProperty(NAMED_GROUPS_PROPERTY, NAMED_GROUP);
+    /**
+     * Sets {@link #NAMED_GROUPS_PROPERTY} to {@link #NAMED_GROUP} unless the JVM was started with one. The JDK reads it
+     * once, when its TLS first needs its groups. Under a SecurityManager whose policy does not allow it (Shelf's
+     * {@code security.policy} does), the JDK's groups stay: slower cold handshakes, nothing else.
+     */
+    static void preferTheCertificatesCurve() {
+        try {
+            if (System.getProperty(NAMED_GROUPS_PROPERTY) == null) {
+                System.setProperty(NAMED_GROUPS_PROPERTY, NAMED_GROUP);
+            }
+        } catch (SecurityException e) {
+            // the policy keeps the JDK's groups: x25519 first, P-256 among the others
         }
+    }
+
+    private SSLContext build() throws IOException {
+        preferTheCertificatesCurve();
         try {
             KeyStore cas = KeyStore.getInstance("PKCS12");
             cas.load(null, null);
