@@ -39,7 +39,7 @@ public final class ShelfCommand implements Runnable {
     public static void main(String[] args) {
         Role caller = args.length > 0 ? CALLERS.get(args[0]) : null;
         if (caller != null) {
-            Credentials.prepare(caller); // the key is read while picocli builds its model of every command
+            Credentials.prepare(caller); // the key is read while picocli builds the command's model
         }
         Cli.main(NAME, commandLine(args), args);
     }

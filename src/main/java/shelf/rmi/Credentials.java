@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import shelf.config.ClusterConfig;
@@ -85,21 +86,25 @@ public final class Credentials {
 
     /** As {@link #prepare(Role)}, with the key from {@code resources/tls}. */
     public static Future<KeyMaterial> prepare(Path resources, Role role) {
-        CompletableFuture<Read> read = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                List<String> files = stamp(canonical(resources), role);
-                KeyMaterial keys = TlsFiles.under(resources).load(role, 0);
-                keys.context(); // the context's own set-up: its providers, key and trust managers, the random source
-                read.complete(new Read(keys, files));
-            } catch (ConfigException | IOException | RuntimeException e) {
-                read.completeExceptionally(e);
-            }
-        }, "tls-" + role.label());
+        // supplyAsync completes the future whatever the reading throws, so choose never waits for a read that died
+        CompletableFuture<Read> read = CompletableFuture.supplyAsync(() -> readAhead(resources, role), task -> {
+            Thread reader = new Thread(task, "tls-" + role.label());
+            reader.setDaemon(true);
+            reader.start();
+        });
         prepared = new Prepared(canonical(resources), role, read);
-        reader.setDaemon(true);
-        reader.start();
         return read.thenApply(Read::keys);
+    }
+
+    private static Read readAhead(Path resources, Role role) {
+        try {
+            List<String> files = stamp(canonical(resources), role);
+            KeyMaterial keys = TlsFiles.under(resources).load(role, 0);
+            keys.context(); // the context's own set-up: its providers, key and trust managers, the random source
+            return new Read(keys, files);
+        } catch (ConfigException | IOException e) {
+            throw new CompletionException(e);
+        }
     }
 
     private static Path canonical(Path resources) {
