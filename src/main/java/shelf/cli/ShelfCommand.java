@@ -28,8 +28,8 @@ public final class ShelfCommand implements Runnable {
     /** Every command, by the name it is typed with, in the order the usage lists them. */
     private static final Map<String, Supplier<Object>> COMMANDS = commands();
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

@@ -32,7 +32,12 @@ class BadInputTest {
     }
 
     private static Run run(Object command, String... args) {
-        return run(command instanceof ShelfCommand ? ShelfCommand.commandLine(args) : Cli.commandLine(command), args);
+        return run(Cli.commandLine(command), args);
+    }
+
+    /** {@code java -jar shelf.jar ARGS}: the jar's command line, as its main builds it for these arguments. */
+    private static Run shelf(String... args) {
+        return run(ShelfCommand.commandLine(args), args);
     }
 
     private static Run run(CommandLine line, String... args) {
@@ -109,18 +114,18 @@ class BadInputTest {
     @Test
     void electionSizesNeedACoordinatorToCrashAndANodeToElect() {
         assertTimeoutPreemptively(AT_ONCE, () -> {
-            assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "1", "--rmi-sizes", "1"), 2,
+            assertOneLine(shelf("bench", "election", "--sizes", "1", "--rmi-sizes", "1"), 2,
                     "--sizes: each cluster size must be between 2 and 1000");
-            assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "0"), 2,
+            assertOneLine(shelf("bench", "election", "--sizes", "0"), 2,
                     "--sizes: each cluster size must be between 2 and 1000");
-            assertOneLine(run(new ShelfCommand(), "bench", "election", "--sizes", "5", "--rmi-sizes", "1"), 2,
+            assertOneLine(shelf("bench", "election", "--sizes", "5", "--rmi-sizes", "1"), 2,
                     "--rmi-sizes: each cluster size must be between 2 and 50");
         });
     }
 
     @Test
     void failoverTimesMustBePositive() {
-        assertTimeoutPreemptively(AT_ONCE, () -> assertOneLine(run(new ShelfCommand(), "bench", "failover", "--times", "-1"), 2,
+        assertTimeoutPreemptively(AT_ONCE, () -> assertOneLine(shelf("bench", "failover", "--times", "-1"), 2,
                 "--times must be between 1 and 1000, got -1"));
     }
 
@@ -128,7 +133,7 @@ class BadInputTest {
     void anUnknownNodeLogLevelIsRefusedBeforeAnyNodeStarts() {
         assertTimeoutPreemptively(AT_ONCE, () -> {
             for (String bench : List.of("lock", "library", "failover", "election")) {
-                assertOneLine(run(new ShelfCommand(), "bench", bench, "--node-log-level", "FROB"), 2,
+                assertOneLine(shelf("bench", bench, "--node-log-level", "FROB"), 2,
                         "expected one of [DEBUG, INFO, WARN]");
             }
         });
@@ -136,7 +141,7 @@ class BadInputTest {
 
     @Test
     void benchWithoutABenchmarkIsAUsageError() {
-        assertOneLine(run(new ShelfCommand(), "bench"), 2, "choose a benchmark: lock, library, failover, election");
+        assertOneLine(shelf("bench"), 2, "choose a benchmark: lock, library, failover, election");
     }
 
     @Test
