@@ -36,7 +36,11 @@ class LauncherTest {
         java = dir.resolve("java");
         Files.writeString(java, String.join("\n", "#!/bin/sh",
                 "echo \"$@\" >> " + calls,
-                "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo classes > \"${a#*=}\" ;; esac; done",
+                "for a in \"$@\"; do case $a in",
+                "  -XX:DumpLoadedClassList=*) echo 'java/lang/Object id: 0' > \"${a#*=}\" ;;",
+                "  -XX:SharedArchiveFile=*) [ \"$1\" = -Xshare:dump ] && echo archive > \"${a#*=}\" ;;",
+                "esac; done",
+                "[ \"$1\" = -Xshare:dump ] && exit ${DUMP_EXIT:-0}",
                 "exit ${EXIT:-0}", ""), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
     }
@@ -55,8 +59,12 @@ class LauncherTest {
         return p.exitValue();
     }
 
+    private List<String> calls() throws Exception {
+        return Files.readAllLines(calls);
+    }
+
     private String lastCall() throws Exception {
-        List<String> lines = Files.readAllLines(calls);
+        List<String> lines = calls();
         return lines.get(lines.size() - 1);
     }
 
@@ -66,30 +74,49 @@ class LauncherTest {
         }
     }
 
+    private boolean leftOver() throws Exception {
+        return left(".tmp") || left(".classlist");
+    }
+
     @Test
-    void theFirstRunRecordsTheArchiveAndTheNextMapsIt() throws Exception {
+    void theFirstRunRecordsTheClassesItLoadsTheArchiveIsDumpedAndTheNextRunMapsIt() throws Exception {
         Path archive = dir.resolve("shelf-RmiClient.jsa");
 
         assertEquals(0, run(Map.of(), "RmiClient", "-u", "alice", "-n", "1", "list"));
-        assertTrue(lastCall().startsWith("-XX:ArchiveClassesAtExit=" + archive + "."), lastCall());
-        assertTrue(lastCall().endsWith(" -cp " + jar + " RmiClient -u alice -n 1 list"), lastCall());
-        assertTrue(Files.exists(archive));
-        assertFalse(left(".tmp"));
+        List<String> first = calls();
+        assertEquals(2, first.size(), first.toString());
+        assertTrue(first.get(0).startsWith("-XX:DumpLoadedClassList=" + archive + "."), first.get(0));
+        assertTrue(first.get(0).endsWith(" -cp " + jar + " RmiClient -u alice -n 1 list"), first.get(0));
+        assertTrue(first.get(1).startsWith("-Xshare:dump -XX:SharedClassListFile=" + archive + "."), first.get(1));
+        assertTrue(first.get(1).contains(" -XX:SharedArchiveFile=" + archive + "."), first.get(1));
+        assertTrue(first.get(1).endsWith(" -cp " + jar), first.get(1));
+        assertEquals(List.of("archive"), Files.readAllLines(archive));
+        assertFalse(leftOver());
 
         assertEquals(0, run(Map.of(), "RmiClient", "-u", "alice", "-n", "1", "list"));
         assertEquals("-XX:SharedArchiveFile=" + archive + " -XX:TieredStopAtLevel=1 -cp " + jar + " RmiClient -u alice -n 1 list",
                 lastCall());
+        assertEquals(3, calls().size());
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5))); // a new build: record again
         assertEquals(0, run(Map.of(), "RmiClient", "list"));
-        assertTrue(lastCall().startsWith("-XX:ArchiveClassesAtExit="), lastCall());
+        assertTrue(calls().get(3).startsWith("-XX:DumpLoadedClassList="), calls().get(3));
     }
 
     @Test
     void aFailedRunKeepsNoArchiveAndItsExitCode() throws Exception {
         assertEquals(3, run(Map.of("EXIT", "3"), "RmiClient", "list"));
+        assertEquals(1, calls().size()); // no dump
         assertFalse(left(".jsa"));
-        assertFalse(left(".tmp"));
+        assertFalse(leftOver());
+    }
+
+    @Test
+    void aDumpThatFailsKeepsNoArchiveAndTheRunsExitCode() throws Exception {
+        assertEquals(0, run(Map.of("DUMP_EXIT", "1"), "RmiClient", "list"));
+        assertEquals(2, calls().size());
+        assertFalse(left(".jsa"));
+        assertFalse(leftOver());
     }
 
     @Test
@@ -121,7 +148,7 @@ class LauncherTest {
     @Test
     void aCommandOfTheJarHasItsOwnArchive() throws Exception {
         assertEquals(0, run(Map.of(), "cluster", "--nodes", "1,2"));
-        assertTrue(lastCall().endsWith(" -cp " + jar + " shelf.cli.ShelfCommand cluster --nodes 1,2"), lastCall());
+        assertTrue(calls().get(0).endsWith(" -cp " + jar + " shelf.cli.ShelfCommand cluster --nodes 1,2"), calls().get(0));
         assertTrue(Files.exists(dir.resolve("shelf-cluster.jsa")));
     }
 

@@ -108,7 +108,7 @@ final class ClusterFixture implements AutoCloseable {
             if (!ClassArchive.chosenElsewhere(List.of(), System.getenv(ClassArchive.SWITCH))) {
                 Optional<String> use = archive.useOption();
                 if (use.isPresent()) {
-                    command.addAll(List.of(use.get(), ClassArchive.QUIET_DUMP)); // no CDS warning in what tests read
+                    command.addAll(List.of(use.get(), ClassArchive.QUIET)); // no CDS warning in what tests read
                 } else {
                     recording = archive.record("it-" + ProcessHandle.current().pid() + "-" + RECORDINGS.incrementAndGet());
                     command.addAll(recording.options());
@@ -133,10 +133,15 @@ final class ClusterFixture implements AutoCloseable {
 
     /** {@link #exec(Path, List)} with its own time limit (a benchmark starts and stops clusters of its own). */
     static Run exec(Path dir, List<String> command, Duration limit) throws Exception {
+        return exec(dir, new ProcessBuilder(command), limit);
+    }
+
+    /** {@link #exec(Path, List, Duration)} of a process built by the caller (an environment of its own). */
+    static Run exec(Path dir, ProcessBuilder builder, Duration limit) throws Exception {
+        List<String> command = builder.command();
         Path out = Files.createTempFile("shelf-run", ".out");
         Path err = Files.createTempFile("shelf-run", ".err");
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        Process p = builder.directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             String threads = p.pid() > 0 ? jstack(p.pid()) : "";
             p.descendants().forEach(ProcessHandle::destroyForcibly); // node processes a benchmark started

@@ -54,6 +54,34 @@ class LaunchersIT {
         }
     }
 
+    /**
+     * {@code bin/shelf}'s first run writes down the classes it loads and dumps a static archive from them; the JVM maps
+     * it ({@code -Xshare:on} makes one it cannot map an error), with picocli's classes in it.
+     */
+    @Test
+    void theLauncherDumpsAnArchiveTheJvmMaps(@TempDir Path dir) throws Exception {
+        Path jar = Files.copy(LocalCluster.currentJar(), dir.resolve("shelf.jar"));
+        ProcessBuilder launcher = new ProcessBuilder(Path.of("bin", "shelf").toAbsolutePath().toString(), "RmiClient", "--help");
+        launcher.environment().put("SHELF_JAR", jar.toString());
+        launcher.environment().put("JAVA", JAVA);
+        launcher.environment().remove("SHELF_CDS");
+        launcher.environment().remove("JAVA_OPTS");
+        ClusterFixture.Run first = ClusterFixture.exec(dir, launcher, Duration.ofSeconds(60));
+        assertEquals(0, first.code(), first.toString());
+        Path archive = dir.resolve("shelf-RmiClient.jsa");
+        assertTrue(Files.size(archive) > 0);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("shelf-RmiClient.jsa", "shelf.jar"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList()); // the list and the dump are gone
+        }
+
+        ClusterFixture.Run mapped = java(dir, "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
+                "-cp", jar.toString(), "RmiClient", "--help");
+        assertEquals(0, mapped.code(), mapped.toString());
+        assertTrue(mapped.out().contains(" RmiClient source: shared objects file"), mapped.out());
+        assertTrue(mapped.out().contains(" picocli.CommandLine source: shared objects file"), mapped.out());
+    }
+
     @Test
     void theReadmesSecurityManagerCommandStartsANodeInATerminal(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) gives the node a terminal");
