@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ public final class ClassArchive {
     public static final String QUIET = "-Xlog:cds=off,cds+dynamic=off";
     /** The longest a dump may take (a node's archive takes about 5 s on a busy two-core machine). */
     private static final long DUMP_LIMIT_SECONDS = 120;
+    private static final Path NICE = Path.of("/usr/bin/nice");
 
     private final Path jar;
     private final Path file;
@@ -121,11 +123,19 @@ public final class ClassArchive {
         }
     }
 
-    /** {@code java -Xshare:dump} of the classes in {@code classList} into {@code target}, with the jar on the class path. */
+    /**
+     * {@code java -Xshare:dump} of the classes in {@code classList} into {@code target}, with the jar on the class path;
+     * at a lower priority ({@code nice}), since it is work for later: the cores go first to what runs now.
+     */
     private boolean dump(Path classList, Path target) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(java.toString(), "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
-                "-XX:SharedArchiveFile=" + target, QUIET, "-cp", jar.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(NICE)) {
+            command.addAll(List.of(NICE.toString(), "-n", "10"));
+        }
+        command.addAll(List.of(java.toString(), "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
+                "-XX:SharedArchiveFile=" + target, QUIET, "-cp", jar.toString()));
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true)
+                .start();
         if (!p.waitFor(DUMP_LIMIT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             return false;

@@ -68,7 +68,10 @@ class SecurityIT {
         f.cluster.startAll();
         assertEquals(5, f.awaitAgreement(List.of(1, 2, 3, 4, 5)));
         keys = TlsFiles.under(dir.resolve("resources"));
-        views = views();
+        // the baseline: every node following node 5 in one epoch (a node that missed a heartbeat while the machine was
+        // busy starting JVMs may still be asking its seniors, coordinator -1, a moment after the agreement)
+        views = Awaitility.await().atMost(Duration.ofSeconds(15)).until(this::views,
+                v -> v.values().stream().distinct().count() == 1 && v.get(1).startsWith("5@"));
         history = f.history(1);
     }
 
@@ -104,9 +107,14 @@ class SecurityIT {
         return e;
     }
 
-    /** The cluster is as it was: same coordinator and epoch on every node, same history; and node 1 still lends. */
+    /**
+     * The cluster is as it was: same coordinator and epoch on every node (within a few seconds: a node that missed a
+     * heartbeat on a busy machine asks its seniors and hears node 5 again, in the same epoch; an election won would
+     * change the epoch for good), same history; and node 1 still lends.
+     */
     private void assertUnharmed() throws Exception {
-        assertEquals(views, views(), "coordinator@epoch of each node");
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertEquals(views, views(), "coordinator@epoch of each node"));
         assertEquals(history, f.history(1));
         int b = ++book;
         assertTrue(f.execute(1, new Command(UUID.randomUUID().toString(), Op.BORROW, b, "alice")).ok());
