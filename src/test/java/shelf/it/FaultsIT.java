@@ -61,7 +61,9 @@ class FaultsIT {
             assertEquals(3, refused.code(), refused.toString());
             assertTrue(refused.err().contains("node 2 could not write the library") && refused.err().contains(
                     "injected write failure"), refused.toString());
-            assertEquals(1, refused.err().strip().lines().count(), refused.toString());
+            // one line of error; a busy machine may add the client's notice that it is still waiting (after 1 s)
+            assertEquals(1, refused.err().strip().lines().filter(l -> !l.startsWith("waiting for node ")).count(),
+                    refused.toString());
             assertEquals(List.of(), f.history(2), "nothing applied");
 
             assertEquals(0, f.run(ADMIN, "admin", "--timeout", TIMEOUT, "heal").code());
