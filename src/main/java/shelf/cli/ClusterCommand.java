@@ -96,7 +96,8 @@ public final class ClusterCommand implements Callable<Integer> {
         control.clear();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println(System.lineSeparator() + "Stopping nodes " + ids + " ...");
+            System.out.println(System.lineSeparator() + "Stopping nodes " + ids + " ..." + (nodes.recordingArchive()
+                    ? " (and writing their class-data-sharing archive: once per build, a few seconds)" : ""));
             List<String> report = owner.stopAll();
             if (database != null) {
                 database.close();

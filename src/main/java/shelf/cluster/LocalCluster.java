@@ -72,7 +72,7 @@ public final class LocalCluster implements AutoCloseable {
     private final ClassArchive archive;
     /** The node whose JVM records the archive while it is missing or stale, and its recording; at most one at a time. */
     private int recordingNode;
-    private ClassArchive.Recording recording;
+    private volatile ClassArchive.Recording recording;
 
     private LocalCluster(Path dir, Path jar, ClusterConfig config, List<String> jvmOptions) {
         this.dir = dir;
@@ -234,6 +234,11 @@ public final class LocalCluster implements AutoCloseable {
         recordingNode = id;
         recording = archive.record("node-" + id + "-" + ProcessHandle.current().pid());
         return recording.options();
+    }
+
+    /** Whether a node records the class-data-sharing archive: stopping it cleanly then dumps the archive (a few seconds). */
+    public boolean recordingArchive() {
+        return recording != null;
     }
 
     /** Once the recording node has exited: its archive is adopted if it ended cleanly (exit 0, or 143 after SIGTERM). */
