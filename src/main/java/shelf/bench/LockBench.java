@@ -36,6 +36,9 @@ final class LockBench implements Callable<Integer> {
     /** The results' names of the follower's and the contended figures. */
     static final String ONE_FOLLOWER = "one node (follower 1)";
     static final String ALL_FIVE = "all five nodes at once";
+    /** The results' names of the floors: an empty RMI call, and a round trip with no RMI ({@link SocketEcho}). */
+    static final String RMI_FLOOR = "empty RMI call on loopback (the floor)";
+    static final String ECHO_FLOOR = "a round trip without RMI, one connection (under the floor)";
 
     @Option(names = "--cycles", defaultValue = "" + DEFAULT_CYCLES,
             description = "Cycles per node per run (default ${DEFAULT-VALUE}).")
@@ -76,7 +79,8 @@ final class LockBench implements Callable<Integer> {
     /** The figures {@link #call} reports (and {@code bench summary} takes a few of): the floor, the three loads, Curator. */
     Map<String, Object> measure() throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("empty RMI call on loopback (the floor)", RmiBaseline.measure(BASELINE_CALLS, tls.on()));
+        results.put(RMI_FLOOR, RmiBaseline.measure(BASELINE_CALLS, tls.on()));
+        results.put(ECHO_FLOOR, SocketEcho.measure(BASELINE_CALLS, tls.on()));
         try (BenchCluster b = new BenchCluster(BenchCluster.NODES, BenchCluster.BOOKS, tls.settings(), common)) {
             AdminService follower = b.cluster.admin(1);
             AdminService coordinator = b.cluster.admin(BenchCluster.COORDINATOR);

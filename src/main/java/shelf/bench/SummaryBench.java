@@ -88,6 +88,8 @@ final class SummaryBench implements Callable<Integer> {
         s.put("Curator, forceSync=no (like for like)", inMemory);
         s.put("ratio to Curator forceSync=no", verdict(toInMemory, toInMemory >= CURATOR_RATIO,
                 "target >= " + (int) CURATOR_RATIO));
+        ceiling(s, "the floor, an empty RMI call", locked.get(LockBench.RMI_FLOOR), inMemory);
+        ceiling(s, "under it, a round trip without RMI", locked.get(LockBench.ECHO_FLOOR), inMemory);
         s.put("contended grants/s, all five at once", contended);
         s.put("contended against one follower", verdict(Math.round(contended.perSecond()) + "/s vs "
                 + Math.round(follower.perSecond()) + "/s", contended.perSecond() >= follower.perSecond(),
@@ -103,6 +105,17 @@ final class SummaryBench implements Callable<Integer> {
             }
         }
         return s;
+    }
+
+    /**
+     * A floor's round trips per second beside Curator's like-for-like figure, if the floor was measured: what a lock
+     * cycle of one round trip would reach if the protocol cost nothing.
+     */
+    private static void ceiling(Map<String, Object> s, String name, Object floor, Stats curator) {
+        if (floor instanceof Stats f) {
+            s.put(name, Math.round(f.perSecond()) + "/s (" + LockBench.ratio(f, curator)
+                    + "x Curator forceSync=no: the most one round trip per cycle allows)");
+        }
     }
 
     private static String verdict(Object figure, boolean met, String target) {

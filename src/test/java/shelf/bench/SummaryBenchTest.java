@@ -15,7 +15,8 @@ class SummaryBenchTest {
 
     private static Map<String, Object> locked(double follower, double contended, double shipped, double inMemory) {
         return Map.of(LockBench.ONE_FOLLOWER, perSecond(follower), LockBench.ALL_FIVE, perSecond(contended),
-                CuratorAnchor.name(true), perSecond(shipped), CuratorAnchor.name(false), perSecond(inMemory));
+                CuratorAnchor.name(true), perSecond(shipped), CuratorAnchor.name(false), perSecond(inMemory),
+                LockBench.RMI_FLOOR, perSecond(15_000), LockBench.ECHO_FLOOR, perSecond(21_000));
     }
 
     private static Map<String, Object> started(long client, long cluster) {
@@ -30,11 +31,24 @@ class SummaryBenchTest {
         assertEquals("20.0 (target >= 10: met)", s.get("ratio to Curator as shipped"));
         assertEquals("8.0 (target >= 10: not met)", s.get("ratio to Curator forceSync=no"));
         assertEquals("6000/s vs 12000/s (target >= one follower: not met)", s.get("contended against one follower"));
+        assertEquals("15000/s (10.0x Curator forceSync=no: the most one round trip per cycle allows)",
+                s.get("the floor, an empty RMI call"));
+        assertEquals("21000/s (14.0x Curator forceSync=no: the most one round trip per cycle allows)",
+                s.get("under it, a round trip without RMI"));
         assertTrue(s.get("one-shot client list (ms), " + StartupBench.LAUNCHER).toString()
                 .endsWith("(target median <= 400: not met)"), s.toString());
         assertTrue(s.get("cluster start to agreement (ms), " + StartupBench.LAUNCHER).toString()
                 .endsWith("(target median <= 3000: met)"), s.toString());
         assertTrue(s.keySet().stream().noneMatch(k -> k.contains(StartupBench.PLAIN)), "a variant not run is not reported");
+    }
+
+    @Test
+    void floorsNotMeasuredAreNotReported() {
+        Map<String, Object> locked = new java.util.HashMap<>(locked(12_000, 6_000, 600, 1_500));
+        locked.remove(LockBench.ECHO_FLOOR);
+        Map<String, Object> s = SummaryBench.summary(started(401, 2_999), locked);
+        assertTrue(s.containsKey("the floor, an empty RMI call"), s.toString());
+        assertTrue(!s.containsKey("under it, a round trip without RMI"), s.toString());
     }
 
     @Test

@@ -52,6 +52,7 @@ class BenchmarksIT {
         JsonNode lock = bench(dir, "lock", "--cycles", "200", "--runs", "1", "--warm-up", "1");
         assertEquals(1, lock.get("warm-up").get("per second, each round").size(), lock.toString());
         assertSane(lock.get("empty RMI call on loopback (the floor)"), 20_000);
+        assertSane(lock.get("a round trip without RMI, one connection (under the floor)"), 20_000);
         assertSane(lock.get("one node (follower 1)"), 200);
         assertSane(lock.get("all five nodes at once"), 1000);
         assertTrue(lock.get("grants on the coordinator").asLong() >= 200 + 200 + 1000, lock.toString());
