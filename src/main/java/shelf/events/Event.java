@@ -32,9 +32,11 @@ public record Event(long ms, int node, long lc, VectorClock vc, Kind kind, Strin
         /** Something that happened at the node alone. */
         LOCAL;
 
+        private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
         /** The name in the file: send, recv, local. */
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return wire;
         }
     }
 

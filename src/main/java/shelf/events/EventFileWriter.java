@@ -3,10 +3,8 @@ package shelf.events;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -138,12 +136,7 @@ public final class EventFileWriter implements EventSink {
         noteDrops();
         while (queue.drainTo(events, 4096) > 0) {
             batch.reset();
-            try (JsonGenerator out = EventJson.generator(new OutputStreamWriter(batch, StandardCharsets.UTF_8))) {
-                for (Event e : events) {
-                    EventJson.write(e, out);
-                    out.writeRaw('\n');
-                }
-            }
+            encode(events, batch);
             ByteBuffer bytes = ByteBuffer.wrap(batch.toByteArray());
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
@@ -153,6 +146,16 @@ public final class EventFileWriter implements EventSink {
             events.clear();
             if (size >= maxFileBytes) {
                 rotate();
+            }
+        }
+    }
+
+    /** Appends {@code events} to {@code out}, each as one line of JSON. */
+    static void encode(List<Event> events, ByteArrayOutputStream out) throws IOException {
+        try (JsonGenerator json = EventJson.generator(out)) {
+            for (Event e : events) {
+                EventJson.write(e, json);
+                json.writeRaw('\n');
             }
         }
     }

@@ -1,5 +1,6 @@
 package shelf.events;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,6 +28,17 @@ public final class EventJson {
             .withZone(ZoneOffset.UTC);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
+    /** The names of the vector clock's fields, made once for the ids of any cluster of up to {@value #KEYS} nodes. */
+    private static final int KEYS = 128;
+    private static final String[] KEY_TEXT = java.util.stream.IntStream.range(0, KEYS).mapToObj(String::valueOf)
+            .toArray(String[]::new);
+
+    /** A wall time and its {@code ts} text. */
+    private record Stamp(long ms, String text) {
+    }
+
+    /** The last {@code ts} formatted (any thread may swap it for a newer one: it is one immutable pair). */
+    private static volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
 
     private EventJson() {
     }
@@ -34,13 +46,16 @@ public final class EventJson {
     /** Writes {@code e} as one JSON object (no newline) to {@code out}. */
     public static void write(Event e, JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeStringField("ts", TIME.format(Instant.ofEpochMilli(e.ms())));
+        out.writeStringField("ts", time(e.ms()));
         out.writeNumberField("ms", e.ms());
         out.writeNumberField("node", e.node());
         out.writeNumberField("lc", e.lc());
         out.writeObjectFieldStart("vc");
-        for (Map.Entry<Integer, Long> v : e.vc().entries().entrySet()) {
-            out.writeNumberField(String.valueOf(v.getKey()), v.getValue());
+        VectorClock vc = e.vc();
+        for (int i = 0; i < vc.size(); i++) {
+            if (vc.countAt(i) != 0) {
+                out.writeNumberField(key(vc.idAt(i)), vc.countAt(i));
+            }
         }
         out.writeEndObject();
         out.writeStringField("kind", e.kind().wire());
@@ -55,6 +70,23 @@ public final class EventJson {
         optional(out, "token", e.token());
         optional(out, "detail", e.detail());
         out.writeEndObject();
+    }
+
+    /**
+     * The {@code ts} text of {@code ms}: formatted once per millisecond (a busy node records many events in one), not
+     * once per event.
+     */
+    static String time(long ms) {
+        Stamp last = lastStamp;
+        if (last.ms != ms) {
+            last = new Stamp(ms, TIME.format(Instant.ofEpochMilli(ms)));
+            lastStamp = last;
+        }
+        return last.text;
+    }
+
+    private static String key(int id) {
+        return id >= 0 && id < KEYS ? KEY_TEXT[id] : String.valueOf(id);
     }
 
     private static void optional(JsonGenerator out, String name, String value) throws IOException {
@@ -74,9 +106,9 @@ public final class EventJson {
         return text.toString();
     }
 
-    /** A generator for a file's writer, which writes events one after another. */
-    static JsonGenerator generator(java.io.Writer out) throws IOException {
-        JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /** A generator for a file's writer, which writes events one after another, in UTF-8. */
+    static JsonGenerator generator(java.io.OutputStream out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.setRootValueSeparator(null); // the writer ends each event with a newline, and nothing else between them
         return g;
     }

@@ -39,6 +39,21 @@ public final class VectorClock {
         return i < 0 ? 0 : counts[i];
     }
 
+    /** How many entries the clock has (zero counts included): {@link #idAt} and {@link #countAt} take 0 to size - 1. */
+    int size() {
+        return ids.length;
+    }
+
+    /** The id of entry {@code i}, ids ascending. */
+    int idAt(int i) {
+        return ids[i];
+    }
+
+    /** The count of entry {@code i} (0 for a node not heard of). */
+    long countAt(int i) {
+        return counts[i];
+    }
+
     /** The non-zero entries, by id. */
     public SortedMap<Integer, Long> entries() {
         SortedMap<Integer, Long> map = new TreeMap<>();

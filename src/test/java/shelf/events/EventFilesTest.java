@@ -38,6 +38,30 @@ class EventFilesTest {
     }
 
     @Test
+    void aBatchIsOneLineOfUtf8JsonPerEventWithEachEventsOwnTimeAndClock() throws Exception {
+        Clocks clocks = new Clocks(List.of(1, 2, 3, 200, 7), 3);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            clocks.tick();
+            if (i == 3) {
+                clocks.receive(40, new long[] {5, 0, 6, 0, 9}); // ids ascending: 1, 2, 3, 7, 200
+            }
+            events.add(new Event(1_796_065_200_123L + i / 2, 3, clocks.lamport(), clocks.snapshot(), Event.Kind.RECV,
+                    "LOCK_GRANT", 200, "200-" + i, 12, "12:" + i, i == 5 ? "caf\u00e9 \"quoted\"" : null));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        EventFileWriter.encode(events, out);
+        List<String> lines = new String(out.toByteArray(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(events.size(), lines.size());
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(events.get(i).toString(), EventJson.parse(lines.get(i)).toString(), lines.get(i));
+        }
+        assertTrue(lines.get(0).startsWith("{\"ts\":\"2026-11-30T19:00:00.123Z\""), lines.get(0));
+        assertTrue(lines.get(5).startsWith("{\"ts\":\"2026-11-30T19:00:00.125Z\""), lines.get(5));
+        assertTrue(lines.get(4).contains("\"vc\":{\"1\":5,\"3\":8,\"200\":9}"), "zero entries left out: " + lines.get(4));
+    }
+
+    @Test
     void linesThatAreNotEventsAreRefused() {
         for (String bad : List.of("", "garbage", "[1,2]", "{\"node\":1}", "{\"ms\":1,\"node\":0,\"lc\":1,\"vc\":{},\"kind\":"
                 + "\"send\",\"type\":\"OK\"}", "{\"ms\":1,\"node\":1,\"lc\":-1,\"vc\":{},\"kind\":\"send\",\"type\":\"OK\"}",
