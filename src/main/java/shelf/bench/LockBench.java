@@ -90,9 +90,11 @@ final class LockBench implements Callable<Integer> {
             }
             results.put("warm-up", WarmUp.run(b, common, WARM_UP_ROUND_SECONDS, warmUpSeconds,
                     seconds -> warmUpRound(all, follower, seconds)));
-            results.put(ONE_FOLLOWER, median(() -> timed(follower, cycles)));
-            results.put("the coordinator itself (node 5)", median(() -> timed(coordinator, cycles)));
-            results.put(ALL_FIVE, median(() -> allAtOnce(all, cycles)));
+            Map<String, Run> loads = new LinkedHashMap<>();
+            loads.put(ONE_FOLLOWER, () -> timed(follower, cycles));
+            loads.put("the coordinator itself (node 5)", () -> timed(coordinator, cycles));
+            loads.put(ALL_FIVE, () -> allAtOnce(all, cycles));
+            results.putAll(interleaved(loads));
             results.put("grants on the coordinator", b.cluster.status(BenchCluster.COORDINATOR).orElseThrow().lock().grants());
         }
         if (vsCurator) {
@@ -144,13 +146,24 @@ final class LockBench implements Callable<Integer> {
         Stats run() throws Exception;
     }
 
-    private Stats median(Run run) throws Exception {
-        List<Stats> all = new ArrayList<>();
+    /**
+     * Each load's median of {@link #runs} runs, taken in turns (one run of each, then the next round): this machine's
+     * speed drifts within a command, and the contended figure is judged against the follower's, so both see the same
+     * minutes.
+     */
+    private Map<String, Stats> interleaved(Map<String, Run> loads) throws Exception {
+        Map<String, List<Stats>> each = new LinkedHashMap<>();
+        loads.keySet().forEach(name -> each.put(name, new ArrayList<>()));
         for (int i = 0; i < runs; i++) {
-            all.add(run.run());
-            common.progress(all.get(i).toString());
+            for (Map.Entry<String, Run> load : loads.entrySet()) {
+                Stats s = load.getValue().run();
+                each.get(load.getKey()).add(s);
+                common.progress(load.getKey() + ": " + s.toString().strip());
+            }
         }
-        return Stats.median(all);
+        Map<String, Stats> medians = new LinkedHashMap<>();
+        each.forEach((name, all) -> medians.put(name, Stats.median(all)));
+        return medians;
     }
 
     /** Calls of at most this many cycles, each well inside the node's request timeout even when all five contend. */
