@@ -1,5 +1,7 @@
 package shelf.protocol;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -46,14 +48,34 @@ public final class Batch implements Externalizable {
 
     @Override
     public void writeExternal(ObjectOutput out) throws IOException {
+        write(out);
+    }
+
+    @Override
+    public void readExternal(ObjectInput in) throws IOException {
+        messages = readMessages(in);
+    }
+
+    /** Writes the batch's form: the count, then each message's {@link Wire} form (also a peer frame's content). */
+    public void write(DataOutput out) throws IOException {
         out.writeShort(messages.size());
         for (Message m : messages) {
             Wire.write(out, m);
         }
     }
 
-    @Override
-    public void readExternal(ObjectInput in) throws IOException {
+    /**
+     * Reads a batch's form, checking it as {@link #readExternal} does.
+     *
+     * @throws InvalidObjectException for more than {@link #MAX} messages or any message {@link Wire#read} refuses
+     */
+    public static Batch read(DataInput in) throws IOException {
+        Batch b = new Batch();
+        b.messages = readMessages(in);
+        return b;
+    }
+
+    private static List<Message> readMessages(DataInput in) throws IOException {
         int n = in.readUnsignedShort();
         if (n > MAX) {
             throw new InvalidObjectException("a batch of " + n + " messages (at most " + MAX + ")");
@@ -62,7 +84,7 @@ public final class Batch implements Externalizable {
         for (int i = 0; i < n; i++) {
             read[i] = Wire.read(in);
         }
-        messages = List.of(read);
+        return List.of(read);
     }
 
     @Override

@@ -121,7 +121,8 @@ final class AcceptedSocket extends DelegatingSocket {
     public synchronized InputStream getInputStream() throws IOException {
         handshake();
         if (in == null) {
-            in = new CallerInput(callSize.input(delegate.getInputStream()));
+            in = PeerFrames.firstRead(new CallerInput(callSize.input(delegate.getInputStream())), this::outputForFrames,
+                    access::peerFrames, access, address);
         }
         return in;
     }
@@ -133,6 +134,15 @@ final class AcceptedSocket extends DelegatingSocket {
             out = new OpeningOutput(callSize.output(delegate.getOutputStream()));
         }
         return out;
+    }
+
+    /** The connection's output for a peer channel ({@link PeerFrames}), which answers on RMI's thread. */
+    private OutputStream outputForFrames() {
+        try {
+            return getOutputStream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs the TLS handshake once, bounded by the handshake timeout, and learns the caller's identity. */

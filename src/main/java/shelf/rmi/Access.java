@@ -39,7 +39,9 @@ public final class Access {
     private final AtomicLong identities = new AtomicLong();
     private final AtomicLong registry = new AtomicLong();
     private final AtomicLong callSize = new AtomicLong();
+    private final AtomicLong frames = new AtomicLong();
     private ConnectionGate gate;
+    private volatile PeerFrames.Handler peerFrames;
     private volatile Instant expiryWarned = Instant.MIN;
 
     Access(String me, KeyMaterial keys, Clock clock, RateLimitedLog warnings) {
@@ -78,6 +80,22 @@ public final class Access {
             gate = new ConnectionGate(limits, this);
         }
         return gate;
+    }
+
+    /** The node's peer frames are served by {@code handler} from now on ({@link PeerFrames}). */
+    void servePeerFrames(PeerFrames.Handler handler) {
+        peerFrames = handler;
+    }
+
+    /** What serves the node's peer frames, or null before the node exports its services (or where none does). */
+    PeerFrames.Handler peerFrames() {
+        return peerFrames;
+    }
+
+    /** A peer channel ended for a frame that could not be read (too long, not a batch); logged rate-limited. */
+    void frameRefused(String address, String why) {
+        frames.incrementAndGet();
+        warnings.warn("frames " + address, me + ": closed a peer channel from " + address + ": " + why);
     }
 
     /**
@@ -187,6 +205,7 @@ public final class Access {
         m.put("rejected.identity", identities.get());
         m.put("rejected.registry", registry.get());
         m.put("rejected.call.size", callSize.get());
+        m.put("rejected.frames", frames.get());
         ConnectionGate g;
         synchronized (this) {
             g = gate;

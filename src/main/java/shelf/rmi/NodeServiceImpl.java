@@ -11,9 +11,10 @@ import shelf.tls.Role;
  * Hands every peer message to the node's protocol thread ({@link Transport.Inbox#deliver}) and returns without waiting.
  * Called on RMI threads, by the peers' transports; it decodes nothing (each method already names its message's type).
  * Only a node's certificate may call, and only with messages from that node ({@link Access#fromPeer}). A batch's call
- * returns what the node answered the caller while handling it on this thread ({@link Replies}).
+ * returns what the node answered the caller while handling it on this thread ({@link Replies}). The same two methods
+ * serve the peers' frames ({@link PeerFrames}), which carry a batch without RMI's call around it.
  */
-final class NodeServiceImpl implements NodeService {
+final class NodeServiceImpl implements NodeService, PeerFrames.Handler {
     private final int self;
     private final Transport.Inbox inbox;
     private final String membership;

@@ -136,8 +136,9 @@ public final class RmiServer implements AutoCloseable {
         }
         RmiServer server = new RmiServer(registry, me, access);
         try {
-            server.export(NodeService.NAME, new NodeServiceImpl(address.id(), inbox, config.membershipFingerprint(), access),
-                    address.port(), csf, ssf);
+            NodeServiceImpl peers = new NodeServiceImpl(address.id(), inbox, config.membershipFingerprint(), access);
+            access.servePeerFrames(peers);
+            server.export(NodeService.NAME, peers, address.port(), csf, ssf);
             server.export(LibraryService.NAME, LibraryServiceImpl.create(node, store, config, access),
                     address.port(), csf, ssf);
             server.export(AdminService.NAME, new AdminServiceImpl(node, store, config, csf, access, faults), address.port(),

@@ -1,5 +1,6 @@
 package shelf.rmi;
 
+import java.io.IOException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.server.RMIClientSocketFactory;
@@ -21,8 +22,10 @@ import shelf.protocol.Message;
 import shelf.protocol.Transport;
 
 /**
- * The {@link Transport} over RMI: a queue and a sender thread per peer, and at most one call to a peer at a time (so
- * messages to a peer keep their order), each call bounded by the socket factory's timeouts.
+ * The {@link Transport} between nodes: a queue and a sender thread per peer, and at most one call to a peer at a time (so
+ * messages to a peer keep their order), each call bounded by the socket factory's timeouts. A call is a frame on the
+ * peer's channel ({@link PeerChannel}, {@link PeerFrames}: a batch and its reply, on RMI's port and sockets without RMI's
+ * call around them), or, to a peer that does not speak frames, an RMI call of {@link NodeService}.
  * Messages that queued up while a call was in flight (or while the sender woke up) go together in the
  * next call, {@link NodeService#deliver}: under load a lock release and the same node's next request,
  * or a grant and a heartbeat, cost one call instead of two; a lone message goes by its own method
@@ -71,9 +74,12 @@ public final class RmiTransport implements Transport, AutoCloseable {
         NodeService stub;
         boolean checkedMembership;
         volatile long downUntilNanos;
+        /** The peer's frames ({@link PeerFrames}); null while it is known not to speak them, and RMI carries its calls. */
+        PeerChannel frames;
 
         Peer(NodeAddress address) {
             this.address = address;
+            this.frames = new PeerChannel(address, sockets);
             this.sender = new Thread(this, "node-" + self + "-to-" + address.id());
             this.sender.setDaemon(true);
         }
@@ -191,15 +197,22 @@ public final class RmiTransport implements Transport, AutoCloseable {
             }
             List<Message> replies = null;
             try {
-                NodeService node = stub();
-                Message only = batch.size() == 1 ? batch.get(0) : null;
-                if (only != null && !answeredInReply(only)) {
-                    PeerCalls.send(node, batch.get(0));
+                if (frames != null) {
+                    replies = framed(batch);
                 } else {
-                    replies = node.deliver(new Batch(batch)).messages();
+                    NodeService node = stub();
+                    Message only = batch.size() == 1 ? batch.get(0) : null;
+                    if (only != null && !answeredInReply(only)) {
+                        PeerCalls.send(node, batch.get(0));
+                    } else {
+                        replies = node.deliver(new Batch(batch)).messages();
+                    }
                 }
-            } catch (RemoteException | NotBoundException | RuntimeException e) {
+            } catch (IOException | NotBoundException | RuntimeException e) {
                 stub = null;
+                if (frames == null) {
+                    frames = new PeerChannel(address, sockets); // the peer may speak frames when it is back
+                }
                 if (timedOut(e)) {
                     downUntilNanos = System.nanoTime() + downNanos;
                 }
@@ -217,6 +230,25 @@ public final class RmiTransport implements Transport, AutoCloseable {
                     leftToThisThread.remove();
                 }
             }
+        }
+
+        /**
+         * One call over the peer's frames; a peer that does not speak them gets this batch and the later ones by RMI.
+         *
+         * @return what the peer answered in the reply
+         */
+        private List<Message> framed(List<Message> batch) throws IOException, NotBoundException {
+            try {
+                String membership = frames.open();
+                if (membership != null) {
+                    checkMembership(membership);
+                }
+            } catch (PeerChannel.NotFramed e) {
+                log.info("node {}: node {} at {} does not speak peer frames; calling it by RMI", self, address.id(), address);
+                frames = null;
+                return stub().deliver(new Batch(batch)).messages();
+            }
+            return frames.call(new Batch(batch)).messages();
         }
 
         /** What the peer answered in the reply to a call ({@link Replies}): checked, then handed on as if it had called. */
@@ -240,16 +272,23 @@ public final class RmiTransport implements Transport, AutoCloseable {
             if (stub == null) {
                 stub = Stubs.lookup(address, NodeService.class, sockets);
                 if (!checkedMembership) {
-                    checkedMembership = true;
-                    String theirs = stub.membership();
-                    if (!theirs.equals(config.membershipFingerprint())) {
-                        log.warn("node {}: node {} at {} runs with a different node list than {} (fingerprint {} vs {});"
-                                + " start every node with the same file", self, address.id(), address, config.source(),
-                                theirs, config.membershipFingerprint());
-                    }
+                    checkMembership(stub.membership());
                 }
             }
             return stub;
+        }
+
+        /** Warns, once per peer, when its node list differs from this node's. */
+        private void checkMembership(String theirs) {
+            if (checkedMembership) {
+                return;
+            }
+            checkedMembership = true;
+            if (!theirs.equals(config.membershipFingerprint())) {
+                log.warn("node {}: node {} at {} runs with a different node list than {} (fingerprint {} vs {});"
+                        + " start every node with the same file", self, address.id(), address, config.source(),
+                        theirs, config.membershipFingerprint());
+            }
         }
     }
 
@@ -337,5 +376,11 @@ public final class RmiTransport implements Transport, AutoCloseable {
     public void close() {
         closed = true;
         peers.values().forEach(p -> p.sender.interrupt());
+        peers.values().forEach(p -> {
+            PeerChannel channel = p.frames;
+            if (channel != null) {
+                channel.close(); // a call under way fails, as the interrupted sender's would
+            }
+        });
     }
 }

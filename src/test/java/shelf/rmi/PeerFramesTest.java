@@ -1,0 +1,191 @@
+package shelf.rmi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+import shelf.config.ConnectionLimits;
+import shelf.config.NodeAddress;
+import shelf.fencing.FencingToken;
+import shelf.protocol.Batch;
+import shelf.protocol.Message;
+import shelf.protocol.Transport;
+import shelf.tls.CertificateAuthority;
+import shelf.tls.Identity;
+import shelf.tls.KeyMaterial;
+import shelf.tls.Role;
+
+/**
+ * A node's peer frames over a real accepted TLS connection ({@link AcceptedSocket}), without RMI: a batch and its reply,
+ * and what is turned away (another node's name on a message, a certificate that is not a node's, a frame too long,
+ * bytes that are not a batch), each without harm to the next channel; and a node that serves no frames.
+ */
+@Timeout(30)
+class PeerFramesTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static KeyMaterial node1;
+    private static KeyMaterial node2;
+    private static KeyMaterial client;
+
+    private final List<Message> delivered = new CopyOnWriteArrayList<>();
+    private Access access;
+    private ServerSocket server;
+    private Thread acceptor;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(Duration.ofDays(1));
+        List<X509Certificate> trusted = List.of(ca.certificate());
+        List<String> hosts = List.of(LOOPBACK.getHostAddress());
+        node1 = KeyMaterial.of(ca.issue(Identity.node(1), hosts, Duration.ofDays(1)), trusted, "node 1");
+        node2 = KeyMaterial.of(ca.issue(Identity.node(2), hosts, Duration.ofDays(1)), trusted, "node 2");
+        client = KeyMaterial.of(ca.issue(Identity.of(Role.CLIENT, "alice"), List.of(), Duration.ofDays(1)), trusted, "alice");
+        TimeoutClientSocketFactory.setTimeouts(2_000, 5_000);
+    }
+
+    /** Node 1 listening as a node does: each connection served on a thread of its own, read as RMI would read it. */
+    @BeforeEach
+    void listen() throws Exception {
+        access = new Access("node 1", node1, Clock.systemUTC(), new RateLimitedLog(LoggerFactory.getLogger(getClass())));
+        Transport.Inbox inbox = new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) {
+                delivered.add(m);
+                if (m instanceof Message.LockRequest r) { // the coordinator's answer, in the reply
+                    new RmiTransportReplySender().send(1, r.from(), new Message.LockGrant(1, 0, r.requestId(),
+                            new FencingToken(0, r.requestId()), 800));
+                }
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+            }
+        };
+        access.servePeerFrames(new NodeServiceImpl(1, inbox, "fingerprint-1", access));
+        server = new BoundServerSocketFactory(LOOPBACK, access, ConnectionLimits.DEFAULTS).createServerSocket(0);
+        acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread t = new Thread(() -> readAsRmi(s));
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** What RMI's connection thread does with an accepted connection: read until the end of the stream, then close. */
+    private static void readAsRmi(Socket s) {
+        try (s; InputStream in = s.getInputStream()) {
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer, 0, buffer.length) >= 0) {
+                // not an RMI opening in these tests
+            }
+        } catch (IOException ignored) {
+            // the connection failed or was refused: counted by Access where it matters
+        }
+    }
+
+    /** Sends what a node's transport sends in a reply: {@link Replies}, as on the node's RMI thread. */
+    private static final class RmiTransportReplySender {
+        void send(int from, int to, Message m) {
+            assertTrue(Replies.offer(from, to, m), "a reply is open on the serving thread");
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        server.close();
+    }
+
+    private PeerChannel channel(KeyMaterial keys) {
+        return new PeerChannel(new NodeAddress(1, LOOPBACK.getHostAddress(), server.getLocalPort()),
+                new TlsClientSocketFactory(keys));
+    }
+
+    @Test
+    void aBatchGoesInOneFrameAndTheAnswerComesBackInTheReply() throws Exception {
+        try (PeerChannel c = channel(node2)) {
+            assertEquals("fingerprint-1", c.open());
+            Batch reply = c.call(Batch.of(new Message.LockRequest(2, 0, 7)));
+            assertEquals(List.of(new Message.LockGrant(1, 0, 7, new FencingToken(0, 7), 800)), reply.messages());
+            assertEquals(Batch.EMPTY.messages(), c.call(Batch.of(new Message.Heartbeat(2, 0))).messages());
+            assertEquals(List.of(new Message.LockRequest(2, 0, 7), new Message.Heartbeat(2, 0)), delivered);
+        }
+    }
+
+    @Test
+    void aMessageInAnotherNodesNameEndsTheChannelAndIsCounted() throws Exception {
+        try (PeerChannel c = channel(node2)) {
+            assertThrows(IOException.class, () -> c.call(Batch.of(new Message.Heartbeat(3, 0))));
+            assertEquals(List.of(), delivered);
+            assertEquals(1L, access.counters().get("rejected.identity"));
+            assertEquals(List.of(), c.call(Batch.of(new Message.Heartbeat(2, 0))).messages(), "a new channel works");
+        }
+    }
+
+    @Test
+    void aCertificateThatIsNotANodesGetsNoChannel() throws Exception {
+        try (PeerChannel c = channel(client)) {
+            assertThrows(PeerChannel.NotFramed.class, c::open);
+        }
+        assertEquals(1L, access.counters().get("rejected.identity"));
+        assertEquals(List.of(), delivered);
+    }
+
+    @Test
+    void aFrameTooLongOrNotABatchEndsTheChannelBeforeAnythingIsBelieved() throws Exception {
+        for (int[] frame : new int[][] {{PeerFrames.MAX_FRAME_BYTES + 1}, {6, 0x0001_7F00, 0}}) {
+            try (Socket s = new TlsClientSocketFactory(node2).createSocket(LOOPBACK.getHostAddress(), server.getLocalPort())) {
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                out.writeInt(PeerFrames.MAGIC);
+                out.writeShort(PeerFrames.VERSION);
+                out.flush();
+                assertEquals(PeerFrames.ACK, in.readInt());
+                assertEquals("fingerprint-1", in.readUTF());
+                for (int word : frame) {
+                    out.writeInt(word); // a length, then (the second) one message of an unknown kind, 127
+                }
+                out.flush();
+                assertEquals(-1, in.read(), "the node hangs up");
+            }
+        }
+        assertEquals(2L, access.counters().get("rejected.frames"));
+        assertEquals(List.of(), delivered);
+        try (PeerChannel c = channel(node2)) {
+            assertEquals(List.of(), c.call(Batch.of(new Message.Heartbeat(2, 0))).messages(), "the node serves on");
+        }
+    }
+
+    @Test
+    void aNodeThatServesNoFramesSaysSoByHangingUp() throws Exception {
+        access.servePeerFrames(null);
+        try (PeerChannel c = channel(node2)) {
+            assertThrows(PeerChannel.NotFramed.class, c::open);
+        }
+    }
+}
