@@ -26,11 +26,15 @@ final class PeerChannel implements AutoCloseable {
         }
     }
 
+    /** RMI's own limit for reusing a pooled connection ({@code sun.rmi.transport.connectionTimeout}, 15 s). */
+    static final long REUSE_NANOS = 15_000_000_000L;
+
     private final NodeAddress address;
     private final RMIClientSocketFactory sockets;
     private Socket socket;
     private DataInputStream in;
     private DataOutputStream out;
+    private long lastUsedNanos;
 
     PeerChannel(NodeAddress address, RMIClientSocketFactory sockets) {
         this.address = address;
@@ -67,6 +71,7 @@ final class PeerChannel implements AutoCloseable {
             socket = s;
             in = i;
             out = o;
+            lastUsedNanos = System.nanoTime();
             return membership;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -74,13 +79,37 @@ final class PeerChannel implements AutoCloseable {
         }
     }
 
-    /** Sends {@code batch} and returns the peer's answer; on any failure the connection is closed, and the error thrown. */
+    /**
+     * Sends {@code batch} and returns the peer's answer; on any failure the connection is closed, and the error thrown.
+     * As RMI does with its pooled connections, a connection silent for longer than {@link #REUSE_NANOS} is not reused
+     * (the peer's node closes idle ones, {@code connection.idle.timeout.ms}), and a reused connection that turns out
+     * dead (the peer restarted: its end of the stream, or a reset) is replaced once, at once; one that timed out is not
+     * (a paused peer: the transport's own rule for that applies).
+     */
     Batch call(Batch batch) throws IOException {
+        boolean reused = socket != null;
+        if (reused && System.nanoTime() - lastUsedNanos > REUSE_NANOS) {
+            close();
+            reused = false;
+        }
+        try {
+            return exchange(batch);
+        } catch (IOException e) {
+            if (!reused || RmiTransport.timedOut(e) || e instanceof NotFramed) {
+                throw e;
+            }
+            return exchange(batch);
+        }
+    }
+
+    private Batch exchange(Batch batch) throws IOException {
         open();
         try {
             PeerFrames.writeFrame(out, PeerFrames.encode(batch));
             out.flush();
-            return PeerFrames.readFrame(in);
+            Batch reply = PeerFrames.readFrame(in);
+            lastUsedNanos = System.nanoTime();
+            return reply;
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -64,6 +64,10 @@ class PeerFramesTest {
     /** Node 1 listening as a node does: each connection served on a thread of its own, read as RMI would read it. */
     @BeforeEach
     void listen() throws Exception {
+        listen(ConnectionLimits.DEFAULTS);
+    }
+
+    private void listen(ConnectionLimits limits) throws Exception {
         access = new Access("node 1", node1, Clock.systemUTC(), new RateLimitedLog(LoggerFactory.getLogger(getClass())));
         Transport.Inbox inbox = new Transport.Inbox() {
             @Override
@@ -80,7 +84,7 @@ class PeerFramesTest {
             }
         };
         access.servePeerFrames(new NodeServiceImpl(1, inbox, "fingerprint-1", access));
-        server = new BoundServerSocketFactory(LOOPBACK, access, ConnectionLimits.DEFAULTS).createServerSocket(0);
+        server = new BoundServerSocketFactory(LOOPBACK, access, limits).createServerSocket(0);
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -179,6 +183,20 @@ class PeerFramesTest {
         try (PeerChannel c = channel(node2)) {
             assertEquals(List.of(), c.call(Batch.of(new Message.Heartbeat(2, 0))).messages(), "the node serves on");
         }
+    }
+
+    /** The node closes a channel idle for its idle timeout; the next call finds it dead and goes on a new one, once. */
+    @Test
+    void aChannelTheNodeClosedIsReplacedByTheNextCall() throws Exception {
+        server.close();
+        ConnectionLimits d = ConnectionLimits.DEFAULTS;
+        listen(new ConnectionLimits(d.handshakeTimeoutMs(), 300, d.maxOpening(), d.maxOpen(), d.peerSlots(), d.maxCallBytes()));
+        try (PeerChannel c = channel(node2)) {
+            assertEquals(List.of(), c.call(Batch.of(new Message.Heartbeat(2, 0))).messages());
+            Thread.sleep(1_000); // the node's idle timeout passes: it closes its end
+            assertEquals(List.of(), c.call(Batch.of(new Message.Heartbeat(2, 1))).messages());
+        }
+        assertEquals(List.of(new Message.Heartbeat(2, 0), new Message.Heartbeat(2, 1)), delivered);
     }
 
     @Test
