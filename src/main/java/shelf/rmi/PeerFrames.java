@@ -1,5 +1,6 @@
 package shelf.rmi;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -120,7 +121,8 @@ final class PeerFrames {
                         } catch (java.io.UncheckedIOException e) {
                             throw e.getCause();
                         }
-                        serve(new DataInputStream(in), o, handler.get(), access, address);
+                        // buffered: a frame's length and its batch come in one read, not one read per byte of the length
+                        serve(new DataInputStream(new BufferedInputStream(in, 4096)), o, handler.get(), access, address);
                         return -1;
                     }
                     if (n < 4) {
