@@ -81,9 +81,18 @@ final class SocketEcho {
         in.readFully(frame, 0, in.readUnsignedShort());
     }
 
-    /** The other end: one connection, each frame read whole and answered, until the connection ends. */
+    /** The other end: one connection, answered until it ends. */
     private static void answer(ServerSocket listening) {
-        try (Socket socket = listening.accept()) {
+        try {
+            echo(listening.accept());
+        } catch (IOException e) {
+            // the listening socket closed before anyone connected: the run failed, and says so itself
+        }
+    }
+
+    /** Reads each frame of {@code socket} whole and answers it, until the connection ends; then closes it. */
+    static void echo(Socket socket) {
+        try (socket) {
             socket.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));

@@ -20,7 +20,7 @@ import shelf.protocol.Batch;
  * the node's certificate, the same timeouts), and its first bytes are {@link #MAGIC} and {@link #VERSION} instead of RMI's
  * opening. The node answers {@link #ACK} and its membership fingerprint; from then on each request is a frame (a length,
  * then a {@link Batch}'s form) answered by one frame (what the node answered the caller while handling it:
- * {@link Replies}). A round trip between two processes costs 36–49 µs this way against 63–72 µs for an RMI call carrying
+ * {@link Replies}). A round trip between two processes cost 41–49 µs this way against 71–83 µs for an RMI call carrying
  * the same bytes (BENCHMARKS.md, "A peer's messages in frames of their own").
  *
  * <p>The frames pass through everything an RMI call passes through on an accepted connection ({@link AcceptedSocket}):

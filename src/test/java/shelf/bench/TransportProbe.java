@@ -5,7 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -30,8 +29,8 @@ import shelf.tls.TlsFiles;
  * {@code java -cp target/shelf.jar:target/test-classes shelf.bench.TransportProbe [ROUND_TRIPS]}, run in a cluster's
  * folder (its {@code resources/tls} keys: node 1's for the far end, node 2's for this one). It starts the far end in a
  * JVM of its own, then, round by round, times {@code ROUND_TRIPS} (default 20,000) round trips of a lock cycle's sizes
- * (96 bytes out, 91 back) over one TLS connection with no RMI, and as many RMI calls carrying the same bytes through
- * Shelf's socket factories (TLS 1.3, client certificates).
+ * (96 bytes out, 91 back: {@link SocketEcho}'s frames) over one TLS connection with no RMI, and as many RMI calls
+ * carrying the same bytes through Shelf's socket factories (TLS 1.3, client certificates).
  */
 public final class TransportProbe {
     /** The far end's remote call: bytes in, bytes back. */
@@ -39,8 +38,7 @@ public final class TransportProbe {
         byte[] call(byte[] in) throws RemoteException;
     }
 
-    private static final int CALL_BYTES = 96;
-    private static final int REPLY_BYTES = 91;
+    private static final int CALL_BYTES = SocketEcho.CALL_BYTES;
     private static final int ROUNDS = 6;
 
     private TransportProbe() {
@@ -101,7 +99,7 @@ public final class TransportProbe {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         System.setProperty("java.rmi.server.hostname", loopback.getHostAddress());
         KeyMaterial far = files.load(Role.NODE, 1);
-        byte[] reply = new byte[REPLY_BYTES];
+        byte[] reply = new byte[SocketEcho.REPLY_BYTES];
         Echo echo = in -> reply;
         Echo stub = (Echo) UnicastRemoteObject.exportObject(echo, 0, new TlsClientSocketFactory(files.load(Role.NODE, 2)),
                 new BoundServerSocketFactory(loopback, far));
@@ -114,26 +112,9 @@ public final class TransportProbe {
         System.out.flush();
         while (true) {
             Socket s = listening.accept();
-            Thread t = new Thread(() -> answer(s), "probe-echo");
+            Thread t = new Thread(() -> SocketEcho.echo(s), "probe-echo");
             t.setDaemon(true);
             t.start();
-        }
-    }
-
-    private static void answer(Socket socket) {
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-            byte[] frame = new byte[CALL_BYTES];
-            while (true) {
-                in.readFully(frame, 0, in.readUnsignedShort());
-                out.writeShort(REPLY_BYTES);
-                out.write(frame, 0, REPLY_BYTES);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // the probe closed the connection
         }
     }
 }
