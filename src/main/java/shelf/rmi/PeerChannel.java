@@ -35,6 +35,8 @@ final class PeerChannel implements AutoCloseable {
     private DataInputStream in;
     private DataOutputStream out;
     private long lastUsedNanos;
+    /** The open connection has carried a call: a failure on it may be a dead connection, not a dead peer. */
+    private boolean carried;
 
     PeerChannel(NodeAddress address, RMIClientSocketFactory sockets) {
         this.address = address;
@@ -72,6 +74,7 @@ final class PeerChannel implements AutoCloseable {
             in = i;
             out = o;
             lastUsedNanos = System.nanoTime();
+            carried = false;
             return membership;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -87,7 +90,7 @@ final class PeerChannel implements AutoCloseable {
      * (a paused peer: the transport's own rule for that applies).
      */
     Batch call(Batch batch) throws IOException {
-        boolean reused = socket != null;
+        boolean reused = socket != null && carried;
         if (reused && System.nanoTime() - lastUsedNanos > REUSE_NANOS) {
             close();
             reused = false;
@@ -109,6 +112,7 @@ final class PeerChannel implements AutoCloseable {
             out.flush();
             Batch reply = PeerFrames.readFrame(in);
             lastUsedNanos = System.nanoTime();
+            carried = true;
             return reply;
         } catch (IOException | RuntimeException e) {
             close();

@@ -27,12 +27,12 @@ import shelf.protocol.Transport;
  * peer's channel ({@link PeerChannel}, {@link PeerFrames}: a batch and its reply, on RMI's port and sockets without RMI's
  * call around them), or, to a peer that does not speak frames, an RMI call of {@link NodeService}.
  * Messages that queued up while a call was in flight (or while the sender woke up) go together in the
- * next call, {@link NodeService#deliver}: under load a lock release and the same node's next request,
- * or a grant and a heartbeat, cost one call instead of two; a lone message goes by its own method
- * ({@link PeerCalls}), but a lock request or grant always goes by {@code deliver}: the grant may come back in the
- * request's reply, the holder's release and next request in the grant's ({@link Replies}); the sender thread hands
- * what a reply carries to the node as if received. A failed call drops the cached stub and
- * reports each of its messages as unreachable.
+ * next call, one {@link Batch}: under load a lock release and the same node's next request,
+ * or a grant and a heartbeat, cost one call instead of two. Every call may come back with messages in its reply
+ * ({@link Replies}): the grant in a request's, the holder's release and next request in the grant's; the sender
+ * thread hands what a reply carries to the node as if received. (Over RMI a lone message other than a lock request
+ * or grant goes by its own method, {@link PeerCalls}, whose reply carries nothing.) A failed call closes the channel
+ * (or drops the cached stub) and reports each of its messages as unreachable.
  *
  * <p>What handling a reply sends to another peer is sent by the same thread, when no call to that peer is under way
  * ({@link #follow}): on a contended lock the coordinator's thread that reads one holder's release makes the grant call
