@@ -31,6 +31,7 @@ final class PeerChannel implements AutoCloseable {
 
     private final NodeAddress address;
     private final RMIClientSocketFactory sockets;
+    private final FrameCodec frames = new FrameCodec();
     private Socket socket;
     private DataInputStream in;
     private DataOutputStream out;
@@ -108,9 +109,9 @@ final class PeerChannel implements AutoCloseable {
     private Batch exchange(Batch batch) throws IOException {
         open();
         try {
-            PeerFrames.writeFrame(out, PeerFrames.encode(batch));
+            frames.write(out, batch);
             out.flush();
-            Batch reply = PeerFrames.readFrame(in);
+            Batch reply = frames.read(in);
             lastUsedNanos = System.nanoTime();
             carried = true;
             return reply;

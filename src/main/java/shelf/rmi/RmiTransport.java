@@ -76,6 +76,8 @@ public final class RmiTransport implements Transport, AutoCloseable {
         volatile long downUntilNanos;
         /** The peer's frames ({@link PeerFrames}); null while it is known not to speak them, and RMI carries its calls. */
         PeerChannel frames;
+        /** The log has said once that this peer does not speak frames. */
+        boolean saidNotFramed;
 
         Peer(NodeAddress address) {
             this.address = address;
@@ -244,7 +246,13 @@ public final class RmiTransport implements Transport, AutoCloseable {
                     checkMembership(membership);
                 }
             } catch (PeerChannel.NotFramed e) {
-                log.info("node {}: node {} at {} does not speak peer frames; calling it by RMI", self, address.id(), address);
+                if (!saidNotFramed) { // once per peer: it is asked again after each failure, and answers the same
+                    saidNotFramed = true;
+                    log.info("node {}: node {} at {} does not speak peer frames; calling it by RMI", self, address.id(),
+                            address);
+                } else {
+                    log.debug("node {}: node {} at {} still does not speak peer frames", self, address.id(), address);
+                }
                 frames = null;
                 return stub().deliver(new Batch(batch)).messages();
             }

@@ -105,8 +105,11 @@ class PeerFramesTest {
     private static void readAsRmi(Socket s) {
         try (s; InputStream in = s.getInputStream()) {
             byte[] buffer = new byte[8192];
-            while (in.read(buffer, 0, buffer.length) >= 0) {
-                // not an RMI opening in these tests
+            int n;
+            while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                if (n >= 4 && new String(buffer, 0, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("JRMI")) {
+                    return; // an RMI opening: no RMI here, so the caller's fallback fails at once
+                }
             }
         } catch (IOException ignored) {
             // the connection failed or was refused: counted by Access where it matters
@@ -205,5 +208,48 @@ class PeerFramesTest {
         try (PeerChannel c = channel(node2)) {
             assertThrows(PeerChannel.NotFramed.class, c::open);
         }
+    }
+
+    /**
+     * A transport toward a node that serves no frames (and, here, no RMI either: each call fails) probes it again after
+     * each failure, and the INFO log names it once, not once per probe.
+     */
+    @Test
+    void aNodeWithoutFramesIsNamedOnceInTheLogHoweverOftenItIsProbed() throws Exception {
+        access.servePeerFrames(null);
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RmiTransport.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        ch.qos.logback.classic.Level level = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.INFO);
+        java.util.concurrent.BlockingQueue<Message> failed = new java.util.concurrent.LinkedBlockingQueue<>();
+        shelf.config.ClusterConfig config = shelf.config.ClusterConfig.parse(List.of(
+                "node.1=" + LOOPBACK.getHostAddress() + ":" + server.getLocalPort(), "node.2=127.0.0.1:1"), "test.properties");
+        try (RmiTransport transport = new RmiTransport(2, config, new TlsClientSocketFactory(node2), new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) {
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                failed.add(m);
+            }
+        })) {
+            for (int epoch = 0; epoch < 3; epoch++) {
+                Message m = new Message.Heartbeat(2, epoch);
+                transport.send(1, m);
+                assertEquals(m, failed.poll(20, java.util.concurrent.TimeUnit.SECONDS), "reported unreachable");
+            }
+        } finally {
+            log.detachAppender(lines);
+            log.setLevel(level);
+        }
+        List<String> said = lines.list.stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("does not speak peer frames")).toList();
+        assertEquals(1, said.size(), said.toString());
     }
 }
