@@ -166,11 +166,17 @@ final class LockBench implements Callable<Integer> {
         return medians;
     }
 
-    /** Calls of at most this many cycles, each well inside the node's request timeout even when all five contend. */
-    private static final int CYCLES_PER_CALL = 200;
+    /**
+     * Calls of at most this many cycles: each is well inside the node's request timeout even when all five contend on a
+     * slow machine (1,000 grants a second between the five: 5 s), and the calls between them cost the figures little. A
+     * run's time includes the gaps between its calls (the benchmark fetching the latencies, not the lock at work): with
+     * 200 cycles a call, 25 gaps in a run of 5,000 cycles, each an RMI call that also wakes this JVM in the middle of the
+     * run; with 1,000, five.
+     */
+    static final int CYCLES_PER_CALL = 1_000;
     private static final int WARM_UP_CYCLES = 200;
 
-    private static long[] cycles(AdminService node, int count) throws Exception {
+    static long[] cycles(AdminService node, int count) throws Exception {
         long[] all = new long[count];
         for (int done = 0; done < count; ) {
             long[] some = node.lockCycles(Math.min(CYCLES_PER_CALL, count - done));
