@@ -52,13 +52,16 @@ final class FrameCodec {
             frame = content;
         }
         decoding.reset(content, length);
-        Batch batch = Batch.read(decoder);
-        int left = decoding.available();
-        decoding.reset(frame, 0); // no reference to a large frame's array outlives its read
-        if (left != 0) {
-            throw new IOException("a frame with " + left + " bytes after its batch");
+        try {
+            Batch batch = Batch.read(decoder);
+            int left = decoding.available();
+            if (left != 0) {
+                throw new IOException("a frame with " + left + " bytes after its batch");
+            }
+            return batch;
+        } finally {
+            decoding.reset(frame, 0); // no reference to a large frame's array outlives its read
         }
-        return batch;
     }
 
     /** A {@link ByteArrayOutputStream} that says how large its buffer has grown. */
