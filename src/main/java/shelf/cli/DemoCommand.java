@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +41,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the temporary folder (its logs/ tell the whole story).")
     boolean keep;
 
-    /** Long enough for a call to reach the coordinator before the next step acts. */
-    private static final long A_MOMENT_MS = 300;
+    /** How long a step waits for the coordinator's lock table to show what the step narrates next. */
+    private static final long LOCK_WAIT_MS = 20_000;
 
     private LocalCluster cluster;
     private int step;
@@ -103,9 +105,9 @@ public final class DemoCommand implements Callable<Integer> {
         step("Two nodes contend for the lock",
                 "Node 2 takes the cluster lock and holds it for 1.5 s; node 3 asks for it meanwhile and waits in the queue.");
         CompletableFuture<String> hold = async(() -> cluster.admin(2).holdLock(1_500));
-        Thread.sleep(A_MOMENT_MS);
+        awaitLock(coordinator, t -> t.holder() == 2, "node 2 to hold the lock");
         CompletableFuture<String> waiter = async(() -> cluster.admin(3).holdLock(100));
-        Thread.sleep(A_MOMENT_MS);
+        awaitLock(coordinator, t -> t.queue().contains(3) || t.holder() == 3, "node 3 to queue for the lock");
         say("coordinator's lock table: " + cluster.admin(coordinator).lockTable());
         say(hold.join());
         say(waiter.join());
@@ -123,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "Node 2 takes the lock for 10 s and is killed while holding it; node 1 wants the lock too. The coordinator"
                         + " revokes node 2's lease when it lapses and grants node 1.");
         CompletableFuture<String> doomed = async(() -> cluster.admin(2).holdLock(10_000));
-        Thread.sleep(A_MOMENT_MS);
+        awaitLock(next, t -> t.holder() == 2, "node 2 to hold the lock");
         long holderKilled = System.nanoTime();
         cluster.kill(2);
         doomed.exceptionally(e -> "");
@@ -170,6 +172,20 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /**
+     * Waits until coordinator {@code coordinator}'s lock table shows {@code state}: on a busy machine a call can take
+     * longer than any fixed pause to reach it, and the tour must not narrate a crash of a holder that holds nothing yet.
+     */
+    private void awaitLock(int coordinator, Predicate<LockTable> state, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_WAIT_MS);
+        while (!state.test(cluster.admin(coordinator).lockTable())) {
+            if (System.nanoTime() > deadline) {
+                throw new CliException(ExitCodes.UNAVAILABLE, "waited " + LOCK_WAIT_MS + " ms for " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private Outcome execute(int node, Op op, int book, String user) throws Exception {

@@ -16,33 +16,34 @@ import shelf.cluster.NetPartition;
 import shelf.library.Json;
 
 /**
- * {@code chaos} for 45 seconds with kill -9, SIGSTOP/SIGCONT, partitions (admin partition) and, where the machine allows
+ * {@code chaos} for 30 seconds with kill -9, SIGSTOP/SIGCONT, partitions (admin partition) and, where the machine allows
  * it, real ones (iptables; skipped with its message elsewhere): the verdict passes, every
  * check is in it, and the report folder holds what it should. One run; its figures are not asserted (speed goes in
  * {@code bench}).
  */
 class ChaosIT {
-    // Seed 7 draws, with these four kinds: partition, netpartition, partition, kill, netpartition, kill, pause, pause.
-    /** 45 s of faults, plus the cluster's start, the settling and the checks; minutes on a loaded two-core machine. */
+    // Seed 82 draws, with these four kinds in 30 s: kill, netpartition, partition, pause, netpartition (every kind
+    // within the first 25 s, so a slow injection cannot cut one off).
+    /** 30 s of faults, plus the cluster's start, the settling and the checks; minutes on a loaded two-core machine. */
     private static final Duration LIMIT = Duration.ofMinutes(5);
 
     @Test
     void aRunWithKillsPausesAndPartitionsPassesEveryCheck(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("report");
         ClusterFixture.Run r = ClusterFixture.exec(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", LocalCluster.currentJar().toString(), "chaos", "--seconds", "45", "--clients", "6",
-                "--faults", "kill,pause,partition,netpartition", "--seed", "7", "--report", report.toString(), "--json"), LIMIT);
+                .toString(), "-jar", LocalCluster.currentJar().toString(), "chaos", "--seconds", "30", "--clients", "4",
+                "--faults", "kill,pause,partition,netpartition", "--seed", "82", "--report", report.toString(), "--json"), LIMIT);
         assertEquals(0, r.code(), r.toString());
         JsonNode verdict = Json.MAPPER.readTree(r.out());
         assertTrue(verdict.get("ok").asBoolean(), r.out());
-        assertEquals(7, verdict.get("seed").asLong());
+        assertEquals(82, verdict.get("seed").asLong());
         for (String check : List.of("recovered", "acknowledged-once", "lending-rules", "tokens-ordered", "nodes-agree",
                 "linearizable")) {
             assertTrue(verdict.get("checks").get(check).get("ok").asBoolean(), check + ": " + r.out());
         }
         JsonNode all = verdict.get("availability").get("all");
         assertTrue(all.get("ok").asLong() > 0, r.out());
-        assertTrue(r.err().contains("chaos: seed 7 (repeat the run with --seed 7)"), r.err());
+        assertTrue(r.err().contains("chaos: seed 82 (repeat the run with --seed 82)"), r.err());
         Optional<String> noRealPartition = NetPartition.unavailable();
         assertEquals(noRealPartition.isPresent(), r.err().contains("chaos: netpartition skipped: "), r.err());
         for (String file : List.of("operations.jsonl", "faults.jsonl", "history.jsonl", "verdict.json")) {

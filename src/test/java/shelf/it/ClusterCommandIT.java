@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.cluster.LocalCluster;
@@ -43,7 +44,7 @@ class ClusterCommandIT {
                     + "): see it with 'cluster status', stop it with 'cluster stop'"), second.err().lines().toList());
 
             // on a loaded machine the banner may come before they agree (with a warning); cluster status shows when they do
-            await().atMost(Duration.ofSeconds(120)).until(() -> shelf(dir, "cluster", "status").out().lines()
+            awaitCommand().until(() -> shelf(dir, "cluster", "status").out().lines()
                     .filter(l -> l.matches("\\d +\\d+ +(FOLLOWER|COORDINATOR) +3 .*")).count() == 3);
             assertTrue(Files.exists(dir.resolve("resources/catalog.json")), "the library was created");
             Map<Integer, Long> pids = pids(banner);
@@ -67,7 +68,7 @@ class ClusterCommandIT {
             byHand = new ProcessBuilder(JAVA, "-cp", jar(), "RmiNode", "3").directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("by-hand.out").toFile()).start();
             AtomicReference<String> status = new AtomicReference<>("");
-            await().atMost(Duration.ofSeconds(120)).until(() -> {
+            awaitCommand().until(() -> {
                 status.set(shelf(dir, "cluster", "status").out());
                 return status.get().lines().anyMatch(l -> l.matches("3 +- +COORDINATOR +3 +\\d+ +not started by this cluster.*"));
             });
@@ -134,7 +135,7 @@ class ClusterCommandIT {
             Path postmaster = postmasterPid(dir);
             long server = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
             assertTrue(ProcessHandle.of(server).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL runs, pid " + server);
-            await().atMost(Duration.ofSeconds(120)).until(() -> shelf(dir, "cluster", "status").out().lines()
+            awaitCommand().until(() -> shelf(dir, "cluster", "status").out().lines()
                     .filter(l -> l.matches("\\d +\\d+ +(FOLLOWER|COORDINATOR) +2 .*")).count() == 2);
             ClusterFixture.Run alice = client(dir, "alice", "borrow", "3");
             assertEquals(0, alice.code(), alice.toString());
@@ -186,6 +187,11 @@ class ClusterCommandIT {
     private static Process startCluster(Path dir, Path out) throws Exception {
         return new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard").directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    /** A wait whose every poll runs a command in a JVM of its own: a poll a second, not ten (each costs a core ~0.5 s). */
+    private static ConditionFactory awaitCommand() {
+        return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1));
     }
 
     private static String awaitBanner(Path out) throws Exception {

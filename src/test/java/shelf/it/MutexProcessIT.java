@@ -87,8 +87,8 @@ class MutexProcessIT {
                     }
                 });
             }
-            // 15 s by default: ChaosIT runs the long, checked fault schedule; -Dchaos.seconds=N for more here
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("chaos.seconds", 15));
+            // 10 s by default (about six disturbances): ChaosIT runs the checked fault schedule; -Dchaos.seconds=N for more
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("chaos.seconds", 10));
             List<String> actions = new ArrayList<>();
             while (System.nanoTime() < end) {
                 Thread.sleep(500 + random.nextInt(1_500));

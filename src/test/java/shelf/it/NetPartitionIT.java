@@ -57,7 +57,10 @@ class NetPartitionIT {
             try (NetPartition cut = NetPartition.split(List.of(Set.of(1, 2, 3), Set.of(4, 5)), hosts, Duration.ofSeconds(90))) {
                 Awaitility.await().atMost(SETTLE).until(() -> List.of(1, 2, 3).stream()
                         .allMatch(id -> cluster.status(id).map(s -> s.coordinator() == 3).orElse(false)));
-                assertEquals(Optional.of(5), cluster.status(4).map(s -> s.coordinator()), "the other side keeps node 5");
+                // the other side keeps node 5: on a loaded machine a late heartbeat can start an election there too,
+                // which node 5 wins again; a coordinator other than 5 on that side fails the wait
+                Awaitility.await("the other side keeps node 5").atMost(SETTLE).until(() -> List.of(4, 5).stream()
+                        .allMatch(id -> cluster.status(id).map(s -> s.coordinator() == 5).orElse(false)));
                 assertEquals(Optional.of("none"), cluster.status(1).map(s -> s.faults()), "no Shelf code knows of "
                         + cut.chain());
             }

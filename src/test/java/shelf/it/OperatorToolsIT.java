@@ -17,11 +17,17 @@ class OperatorToolsIT {
 
     @Test
     void theDemoRunsEndToEndAndLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
-        ClusterFixture.Run demo = ClusterFixture.exec(dir, List.of(JAVA, "-jar", LocalCluster.currentJar().toString(), "demo"));
+        // the demo leaves its timeline beside its temporary folder for the user to open: here, in the test's folder
+        ClusterFixture.Run demo = ClusterFixture.exec(dir, List.of(JAVA, "-Djava.io.tmpdir=" + dir, "-jar",
+                LocalCluster.currentJar().toString(), "demo"));
         assertEquals(0, demo.code(), demo.toString());
         assertTrue(demo.out().contains("Consistent: five nodes, one library"), demo.out());
         assertTrue(demo.out().contains("revocations so far: 1"), demo.out());
         assertTrue(demo.out().contains("All five node processes are stopped."), demo.out());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().matches("shelf-demo\\d+-timeline-\\d+\\.html")).count(),
+                    "the run's timeline, named in: " + demo.out());
+        }
         long leftovers = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains("shelf-demo")).count();
         assertEquals(0, leftovers, "no node process of the demo is left");
