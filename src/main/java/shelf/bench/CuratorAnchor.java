@@ -22,6 +22,8 @@ final class CuratorAnchor {
     static final String CLASSPATH_FILE = "curator.classpath";
     static final String TEST_CLASSES = "test-classes";
     static final String MAIN = "shelf.bench.CuratorLockBench";
+    /** ZooKeeper's log, in the Curator JVM's temporary folder. */
+    static final String LOG = "zookeeper.log";
     /** Ample for a ZooKeeper server to start, warm up and run, even on a busy two-core machine. */
     private static final long TIMEOUT_SECONDS = 600;
 
@@ -37,11 +39,12 @@ final class CuratorAnchor {
     }
 
     /**
-     * The Curator JVM's command line.
+     * The Curator JVM's command line: its temporary files (ZooKeeper's data, the configuration file ZooKeeper writes
+     * and never deletes, the log) go to {@code dir}.
      *
      * @throws IllegalStateException naming the build step when the class path file is missing (a jar copied elsewhere)
      */
-    List<String> command(boolean forceSync, int cycles, int runs, int warmUpSeconds, Path log) throws IOException {
+    List<String> command(boolean forceSync, int cycles, int runs, int warmUpSeconds, Path dir) throws IOException {
         Path file = jar.resolveSibling(CLASSPATH_FILE);
         Path testClasses = jar.resolveSibling(TEST_CLASSES);
         if (!Files.isRegularFile(file) || !Files.isDirectory(testClasses)) {
@@ -52,7 +55,8 @@ final class CuratorAnchor {
                 Files.readString(file, StandardCharsets.UTF_8).strip());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dzookeeper.forceSync=" + (forceSync ? "yes" : "no"),
-                "-Dshelf.test.log.file=" + log, // the test classes' logback-test.xml: ZooKeeper's log goes there
+                "-Djava.io.tmpdir=" + dir,
+                "-Dshelf.test.log.file=" + dir.resolve(LOG), // the test classes' logback-test.xml: ZooKeeper's log goes there
                 "-cp", classpath, MAIN,
                 "--cycles", String.valueOf(cycles), "--runs", String.valueOf(runs), "--warm-up", String.valueOf(warmUpSeconds)));
         return command;
@@ -60,9 +64,9 @@ final class CuratorAnchor {
 
     /** Runs Curator's cycles in their own JVM and returns the median run; its progress lines go to this process's stderr. */
     Stats run(boolean forceSync, int cycles, int runs, int warmUpSeconds) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("shelf-curator-bench", ".log");
+        Path dir = Files.createTempDirectory("shelf-curator-bench");
         try {
-            Process p = new ProcessBuilder(command(forceSync, cycles, runs, warmUpSeconds, log))
+            Process p = new ProcessBuilder(command(forceSync, cycles, runs, warmUpSeconds, dir))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -75,7 +79,7 @@ final class CuratorAnchor {
             String last = out.substring(out.lastIndexOf('\n') + 1);
             return Json.MAPPER.readValue(last, Stats.class);
         } finally {
-            Files.deleteIfExists(log);
+            BenchCluster.delete(dir);
         }
     }
 }

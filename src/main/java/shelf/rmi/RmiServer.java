@@ -160,10 +160,11 @@ public final class RmiServer implements AutoCloseable {
     }
 
     /**
-     * TLS handshakes with itself, before the node talks to anyone, until one is quick: the first handshakes in a JVM
-     * load classes and run the elliptic-curve arithmetic interpreted, on both ends, far slower than a peer's short read
-     * timeout allows (so a peer would take a starting node for a dead one). And a certificate that does not name the
-     * node's configured host, which every peer and client would refuse, is named in a warning now, not found later.
+     * TLS handshakes with itself, before the node talks to anyone, until they are quick or no longer getting quicker
+     * ({@link #warmEnough}): the first handshakes in a JVM load classes and run the elliptic-curve arithmetic
+     * interpreted, on both ends, far slower than a peer's short read timeout allows (so a peer would take a starting
+     * node for a dead one). And a certificate that does not name the node's configured host, which every peer and
+     * client would refuse, is named in a warning now, not found later.
      */
     private static void warmUp(NodeAddress address, Access access) {
         long started = System.nanoTime();
