@@ -41,6 +41,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the temporary folder (its logs/ tell the whole story).")
     boolean keep;
 
+    @Option(names = "--jvm", split = " ", paramLabel = "OPTIONS", defaultValue = LocalCluster.NODE_JVM_OPTIONS,
+            description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
+    List<String> jvm;
+
     /** How long a step waits for the coordinator's lock table to show what the step narrates next. */
     private static final long LOCK_WAIT_MS = 20_000;
 
@@ -52,8 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("shelf-demo");
         Map<String, String> settings = Map.of("heartbeat.interval.ms", "100", "failure.timeout.ms", "500", "lease.ms", "1500",
                 "rpc.timeout.ms", "300");
-        cluster = LocalCluster.create(dir, 5, 10, settings, LocalCluster.currentJar(),
-                List.of(LocalCluster.NODE_JVM_OPTIONS.split(" ")));
+        cluster = LocalCluster.create(dir, 5, 10, settings, LocalCluster.currentJar(), jvm);
         RmiServer.useClientTimeouts(cluster.config());
         try {
             tour();
