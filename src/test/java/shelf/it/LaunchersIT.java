@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,30 @@ class LaunchersIT {
         assertEquals(0, mapped.code(), mapped.toString());
         assertTrue(mapped.out().contains(" RmiClient source: shared objects file"), mapped.out());
         assertTrue(mapped.out().contains(" picocli.CommandLine source: shared objects file"), mapped.out());
+    }
+
+    /**
+     * A parent that stops reading {@code bin/shelf}'s output (Java's {@code Process.destroy} closes the pipe, as
+     * {@code bench startup} did; {@code | head}) does not keep the first run from writing its archive and removing its
+     * class list: the launcher's own line about the archive met a closed pipe and ended the script there.
+     */
+    @Test
+    void theArchiveIsWrittenWhenNoOneReadsTheLaunchersOutputAnyMore(@TempDir Path dir) throws Exception {
+        Path jar = Files.copy(LocalCluster.currentJar(), dir.resolve("shelf.jar"));
+        ProcessBuilder launcher = new ProcessBuilder(Path.of("bin", "shelf").toAbsolutePath().toString(), "RmiClient", "--help")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        launcher.environment().put("SHELF_JAR", jar.toString());
+        launcher.environment().put("JAVA", JAVA);
+        launcher.environment().remove("SHELF_CDS");
+        launcher.environment().remove("JAVA_OPTS");
+        Process p = launcher.start();
+        p.getInputStream().close(); // before the JVM has printed anything: every write of the run meets a closed pipe
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher ends");
+        assertEquals(0, p.exitValue());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("shelf-RmiClient.jsa", "shelf.jar"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
     }
 
     @Test
