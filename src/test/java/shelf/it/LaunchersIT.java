@@ -62,12 +62,7 @@ class LaunchersIT {
     @Test
     void theLauncherDumpsAnArchiveTheJvmMaps(@TempDir Path dir) throws Exception {
         Path jar = Files.copy(LocalCluster.currentJar(), dir.resolve("shelf.jar"));
-        ProcessBuilder launcher = new ProcessBuilder(Path.of("bin", "shelf").toAbsolutePath().toString(), "RmiClient", "--help");
-        launcher.environment().put("SHELF_JAR", jar.toString());
-        launcher.environment().put("JAVA", JAVA);
-        launcher.environment().remove("SHELF_CDS");
-        launcher.environment().remove("JAVA_OPTS");
-        ClusterFixture.Run first = ClusterFixture.exec(dir, launcher, Duration.ofSeconds(60));
+        ClusterFixture.Run first = ClusterFixture.exec(dir, launcher(jar, "RmiClient", "--help"), Duration.ofSeconds(60));
         assertEquals(0, first.code(), first.toString());
         Path archive = dir.resolve("shelf-RmiClient.jsa");
         assertTrue(Files.size(archive) > 0);
@@ -83,6 +78,18 @@ class LaunchersIT {
         assertTrue(mapped.out().contains(" picocli.CommandLine source: shared objects file"), mapped.out());
     }
 
+    /** {@code bin/shelf} with {@code args}, running {@code jar} with this JVM's java, archives on, no options from outside. */
+    private static ProcessBuilder launcher(Path jar, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of("bin", "shelf").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder launcher = new ProcessBuilder(command);
+        launcher.environment().put("SHELF_JAR", jar.toString());
+        launcher.environment().put("JAVA", JAVA);
+        launcher.environment().remove("SHELF_CDS");
+        launcher.environment().remove("JAVA_OPTS");
+        return launcher;
+    }
+
     /**
      * A parent that stops reading {@code bin/shelf}'s output (Java's {@code Process.destroy} closes the pipe, as
      * {@code bench startup} did; {@code | head}) does not keep the first run from writing its archive and removing its
@@ -91,13 +98,7 @@ class LaunchersIT {
     @Test
     void theArchiveIsWrittenWhenNoOneReadsTheLaunchersOutputAnyMore(@TempDir Path dir) throws Exception {
         Path jar = Files.copy(LocalCluster.currentJar(), dir.resolve("shelf.jar"));
-        ProcessBuilder launcher = new ProcessBuilder(Path.of("bin", "shelf").toAbsolutePath().toString(), "RmiClient", "--help")
-                .directory(dir.toFile()).redirectErrorStream(true);
-        launcher.environment().put("SHELF_JAR", jar.toString());
-        launcher.environment().put("JAVA", JAVA);
-        launcher.environment().remove("SHELF_CDS");
-        launcher.environment().remove("JAVA_OPTS");
-        Process p = launcher.start();
+        Process p = launcher(jar, "RmiClient", "--help").directory(dir.toFile()).redirectErrorStream(true).start();
         p.getInputStream().close(); // before the JVM has printed anything: every write of the run meets a closed pipe
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher ends");
         assertEquals(0, p.exitValue());
