@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import shelf.api.AdminService;
 import shelf.api.LibraryService;
 import shelf.api.NodeStatus;
 import shelf.cluster.LocalCluster;
@@ -184,7 +185,8 @@ public final class DemoCommand implements Callable<Integer> {
      */
     private void awaitLock(int coordinator, Predicate<LockTable> state, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_WAIT_MS);
-        while (!state.test(cluster.admin(coordinator).lockTable())) {
+        AdminService admin = cluster.admin(coordinator); // one lookup; each poll is then one call
+        while (!state.test(admin.lockTable())) {
             if (System.nanoTime() > deadline) {
                 throw new CliException(ExitCodes.UNAVAILABLE, "waited " + LOCK_WAIT_MS + " ms for " + what);
             }

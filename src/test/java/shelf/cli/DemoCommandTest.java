@@ -1,6 +1,7 @@
 package shelf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,6 @@ class DemoCommandTest {
         DemoCommand given = new DemoCommand();
         new CommandLine(given).parseArgs("--keep", "--jvm", "-Xmx96m -XX:TieredStopAtLevel=1");
         assertEquals(List.of("-Xmx96m", "-XX:TieredStopAtLevel=1"), given.jvm);
-        assertEquals(true, given.keep);
+        assertTrue(given.keep);
     }
 }

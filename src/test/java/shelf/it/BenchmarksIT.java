@@ -23,7 +23,7 @@ class BenchmarksIT {
                 "-XX:TieredStopAtLevel=1", "-jar", LocalCluster.currentJar().toString(), "bench"));
         command.addAll(List.of(args));
         if (args.length > 1) { // not a usage error: the nodes get the tests' cheaper JIT (their C2 costs CPU others need)
-            command.addAll(List.of("--jvm", String.join(" ", ClusterFixture.NODE_JVM)));
+            command.addAll(List.of("--jvm", ClusterFixture.NODE_JVM_OPTION));
         }
         return ClusterFixture.exec(dir, command, BENCH_LIMIT);
     }

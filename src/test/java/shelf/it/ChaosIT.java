@@ -32,7 +32,7 @@ class ChaosIT {
         Path report = dir.resolve("report");
         ClusterFixture.Run r = ClusterFixture.exec(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", LocalCluster.currentJar().toString(), "chaos", "--seconds", "30", "--clients", "4",
-                "--faults", "kill,pause,partition,netpartition", "--jvm", String.join(" ", ClusterFixture.NODE_JVM),
+                "--faults", "kill,pause,partition,netpartition", "--jvm", ClusterFixture.NODE_JVM_OPTION,
                 "--seed", "82", "--report", report.toString(), "--json"), LIMIT);
         assertEquals(0, r.code(), r.toString());
         JsonNode verdict = Json.MAPPER.readTree(r.out());

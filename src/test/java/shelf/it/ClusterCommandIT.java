@@ -29,8 +29,6 @@ import shelf.cluster.LocalCluster;
  */
 class ClusterCommandIT {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    /** The nodes' JVM options, through the documented {@code --jvm}: the process tests' C1 nodes, as in the fixture. */
-    private static final String NODE_JVM = String.join(" ", ClusterFixture.NODE_JVM);
 
     @Test
     void startsEveryNodeStreamsLogsReportsACrashAndLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
@@ -128,8 +126,8 @@ class ClusterCommandIT {
         writeConfig(dir, 2);
         Path out = dir.resolve("cluster.out");
         Process cluster = new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard",
-                "--store", "postgresql", "--jvm", NODE_JVM).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
+                "--store", "postgresql", "--jvm", ClusterFixture.NODE_JVM_OPTION)
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         List<ProcessHandle> children = List.of();
         try {
             awaitBanner(out);
@@ -188,7 +186,8 @@ class ClusterCommandIT {
 
     /** Without the dashboard: DashboardIT tests it under cluster, and its polling would cost these tests CPU. */
     private static Process startCluster(Path dir, Path out) throws Exception {
-        return new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard", "--jvm", NODE_JVM)
+        return new ProcessBuilder(JAVA, "-jar", jar(), "cluster", "--no-color", "--no-dashboard",
+                "--jvm", ClusterFixture.NODE_JVM_OPTION)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 

@@ -36,6 +36,8 @@ final class ClusterFixture implements AutoCloseable {
 
     /** The JVM options of every node unless a test asks for others. */
     static final List<String> NODE_JVM = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** The same, as the one value of {@code --jvm} for the commands that start nodes ({@code cluster}, {@code demo}, …). */
+    static final String NODE_JVM_OPTION = String.join(" ", NODE_JVM);
 
     ClusterFixture(Path dir, int nodes) throws Exception {
         this(dir, nodes, 10, Map.of(), NODE_JVM);

@@ -52,7 +52,7 @@ class DashboardIT {
         writeConfig(dir);
         Path out = dir.resolve("cluster.out");
         Process cluster = new ProcessBuilder(JAVA, "-XX:TieredStopAtLevel=1", "-jar", LocalCluster.currentJar().toString(),
-                "cluster", "--no-color", "--dashboard-port", "0", "--jvm", String.join(" ", ClusterFixture.NODE_JVM))
+                "cluster", "--no-color", "--dashboard-port", "0", "--jvm", ClusterFixture.NODE_JVM_OPTION)
                 .directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).start();
         WebDriver browser = null;

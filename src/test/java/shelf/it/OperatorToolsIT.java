@@ -17,10 +17,10 @@ class OperatorToolsIT {
 
     @Test
     void theDemoRunsEndToEndAndLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
-        // the demo leaves its timeline beside its temporary folder for the user to open: here, in the test's folder
-        // and its nodes on the process tests' C1 options, through --jvm
+        // the demo leaves its timeline beside its temporary folder for the user to open: here, in the test's folder;
+        // its nodes run on the process tests' C1 options, through --jvm
         ClusterFixture.Run demo = ClusterFixture.exec(dir, List.of(JAVA, "-Djava.io.tmpdir=" + dir, "-jar",
-                LocalCluster.currentJar().toString(), "demo", "--jvm", String.join(" ", ClusterFixture.NODE_JVM)));
+                LocalCluster.currentJar().toString(), "demo", "--jvm", ClusterFixture.NODE_JVM_OPTION));
         assertEquals(0, demo.code(), demo.toString());
         assertTrue(demo.out().contains("Consistent: five nodes, one library"), demo.out());
         assertTrue(demo.out().contains("revocations so far: 1"), demo.out());
