@@ -167,15 +167,21 @@ public final class ChaosCommand implements Callable<Integer> {
             out.println(Json.MAPPER.writeValueAsString(doc));
             return;
         }
+        printText(verdict, reportDir, out);
+    }
+
+    /** The verdict for people: a line per check, then a line per fault kind, its label as wide as the widest. */
+    static void printText(Verdict verdict, Path reportDir, PrintWriter out) {
         out.println("chaos verdict: " + (verdict.ok() ? "PASS" : "FAIL (" + String.join(", ", verdict.failedChecks()) + ")")
                 + ", seed " + verdict.seed());
         for (Check c : verdict.checks().values()) {
             out.printf("  %-4s %-18s %s%n", c.ok() ? "ok" : "FAIL", c.name(), c.summary());
         }
         out.println("  availability (answered share; longest without a coordinator / without a grant):");
-        verdict.availability().forEach((kind, f) -> out.printf("    %-8s %6d operations, %5.1f%% answered (%d ok, %d refused,"
-                + " %d unknown); %d ms / %d ms%n", kind, f.operations(), 100 * f.answeredShare(), f.ok(), f.refused(),
-                f.unknown(), f.noCoordinatorMs(), f.noGrantMs()));
+        int width = verdict.availability().keySet().stream().mapToInt(String::length).max().orElse(1);
+        verdict.availability().forEach((kind, f) -> out.printf("    %-" + width + "s %6d operations, %5.1f%% answered (%d ok,"
+                + " %d refused, %d unknown); %d ms / %d ms%n", kind, f.operations(), 100 * f.answeredShare(), f.ok(),
+                f.refused(), f.unknown(), f.noCoordinatorMs(), f.noGrantMs()));
         out.println("  report: " + reportDir);
     }
 }

@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import shelf.chaos.Availability;
+import shelf.chaos.Check;
+import shelf.chaos.Verdict;
 import shelf.util.ExitCodes;
 
-/** {@code chaos} with bad options: one line naming the mistake, the usage exit code, and no cluster started. */
+/** {@code chaos} with bad options: one line naming the mistake, the usage exit code, and no cluster started; its verdict. */
 class ChaosCommandTest {
 
     @ParameterizedTest
@@ -34,5 +42,25 @@ class ChaosCommandTest {
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
         assertTrue(err.toString().startsWith(message + " (see: chaos --help)"), err.toString());
         assertEquals("", out.toString());
+    }
+
+    @Test
+    void theAvailabilityColumnsLineUpWhateverTheFaultKindsNames() {
+        Map<String, Availability.Figures> availability = new LinkedHashMap<>();
+        availability.put("all", new Availability.Figures(300, 100, 190, 10, 290 / 300.0, 1482, 6214));
+        availability.put("kill", new Availability.Figures(100, 40, 60, 0, 1, 523, 101));
+        availability.put("netpartition", new Availability.Figures(200, 60, 130, 10, 190 / 200.0, 0, 1263));
+        Verdict verdict = new Verdict(true, 82, Map.of("recovered", new Check("recovered", true, "agreed", List.of())),
+                availability);
+        StringWriter text = new StringWriter();
+        ChaosCommand.printText(verdict, Path.of("/tmp/r"), new PrintWriter(text, true));
+
+        List<String> rows = text.toString().lines().filter(l -> l.contains(" operations, ")).toList();
+        assertEquals(3, rows.size(), text.toString());
+        assertEquals("    netpartition    200 operations,  95.0% answered (60 ok, 130 refused, 10 unknown); 0 ms / 1263 ms",
+                rows.get(2));
+        assertEquals(1, rows.stream().map(r -> r.indexOf(" operations, ")).distinct().count(), text.toString());
+        assertTrue(text.toString().startsWith("chaos verdict: PASS, seed 82\n  ok   recovered          agreed\n"),
+                text.toString());
     }
 }
