@@ -4,9 +4,13 @@
 
 const RADIUS = 160;
 const LANE = 5;
+const NODE_RADIUS = 40;
+/** Where an arrow starts and ends: just outside a node's circle (its stroke is up to 4 px wide). */
+const EDGE = NODE_RADIUS + 3;
 const HEARTBEATS = new Set(["HEARTBEAT", "HEARTBEAT_ACK", "LEASE_RENEWAL"]);
 const LOG_LINES = 14;
-const state = { ids: [], positions: new Map(), nodes: [], lock: null };
+const LABEL_LINE = 11;
+const state = { ids: [], positions: new Map(), lanes: new Map(), nodes: [], lock: null };
 
 const $ = (selector) => document.querySelector(selector);
 const svg = (name, attributes) => {
@@ -59,11 +63,13 @@ function layout(ids) {
     const y = Math.round(RADIUS * Math.sin(angle));
     state.positions.set(id, { x, y });
     const g = svg("g", { id: "circle-" + id, class: "node unreachable", transform: `translate(${x} ${y})` });
-    g.append(svg("circle", { r: 34 }));
-    const label = svg("text", { class: "id", y: -4 });
+    g.append(svg("circle", { r: NODE_RADIUS }));
+    const label = svg("text", { class: "id", y: -8 });
     label.textContent = "node " + id;
-    const role = svg("text", { class: "role", y: 14 });
-    g.append(label, role);
+    // the role and the epoch on lines of their own, so that "coordinator" and a five-digit epoch stay inside the circle
+    const role = svg("text", { class: "role", y: 8 });
+    const epoch = svg("text", { class: "epoch", y: 22 });
+    g.append(label, role, epoch);
     circles.append(g);
   });
 }
@@ -73,8 +79,8 @@ function renderRing(nodes) {
     const g = $("#circle-" + n.id);
     if (!g) continue;
     g.setAttribute("class", "node " + n.state + " " + (n.role || "").toLowerCase());
-    const role = g.querySelector(".role");
-    role.textContent = n.state === "up" ? `${n.role.toLowerCase()} · e${n.epoch}` : n.state;
+    g.querySelector(".role").textContent = n.state === "up" ? n.role.toLowerCase() : n.state;
+    g.querySelector(".epoch").textContent = n.state === "up" ? `epoch ${n.epoch}` : "";
   }
 }
 
@@ -88,12 +94,21 @@ function arrow(event) {
   const ux = dx / length, uy = dy / length;
   // each direction has its own lane beside the centre line, and its label on its own side
   const px = -uy * LANE, py = ux * LANE;
-  const start = { x: from.x + ux * 36 + px, y: from.y + uy * 36 + py };
-  const end = { x: to.x - ux * 36 + px, y: to.y - uy * 36 + py };
+  const start = { x: from.x + ux * EDGE + px, y: from.y + uy * EDGE + py };
+  const end = { x: to.x - ux * EDGE + px, y: to.y - uy * EDGE + py };
   const line = svg("line", { x1: start.x, y1: start.y, x2: start.x, y2: start.y, class: "arrow " + group,
     "marker-end": "url(#head)" });
+  // a label reads away from the line on its lane's side, so that a request's and its grant's do not overprint
+  const anchor = Math.abs(px) < LANE / 2 ? "middle" : px > 0 ? "start" : "end";
+  // and a lane's labels still on screen stack one line apart instead of on top of each other (a release, then a request)
+  const lane = event.node + ">" + event.peer;
+  const taken = state.lanes.get(lane) || new Set();
+  state.lanes.set(lane, taken);
+  let below = 0;
+  while (taken.has(below)) below++;
+  taken.add(below);
   const label = svg("text", { class: "label " + group, x: (start.x + end.x) / 2 + 2.5 * px,
-    y: (start.y + end.y) / 2 + 2.5 * py + 3 });
+    y: (start.y + end.y) / 2 + 2.5 * py + 3 + LABEL_LINE * below, "text-anchor": anchor });
   label.textContent = event.type + (event.epoch !== undefined && group === "election" ? " e" + event.epoch : "")
       + (event.token ? " " + event.token : "");
   $("#arrows").append(line, label);
@@ -106,7 +121,11 @@ function arrow(event) {
     if (t < 1) {
       requestAnimationFrame(step);
     } else {
-      setTimeout(() => { line.remove(); label.remove(); }, 700);
+      setTimeout(() => {
+        line.remove();
+        label.remove();
+        taken.delete(below);
+      }, 700);
     }
   };
   requestAnimationFrame(step);

@@ -1,6 +1,7 @@
 package shelf.it;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -41,6 +43,10 @@ import shelf.cluster.LocalCluster;
 class DashboardIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** The texts of the ring's nodes (name, role, epoch) that are wider than their circle, as the browser drew them. */
+    private static final String TEXT_WIDER_THAN_ITS_CIRCLE = "return [...document.querySelectorAll('#circles g.node')]"
+            + ".flatMap(g => { const r = Number(g.querySelector('circle').getAttribute('r'));"
+            + " return [...g.querySelectorAll('text')].filter(t => t.getBBox().width > 2 * r - 4).map(t => t.textContent); });";
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** Liveness, not speed: five JVMs on a loaded two-core machine may take a while to start and agree. */
     private static final Duration START = Duration.ofSeconds(120);
@@ -76,6 +82,9 @@ class DashboardIT {
             changing.until(b -> allFollow(b, 4, List.of(1, 2, 3, 4))
                     && cell(b, 5, "state").equals("unreachable"));
             step.accept("node 4 coordinator");
+            changing.until(b -> b.findElement(By.cssSelector("#circle-4 .role")).getText().startsWith("coordinator"));
+            assertEquals(List.of(), ((JavascriptExecutor) browser).executeScript(TEXT_WIDER_THAN_ITS_CIRCLE),
+                    "the ring's labels stay inside their circles");
             changing.until(b -> b.findElements(By.cssSelector("#log li")).stream()
                     .anyMatch(li -> li.getText().contains("node 4: COORDINATOR → node"))); // tailed from the event files
 
@@ -129,7 +138,6 @@ class DashboardIT {
         return cell(b, coordinator, "role").equals("COORDINATOR");
     }
 
-    /** The text of node {@code id}'s cell {@code name} in the nodes table, or "" while there is none. */
     /** Clicks what {@code by} finds, looking it up again while a redraw replaces it under the click. */
     private static void click(Wait<WebDriver> wait, By by) {
         wait.until(b -> {
@@ -138,6 +146,7 @@ class DashboardIT {
         });
     }
 
+    /** The text of node {@code id}'s cell {@code name} in the nodes table, or "" while there is none. */
     private static String cell(WebDriver b, int id, String name) {
         List<WebElement> cells = b.findElements(By.cssSelector("#node-" + id + " td." + name));
         return cells.isEmpty() ? "" : cells.get(0).getText();
