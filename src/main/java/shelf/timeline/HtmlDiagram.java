@@ -214,7 +214,7 @@ public final class HtmlDiagram {
             int y = y(m.row()) - ROW / 2 + 2;
             out.append("<path class=\"mark\" d=\"M").append(x(m.node()) - 8).append(',').append(y).append("h16\"")
                     .append(" stroke=\"#bc4c00\" stroke-width=\"3\"/>\n");
-            text(x(m.node()) - LANE_WIDTH / 2 + 4, y - 2, "⏸ " + m.text(), "#bc4c00");
+            text(x(m.node()) - LANE_WIDTH / 2 + 4, y - 2, "⚠ " + m.text(), "#bc4c00");
         }
     }
 

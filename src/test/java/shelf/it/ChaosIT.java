@@ -47,7 +47,7 @@ class ChaosIT {
         assertTrue(r.err().contains("chaos: seed 82 (repeat the run with --seed 82)"), r.err());
         Optional<String> noRealPartition = NetPartition.unavailable();
         assertEquals(noRealPartition.isPresent(), r.err().contains("chaos: netpartition skipped: "), r.err());
-        for (String file : List.of("operations.jsonl", "faults.jsonl", "history.jsonl", "verdict.json")) {
+        for (String file : List.of("operations.jsonl", "faults.jsonl", "history.jsonl", "verdict.json", "timeline.html")) {
             assertTrue(Files.size(report.resolve(file)) > 0, file);
         }
         JsonNode fault = Json.MAPPER.readTree(Files.readAllLines(report.resolve("faults.jsonl")).get(0));

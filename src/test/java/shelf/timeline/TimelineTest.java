@@ -141,6 +141,8 @@ class TimelineTest {
         assertEquals(2, marks.size(), marks.toString());
         assertTrue(marks.get(0).startsWith("silent 2.0 s"), marks.toString());
         assertTrue(marks.get(1).startsWith("restarted after a crash"), marks.toString());
+        // a sign the common fonts have (DejaVu Sans, as Debian's Chromium uses, has no U+23F8, drawn before as a box)
+        assertTrue(HtmlDiagram.render(t, "t").contains(">⚠ restarted after a crash"), "the mark is drawn with its sign");
     }
 
     @Test
