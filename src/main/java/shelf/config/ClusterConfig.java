@@ -88,12 +88,19 @@ public final class ClusterConfig {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file
-                    + ": configuration file not found (run from the cluster's folder or pass --config FILE)");
+            throw new ConfigException(file + ": configuration file not found in " + absoluteFolder(file) + " (run from the"
+                    + " cluster's folder or pass --config FILE; a new cluster's file has a line node.<id>=<host>:<port> per"
+                    + " node, as node.1=127.0.0.1:5001)");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
         return parse(utf8Lines(bytes, file.toString()), file.toString());
+    }
+
+    /** The folder {@code file} is looked for in, as the user would type it. */
+    private static Path absoluteFolder(Path file) {
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        return parent != null ? parent : file.toAbsolutePath();
     }
 
     /** The lines of a file, decoded strictly: a byte that is not UTF-8 is an error naming the line. */

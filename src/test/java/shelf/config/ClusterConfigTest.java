@@ -93,7 +93,9 @@ class ClusterConfigTest {
     @Test
     void missingAndEmptyFilesAreClearErrors(@TempDir Path dir) throws Exception {
         ConfigException missing = assertThrows(ConfigException.class, () -> ClusterConfig.load(dir.resolve("nodes.properties")));
-        assertTrue(missing.getMessage().contains("configuration file not found"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("configuration file not found in " + dir.toAbsolutePath().normalize()),
+                missing.getMessage());
+        assertTrue(missing.getMessage().contains("node.<id>=<host>:<port>"), "says what a new file holds");
         Path empty = Files.writeString(dir.resolve("empty.properties"), "");
         ConfigException none = assertThrows(ConfigException.class, () -> ClusterConfig.load(empty));
         assertTrue(none.getMessage().contains("no nodes configured"), none.getMessage());
