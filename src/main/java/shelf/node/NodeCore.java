@@ -47,6 +47,8 @@ public final class NodeCore implements Node, Transport.Inbox {
     private final NodeView view;
     private final EventRecorder events;
     private volatile boolean stopped;
+    /** The START event is recorded (protocol thread). */
+    private boolean opened;
 
     public NodeCore(int self, ClusterConfig config, Scheduler scheduler, Transport network, EpochStore epochs,
                     LibraryWriter writer, long firstRequestId) {
@@ -103,10 +105,24 @@ public final class NodeCore implements Node, Transport.Inbox {
         this.view = new NodeView(self, election, lockServer, lockClient, pipeline, counters);
     }
 
+    /**
+     * The node's run begins: its START event, recorded before anything can reach it, so that a message a peer sends while
+     * this node still warms up (it answers as soon as it listens) comes after the START in its lane of the timeline.
+     * A real node opens before it listens and starts after; {@link #start} opens a core that was not opened.
+     */
+    public void open() {
+        scheduler.execute(() -> {
+            if (!opened) {
+                opened = true;
+                events.local(EventTypes.START, Event.NONE, Event.NO_EPOCH, null, null);
+            }
+        });
+    }
+
     /** Starts the election and the timers. Call once. */
     public void start() {
+        open();
         scheduler.execute(() -> {
-            events.local(EventTypes.START, Event.NONE, Event.NO_EPOCH, null, null);
             election.start();
             scheduler.schedule(config.timings().heartbeatIntervalMs(), this::tick);
         });

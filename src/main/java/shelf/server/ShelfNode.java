@@ -145,11 +145,13 @@ public final class ShelfNode implements AutoCloseable {
         NodeCore core = new NodeCore(id, config, scheduler, faulty, epochs, writer, firstRequestId, events);
         inbox[0] = core;
         core.learnLibraryFence(fence);
+        core.open(); // START, the run's first event: a peer may call as soon as the node listens
         RmiServer server;
         try { // the core is the Node, and the Inbox behind the operator's faults
             Transport.Inbox peers = FaultyTransport.inbound(core, faults);
             server = RmiServer.start(address, config, core, peers, store, access, sockets, faults);
         } catch (NodeStartException e) {
+            core.stop(); // STOP: the run ended here, not in a crash
             transport.close();
             scheduler.close();
             writer.close();

@@ -98,6 +98,26 @@ class NodeCoreTest {
                 noWrites, 1_000);
     }
 
+    @Test
+    void aMessageThatArrivesBeforeTheElectionStartsComesAfterTheRunsStartEvent() throws Exception {
+        List<shelf.events.Event> recorded = new ArrayList<>();
+        shelf.events.EventSink sink = recorded::add;
+        ClusterConfig config = ClusterConfig.parse(List.of("node.1=127.0.0.1:40001", "node.2=127.0.0.1:40002"), "test");
+        NodeCore core = new NodeCore(2, config, scheduler, (to, m) -> sent.add(m), new EpochStore.InMemory(), noWrites,
+                1_000, new EventRecorder(2, config.ids(), sink, () -> 0, java.util.Optional.empty()));
+        core.open(); // as a node does before it listens
+        scheduler.runFor(1);
+        core.deliver(new Message.Election(1, 0)); // a peer's, while this node still warms up
+        scheduler.runFor(1);
+        core.start();
+        scheduler.runFor(10);
+
+        List<String> types = recorded.stream().map(shelf.events.Event::type).toList();
+        assertEquals(shelf.events.EventTypes.START, types.get(0), types.toString());
+        assertTrue(types.size() > 1, "the ELECTION's receipt is recorded after it: " + types);
+        assertEquals(1, types.stream().filter(shelf.events.EventTypes.START::equals).count(), "one START a run: " + types);
+    }
+
     private NodeStatus status(NodeCore core) {
         return core.statusNow();
     }
