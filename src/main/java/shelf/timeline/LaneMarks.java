@@ -46,11 +46,15 @@ final class LaneMarks {
         }
     }
 
-    /** A crash (a START not after a STOP) or a long silence between two events of the lane. */
+    /**
+     * A crash (a START not after a STOP) or a long silence between two events of the lane; not the silence that follows a
+     * START, which is the node's start-up (it records START before it listens, then warms its TLS up for a second or two).
+     */
     private void between(Event before, Event after) {
         if (EventTypes.START.equals(after.type()) && !EventTypes.STOP.equals(before.type())) {
             mark(after, "restarted after a crash (no STOP recorded)");
-        } else if (after.ms() - before.ms() >= Timeline.GAP_MS && !EventTypes.START.equals(after.type())) {
+        } else if (after.ms() - before.ms() >= Timeline.GAP_MS && !EventTypes.START.equals(after.type())
+                && !EventTypes.START.equals(before.type())) {
             mark(after, String.format("silent %.1f s (paused?)", (after.ms() - before.ms()) / 1000.0));
         }
     }

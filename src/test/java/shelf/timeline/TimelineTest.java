@@ -146,6 +146,14 @@ class TimelineTest {
     }
 
     @Test
+    void aNodesStartUpIsNotASilence() {
+        Run r = new Run();
+        r.local(0, 1, EventTypes.START, null, Event.NO_EPOCH); // recorded before it listens
+        r.local(Timeline.GAP_MS + 500, 1, EventTypes.ROLE, "FOLLOWER", 1); // after its TLS warm-up
+        assertEquals(List.of(), Timeline.of(r.events, Selection.DEFAULT).marks());
+    }
+
+    @Test
     void theShivizLogCountsEachHostFromOneWithoutGapsAndCarriesSendsIntoReceipts() {
         Run run = election();
         String log = ShivizLog.render(Timeline.of(run.events, Selection.DEFAULT)); // heartbeats hidden: gaps to close
