@@ -2,9 +2,13 @@ package shelf.cli;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +50,8 @@ public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
     private static final long POLL_MS = 100;
+    /** After one node ended at start, how long the others may take to show that they cannot start either. */
+    private static final Duration NODES_ENDING = Duration.ofSeconds(3);
     /** At most this much of a log is read per poll. */
     private static final int MAX_READ_BYTES = 1 << 20;
     /** Each log line ends with its time, "[yyyy-MM-dd HH:mm:ss.SSS LEVEL]" (Logging.TIME_FORMAT). */
@@ -81,6 +87,7 @@ public final class ClusterCommand implements Callable<Integer> {
         List<Integer> ids = chosenIds(cluster);
         Path dir = Path.of("").toAbsolutePath();
         ClusterLock lock = lock(dir);
+        requireFreePorts(cluster, ids);
         EmbeddedClusterStore database = embeddedDatabase(dir, cluster);
         prepareLibrary(dir, cluster, database == null);
         Files.createDirectories(dir.resolve("logs"));
@@ -118,6 +125,11 @@ public final class ClusterCommand implements Callable<Integer> {
             int coordinator = nodes.awaitAgreement(ids, LocalCluster.AGREEMENT_TIMEOUT);
             System.out.printf("%d nodes agree on coordinator node %d after %d ms.%n", ids.size(), coordinator,
                     (System.nanoTime() - started) / 1_000_000);
+        } catch (LocalCluster.NodeEndedException e) {
+            if (nodes.awaitAllEnded(NODES_ENDING)) { // nothing to watch: say why and end (the hook stops and reports)
+                throw new CliException(ExitCodes.UNAVAILABLE, "no node is running: " + e.getMessage());
+            }
+            System.out.println("Warning: " + e.getMessage() + " (see the logs below)");
         } catch (IllegalStateException e) {
             System.out.println("Warning: " + e.getMessage() + " (see the logs below)");
         }
@@ -137,6 +149,27 @@ public final class ClusterCommand implements Callable<Integer> {
             DashboardCommand.start(cluster, "127.0.0.1", dashboardPort, true, dir.resolve("logs"), owner.inProcess());
         } catch (RuntimeException e) {
             System.out.println("Dashboard: not started (" + e.getMessage() + "); the cluster runs without it");
+        }
+    }
+
+    /**
+     * Each chosen node's port is free on its address: a node whose port another process holds (a cluster in another
+     * folder with the same ports) exits at once, and the command would otherwise wait for it to answer.
+     */
+    static void requireFreePorts(ClusterConfig cluster, List<Integer> ids) {
+        for (int id : ids) {
+            NodeAddress a = cluster.nodes().get(id);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(a.host(), a.port()));
+            } catch (BindException e) {
+                if (String.valueOf(e.getMessage()).contains("in use")) {
+                    throw new CliException(ExitCodes.USAGE, "node " + id + "'s port " + a.port() + " on " + a.host()
+                            + " is in use by another process (a cluster in another folder with the same ports?): stop it,"
+                            + " or give this cluster other ports in " + cluster.source());
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // not this machine's address, say: the node itself says what is wrong
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package shelf.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -191,7 +192,8 @@ final class ClusterOwner {
      */
     List<String> stopAll() {
         stopping = true;
-        Set<Long> exitedBefore = Set.copyOf(exited);
+        Set<Long> exitedBefore = new HashSet<>(exited); // said by the log follower, or ended before it looked
+        ids.forEach(id -> nodes.started(id).filter(p -> !p.isAlive()).ifPresent(p -> exitedBefore.add(p.pid())));
         nodes.close();
         Map<Integer, NodeStatus> answering = answeringQuietly();
         List<String> report = new ArrayList<>();
@@ -207,10 +209,12 @@ final class ClusterOwner {
                 report.add("  node " + id + "  not started by this cluster (started by hand?): left running; stop it with:"
                         + " java -jar target/shelf.jar admin -n " + id + " crash");
             } else {
-                report.add("  node " + id + "  was already down");
+                report.add("  node " + id + "  was already down" + nodes.started(id).filter(p -> !p.isAlive())
+                        .map(p -> " (exited with code " + p.exitValue() + ")").orElse(""));
             }
         }
-        report.add(leftRunning.isEmpty() ? "All nodes stopped."
+        boolean noneRan = report.stream().allMatch(line -> line.contains("  was already down"));
+        report.add(noneRan ? "No node was running." : leftRunning.isEmpty() ? "All nodes stopped."
                 : "The nodes it started are stopped; left running: node" + (leftRunning.size() > 1 ? "s " : " ")
                         + leftRunning.toString().replaceAll("[\\[\\]]", "") + ".");
         return report;

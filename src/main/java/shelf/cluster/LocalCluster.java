@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,12 +62,19 @@ public final class LocalCluster implements AutoCloseable {
     private static final long SIGNAL_WAIT_SECONDS = 5;
     /** A JVM's exit code after SIGTERM (128 + 15). */
     private static final int SIGTERM_EXIT = 143;
+    /** How much of a node's output {@link #lastLine} reads back. */
+    private static final int LAST_LINE_BYTES = 4096;
+    /** What a JVM prints last when it cannot start, after the line that says why (an unknown option, say). */
+    private static final List<String> JVM_GAVE_UP = List.of("Error: A fatal exception has occurred.",
+            "Error: Could not create the Java Virtual Machine.");
 
     private final Path dir;
     private final Path jar;
     private final ClusterConfig config;
     private final List<String> jvmOptions;
     private final Map<Integer, Process> processes = new TreeMap<>();
+    /** How long each node's {@code logs/node-<id>.out} was when its process started: what it printed since is its own. */
+    private final Map<Integer, Long> outputFrom = new TreeMap<>();
     private List<String> nodeArgs = List.of();
     private IntFunction<List<String>> launcher = id -> List.of();
     /** The nodes' class-data-sharing archive next to the jar ({@link ClassArchive}). */
@@ -209,8 +218,10 @@ public final class LocalCluster implements AutoCloseable {
         command.addAll(List.of("-cp", jar.toString(), "RmiNode", String.valueOf(id), "--config",
                 config.source(), "--exit-with-parent"));
         command.addAll(nodeArgs);
+        Path out = output(id);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs").resolve("node-" + id + ".out").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        outputFrom.put(id, Files.exists(out) ? Files.size(out) : 0L);
         Process p = builder.start();
         processes.put(id, p);
         return p;
@@ -238,7 +249,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Whether a node records the class-data-sharing archive: stopping it cleanly then dumps the archive (a few seconds). */
     public boolean recordingArchive() {
-        return recording != null;
+        Process p = processes.get(recordingNode);
+        return recording != null && p != null && p.isAlive(); // a node that has ended records nothing more
     }
 
     /** Once the recording node has exited: its archive is adopted if it ended cleanly (exit 0, or 143 after SIGTERM). */
@@ -414,6 +426,10 @@ public final class LocalCluster implements AutoCloseable {
         boolean allAnswered = false;
         List<NodeStatus> statuses = List.of();
         while (System.nanoTime() < deadline) {
+            Optional<String> ended = ended(ids);
+            if (ended.isPresent()) { // it will not answer: no use waiting out the start allowance
+                throw new NodeEndedException(ended.get());
+            }
             statuses = new ArrayList<>(statuses(ids).values());
             if (statuses.size() == ids.size()) {
                 if (!allAnswered) {
@@ -437,6 +453,76 @@ public final class LocalCluster implements AutoCloseable {
         }
         throw new IllegalStateException("nodes " + ids + " did not agree on a coordinator within " + timeout.toMillis()
                 + " ms of all answering; views (node->coordinator@epoch): " + views);
+    }
+
+    /** {@link #awaitAgreement} gave up because a node it waited for has exited: it would never have answered. */
+    public static final class NodeEndedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NodeEndedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Waits up to {@code within} for every node this cluster started to end (nodes that fail to start end within
+     * moments of each other).
+     *
+     * @return whether none is left running
+     */
+    public boolean awaitAllEnded(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!liveIds().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(AGREEMENT_POLL_MS);
+        }
+        return liveIds().isEmpty();
+    }
+
+    /**
+     * The first node of {@code ids} whose process this cluster started and which has ended since: its exit code and the
+     * last line it printed in this run (a node that cannot start says why in one line: a port in use, a bad option).
+     */
+    private Optional<String> ended(List<Integer> ids) {
+        for (int id : ids) {
+            Process p = processes.get(id);
+            if (p != null && !p.isAlive()) {
+                String said = lastLine(output(id), outputFrom.getOrDefault(id, 0L));
+                return Optional.of("node " + id + " exited with code " + p.exitValue() + (said.isEmpty() ? ""
+                        : ": " + said) + " (logs/node-" + id + ".out)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The last line that is not blank in what {@code file} holds after byte {@code from} (its last 4 KB at most), or "";
+     * the line before the JVM's own last words when it could not start ("A fatal exception has occurred").
+     */
+    static String lastLine(Path file, long from) {
+        try (SeekableByteChannel in = Files.newByteChannel(file)) {
+            long start = Math.max(from, in.size() - LAST_LINE_BYTES);
+            if (start >= in.size()) {
+                return "";
+            }
+            ByteBuffer tail = ByteBuffer.allocate((int) (in.size() - start));
+            in.position(start);
+            while (tail.hasRemaining() && in.read(tail) > 0) {
+                // reads what is there
+            }
+            List<String> lines = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(l -> !l.isEmpty()).toList();
+            int last = lines.size() - 1;
+            while (last > 0 && JVM_GAVE_UP.stream().anyMatch(lines.get(last)::startsWith)) { // the line before says why
+                last--;
+            }
+            return last < 0 ? "" : lines.get(last);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private Path output(int id) {
+        return dir.resolve("logs").resolve("node-" + id + ".out");
     }
 
     /** The coordinator all {@code statuses} follow in one epoch, if it is among {@code ids} and its lock server serves. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,6 +169,28 @@ class ClusterCommandIT {
             return files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).findFirst()
                     .orElseThrow(() -> new AssertionError("no postmaster.pid under resources/postgresql"));
         }
+    }
+
+    @Test
+    void nodesThatCannotStartEndTheCommandAtOnceWithTheirReason(@TempDir Path dir) throws Exception {
+        writeConfig(dir, 2);
+        int port = Integer.parseInt(Files.readAllLines(dir.resolve("nodes.properties")).get(1).replaceAll(".*:", ""));
+        try (ServerSocket taken = new ServerSocket()) { // another process's, as another folder's cluster on the same ports
+            taken.bind(new InetSocketAddress("127.0.0.1", port));
+            ClusterFixture.Run refused = shelf(dir, "cluster", "--no-color", "--no-dashboard");
+            assertEquals(2, refused.code(), refused.toString());
+            assertEquals(List.of("cluster: node 2's port " + port + " on 127.0.0.1 is in use by another process (a cluster in"
+                    + " another folder with the same ports?): stop it, or give this cluster other ports in nodes.properties"),
+                    refused.err().lines().toList());
+        }
+        // before, the command waited out the start allowance (a minute and a half) for nodes that had exited at once
+        ClusterFixture.Run failed = shelf(dir, "cluster", "--no-color", "--no-dashboard", "--jvm", "-XX:+UseNoSuchOption");
+        assertEquals(3, failed.code(), failed.toString());
+        assertEquals(1, failed.err().lines().count(), failed.err());
+        assertTrue(failed.err().strip().matches("cluster: no node is running: node ([12]) exited with code 1: Unrecognized VM"
+                + " option 'UseNoSuchOption' \\(logs/node-\\1.out\\)"), failed.err()); // the first seen to end
+        assertTrue(failed.out().contains("  node 1  was already down (exited with code 1)\n  node 2  was already down"
+                + " (exited with code 1)\nNo node was running."), failed.out());
     }
 
     private static ClusterFixture.Run client(Path dir, String user, String... words) throws Exception {

@@ -1,0 +1,34 @@
+package shelf.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a node that ended at start said, read back from its output file: only this run's, and the line that says why. */
+class LocalClusterTest {
+
+    @Test
+    void theLastLineIsThisRunsAndNotTheJvmsOwnLastWords(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("node-1.out");
+        Files.writeString(out, "RmiNode: node 1: port 5001 on 127.0.0.1 is already in use (an earlier run)\n");
+        long from = Files.size(out);
+        assertEquals("", LocalCluster.lastLine(out, from), "nothing printed in this run: nothing from an earlier one");
+
+        Files.writeString(out, "Unrecognized VM option 'UseNoSuchOption'\nError: Could not create the Java Virtual Machine.\n"
+                + "Error: A fatal exception has occurred. Program will exit.\n\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        assertEquals("Unrecognized VM option 'UseNoSuchOption'", LocalCluster.lastLine(out, from));
+        assertEquals("Unrecognized VM option 'UseNoSuchOption'", LocalCluster.lastLine(out, 0));
+
+        Files.writeString(out, "RmiNode: node 1: port 5001 on 127.0.0.1 is already in use (is node 1 already running?)\n",
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        assertEquals("RmiNode: node 1: port 5001 on 127.0.0.1 is already in use (is node 1 already running?)",
+                LocalCluster.lastLine(out, from));
+        assertEquals("", LocalCluster.lastLine(dir.resolve("missing.out"), 0));
+    }
+}
