@@ -97,6 +97,7 @@ public final class Dashboard implements AutoCloseable {
         this.controls = new Controls(nodes, library, o.processes(), calls, answerMs,
                 () -> watchers.execute(() -> watchLibrary(true)));
         hello.put("nodes", addresses);
+        hello.put("events", config.events().on()); // off: no messages to draw, and the page says why
     }
 
     /**

@@ -247,6 +247,7 @@ function connect() {
   on("hello", (hello) => {
     const ids = Object.keys(hello.nodes).map(Number);
     if (ids.join() !== state.ids.join()) layout(ids);
+    $("#events-off").hidden = hello.events !== false;
   });
   on("nodes", renderNodes);
   on("lock", renderLock);

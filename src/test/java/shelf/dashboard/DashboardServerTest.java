@@ -136,5 +136,8 @@ class DashboardServerTest {
         assertTrue(stream.stream().anyMatch(l -> l.equalsIgnoreCase("Content-Type: text/event-stream; charset=utf-8")),
                 stream.toString());
         assertTrue(stream.contains("event: hello"), stream.toString());
+        // whether the nodes record events: without them the page has no messages to draw and says why (events=off)
+        String hello = stream.get(stream.indexOf("event: hello") + 1);
+        assertTrue(hello.startsWith("data: {\"nodes\":{") && hello.endsWith(",\"events\":false}"), hello);
     }
 }

@@ -2,6 +2,7 @@ package shelf.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -75,6 +76,7 @@ class DashboardIT {
                     .ignoring(StaleElementReferenceException.class);
             starting.until(b -> allFollow(b, 5, List.of(1, 2, 3, 4, 5)));
             step.accept("node 5 coordinator");
+            assertFalse(browser.findElement(By.id("events-off")).isDisplayed(), "events are on: no note that they are off");
 
             Wait<WebDriver> changing = new WebDriverWait(browser, CHANGE, Duration.ofMillis(200))
                     .ignoring(StaleElementReferenceException.class);
