@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import shelf.admin.Admin;
@@ -62,6 +63,12 @@ public final class LocalCluster implements AutoCloseable {
     private static final long SIGNAL_WAIT_SECONDS = 5;
     /** A JVM's exit code after SIGTERM (128 + 15). */
     private static final int SIGTERM_EXIT = 143;
+    /** {@link #freePorts} draws from the {@code PORT_SPREAD} ports below the ephemeral range, none below MIN_PORT. */
+    private static final int PORT_SPREAD = 12_000;
+    private static final int MIN_PORT = 1024;
+    private static final int MAX_PORT = 65_535;
+    private static final int PORT_TRIES = 20;
+    private static final int DEFAULT_EPHEMERAL_FROM = 32_768;
     /** How much of a node's output {@link #lastLine} reads back. */
     private static final int LAST_LINE_BYTES = 4096;
     /** What a JVM prints last when it cannot start, after the line that says why (an unknown option, say). */
@@ -146,20 +153,53 @@ public final class LocalCluster implements AutoCloseable {
         return open(dir, file, jar, jvmOptions);
     }
 
-    /** Ports that were free on 127.0.0.1 a moment ago, all different. */
+    /**
+     * Ports that were free on 127.0.0.1 a moment ago, all different, drawn at random below the range from which the
+     * kernel picks outgoing connections' local ports ({@code net.ipv4.ip_local_port_range}, 32768-60999 by default):
+     * a port from inside it, as {@code bind(0)} gives, can be taken by any process's next connection in the seconds
+     * before a node's JVM binds it (a process test failed so: "port 37569 on 127.0.0.1 is already in use"). Falls
+     * back to {@code bind(0)} where that range leaves too little room below it.
+     */
     public static List<Integer> freePorts(int n) throws IOException {
+        int below = Math.min(ephemeralFrom(), MAX_PORT + 1);
+        int from = Math.max(MIN_PORT, below - PORT_SPREAD);
         List<ServerSocket> held = new ArrayList<>();
         try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket();
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                held.add(s);
+            for (int tries = 0; held.size() < n && tries < n * PORT_TRIES && below - from >= n * PORT_TRIES; tries++) {
+                int port = from + ThreadLocalRandom.current().nextInt(below - from);
+                bindQuietly(port).ifPresent(held::add);
+            }
+            while (held.size() < n) {
+                held.add(bindQuietly(0).orElseThrow(() -> new IOException("no free port on 127.0.0.1")));
             }
             return held.stream().map(ServerSocket::getLocalPort).toList();
         } finally {
             for (ServerSocket s : held) {
                 s.close();
             }
+        }
+    }
+
+    /** A listening socket on 127.0.0.1:{@code port} (0: any), held until closed; empty when the port is taken. */
+    private static Optional<ServerSocket> bindQuietly(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        try {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return Optional.of(s);
+        } catch (IOException e) {
+            s.close();
+            return Optional.empty();
+        }
+    }
+
+    /** The first port of this machine's range for outgoing connections (Linux), or 32768, its default, elsewhere. */
+    static int ephemeralFrom() {
+        try {
+            // by lines: Files.readString of this file (whose size says 0) returned its first byte only, "3"
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip().split("\\s+");
+            return Integer.parseInt(range[0]);
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_EPHEMERAL_FROM;
         }
     }
 

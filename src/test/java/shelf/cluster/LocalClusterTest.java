@@ -1,15 +1,21 @@
 package shelf.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a node that ended at start said, read back from its output file: only this run's, and the line that says why. */
+/** What a node that ended at start said (only this run's output, the line that says why); the ports a new cluster gets. */
 class LocalClusterTest {
 
     @Test
@@ -30,5 +36,18 @@ class LocalClusterTest {
         assertEquals("RmiNode: node 1: port 5001 on 127.0.0.1 is already in use (is node 1 already running?)",
                 LocalCluster.lastLine(out, from));
         assertEquals("", LocalCluster.lastLine(dir.resolve("missing.out"), 0));
+    }
+
+    @Test
+    void freePortsAreDistinctAndBelowTheRangeOfOutgoingConnections() throws Exception {
+        List<Integer> ports = LocalCluster.freePorts(9);
+        assertEquals(9, Set.copyOf(ports).size(), ports.toString());
+        int ephemeral = LocalCluster.ephemeralFrom();
+        assertTrue(ports.stream().allMatch(p -> p >= 1024 && p < ephemeral), ephemeral + ": " + ports);
+        for (int port : ports) { // free a moment ago: bindable now
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            }
+        }
     }
 }
