@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.rmi.registry.LocateRegistry;
@@ -202,9 +199,9 @@ class SeveralHostsIT {
             this.dir = dir;
             TimeoutClientSocketFactory.setTimeouts(1_000, 8_000);
             List<String> lines = new ArrayList<>();
+            List<Integer> ports = LocalCluster.freePorts(NODES); // below the range outgoing connections take theirs from
             for (int id = 1; id <= NODES; id++) {
-                String host = "127.0.0.1" + id;
-                lines.add("node." + id + "=" + host + ":" + freePort(host));
+                lines.add("node." + id + "=127.0.0.1" + id + ":" + ports.get(id - 1));
             }
             lines.add("request.timeout.ms=4000"); // the default timings otherwise: five JVMs and PostgreSQL on two cores
             lines.addAll(List.of("store=postgresql", "store.url=" + pg.storeConfig().url(),
@@ -225,13 +222,6 @@ class SeveralHostsIT {
                 Files.copy(keys.key(Identity.node(id)), own.key(Identity.node(id)));
             }
             cluster = LocalCluster.open(operator, config, LocalCluster.currentJar(), List.of()); // the operator's admin key
-        }
-
-        private static int freePort(String host) throws IOException {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-                return s.getLocalPort();
-            }
         }
 
         List<Integer> ids() {
