@@ -97,7 +97,7 @@ public final class ClusterConfig {
         return parse(utf8Lines(bytes, file.toString()), file.toString());
     }
 
-    /** The folder {@code file} is looked for in, as the user would type it. */
+    /** The folder {@code file} is looked for in, as an absolute path (a relative one is the working directory's). */
     private static Path absoluteFolder(Path file) {
         Path parent = file.toAbsolutePath().normalize().getParent();
         return parent != null ? parent : file.toAbsolutePath();

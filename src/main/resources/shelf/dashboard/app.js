@@ -10,6 +10,7 @@ const EDGE = NODE_RADIUS + 3;
 const HEARTBEATS = new Set(["HEARTBEAT", "HEARTBEAT_ACK", "LEASE_RENEWAL"]);
 const LOG_LINES = 14;
 const LABEL_LINE = 11;
+const MAX_STACK = 4;
 const state = { ids: [], positions: new Map(), lanes: new Map(), nodes: [], lock: null };
 
 const $ = (selector) => document.querySelector(selector);
@@ -105,7 +106,7 @@ function arrow(event) {
   const taken = state.lanes.get(lane) || new Set();
   state.lanes.set(lane, taken);
   let below = 0;
-  while (taken.has(below)) below++;
+  while (taken.has(below) && below < MAX_STACK - 1) below++; // a tab in the background stops the animations: no tower
   taken.add(below);
   const label = svg("text", { class: "label " + group, x: (start.x + end.x) / 2 + 2.5 * px,
     y: (start.y + end.y) / 2 + 2.5 * py + 3 + LABEL_LINE * below, "text-anchor": anchor });
