@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,9 @@ import shelf.config.ClusterConfig;
 import shelf.election.EpochStore;
 import shelf.election.Epochs;
 import shelf.election.Role;
+import shelf.events.Event;
+import shelf.events.EventSink;
+import shelf.events.EventTypes;
 import shelf.fencing.FencingToken;
 import shelf.lock.LockPhase;
 import shelf.protocol.Message;
@@ -100,11 +104,11 @@ class NodeCoreTest {
 
     @Test
     void aMessageThatArrivesBeforeTheElectionStartsComesAfterTheRunsStartEvent() throws Exception {
-        List<shelf.events.Event> recorded = new ArrayList<>();
-        shelf.events.EventSink sink = recorded::add;
+        List<Event> recorded = new ArrayList<>();
+        EventSink sink = recorded::add;
         ClusterConfig config = ClusterConfig.parse(List.of("node.1=127.0.0.1:40001", "node.2=127.0.0.1:40002"), "test");
         NodeCore core = new NodeCore(2, config, scheduler, (to, m) -> sent.add(m), new EpochStore.InMemory(), noWrites,
-                1_000, new EventRecorder(2, config.ids(), sink, () -> 0, java.util.Optional.empty()));
+                1_000, new EventRecorder(2, config.ids(), sink, () -> 0, Optional.empty()));
         core.open(); // as a node does before it listens
         scheduler.runFor(1);
         core.deliver(new Message.Election(1, 0)); // a peer's, while this node still warms up
@@ -112,10 +116,10 @@ class NodeCoreTest {
         core.start();
         scheduler.runFor(10);
 
-        List<String> types = recorded.stream().map(shelf.events.Event::type).toList();
-        assertEquals(shelf.events.EventTypes.START, types.get(0), types.toString());
+        List<String> types = recorded.stream().map(Event::type).toList();
+        assertEquals(EventTypes.START, types.get(0), types.toString());
         assertTrue(types.size() > 1, "the ELECTION's receipt is recorded after it: " + types);
-        assertEquals(1, types.stream().filter(shelf.events.EventTypes.START::equals).count(), "one START a run: " + types);
+        assertEquals(1, types.stream().filter(EventTypes.START::equals).count(), "one START a run: " + types);
     }
 
     private NodeStatus status(NodeCore core) {
