@@ -124,10 +124,13 @@ public final class ClientCommand implements Callable<Integer> {
         // Errors are reported line by line; leaving the prompt normally is success.
         if (System.console() == null) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            boolean person = standardInputIsTerminal(); // else commands piped in: their answers alone, as psql gives them
             String line;
             while (true) {
-                System.out.print(prompt(session));
-                System.out.flush();
+                if (person) {
+                    System.out.print(prompt(session));
+                    System.out.flush();
+                }
                 line = in.readLine();
                 if (line == null || isQuit(line)) {
                     return ExitCodes.OK;
@@ -157,6 +160,19 @@ public final class ClientCommand implements Callable<Integer> {
                 }
                 session.run(split(line));
             }
+        }
+    }
+
+    /**
+     * Whether standard input is a terminal (a person types, and wants a prompt, even when the output goes to a pipe);
+     * true when it cannot be told. Java has no isatty: Linux names the terminal behind file descriptor 0.
+     */
+    static boolean standardInputIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return true;
         }
     }
 

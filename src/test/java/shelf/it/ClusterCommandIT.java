@@ -55,6 +55,12 @@ class ClusterCommandIT {
             ClusterFixture.Run borrow = ClusterFixture.exec(dir, List.of(JAVA, "-cp", jar(), "RmiClient", "-u", "alice",
                     "-n", "1", "borrow", "3"));
             assertEquals(0, borrow.code(), borrow.toString());
+            // commands piped into the prompt, as a script does: their answers alone, no "alice@node1> " before each
+            Path script = Files.writeString(dir.resolve("commands.txt"), "loans\nquit\n");
+            ClusterFixture.Run piped = ClusterFixture.exec(dir, new ProcessBuilder(JAVA, "-cp", jar(), "RmiClient", "-u",
+                    "alice", "-n", "1").redirectInput(script.toFile()), Duration.ofSeconds(60));
+            assertEquals(0, piped.code(), piped.toString());
+            assertTrue(piped.out().startsWith("  3  Nineteen Eighty-Four") && !piped.out().contains("@node"), piped.out());
             ProcessHandle.of(pids.get(3)).orElseThrow().destroyForcibly(); // kill -9 of the coordinator
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("node 3 exited with code 137"));
             await().atMost(Duration.ofSeconds(30))
