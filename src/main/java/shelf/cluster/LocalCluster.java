@@ -1,12 +1,11 @@
 package shelf.cluster;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -539,17 +538,15 @@ public final class LocalCluster implements AutoCloseable {
      * the line before the JVM's own last words when it could not start ("A fatal exception has occurred").
      */
     static String lastLine(Path file, long from) {
-        try (SeekableByteChannel in = Files.newByteChannel(file)) {
-            long start = Math.max(from, in.size() - LAST_LINE_BYTES);
-            if (start >= in.size()) {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(from, in.length() - LAST_LINE_BYTES);
+            if (start >= in.length()) {
                 return "";
             }
-            ByteBuffer tail = ByteBuffer.allocate((int) (in.size() - start));
-            in.position(start);
-            while (tail.hasRemaining() && in.read(tail) > 0) {
-                // reads what is there
-            }
-            List<String> lines = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).lines()
+            byte[] tail = new byte[(int) (in.length() - start)];
+            in.seek(start);
+            in.readFully(tail);
+            List<String> lines = new String(tail, StandardCharsets.UTF_8).lines()
                     .map(String::strip).filter(l -> !l.isEmpty()).toList();
             int last = lines.size() - 1;
             while (last > 0 && JVM_GAVE_UP.stream().anyMatch(lines.get(last)::startsWith)) { // the line before says why
