@@ -198,6 +198,7 @@ final class ClusterOwner {
         Map<Integer, NodeStatus> answering = answeringQuietly();
         List<String> report = new ArrayList<>();
         List<Integer> leftRunning = new ArrayList<>();
+        int down = 0;
         for (int id : ids) {
             // Ctrl-C in a terminal reaches the nodes too (one process group): one that ended by it (130) was running
             Optional<Process> own = nodes.started(id)
@@ -209,12 +210,12 @@ final class ClusterOwner {
                 report.add("  node " + id + "  not started by this cluster (started by hand?): left running; stop it with:"
                         + " java -jar target/shelf.jar admin -n " + id + " crash");
             } else {
+                down++;
                 report.add("  node " + id + "  was already down" + nodes.started(id).filter(p -> !p.isAlive())
                         .map(p -> " (exited with code " + p.exitValue() + ")").orElse(""));
             }
         }
-        boolean noneRan = report.stream().allMatch(line -> line.contains("  was already down"));
-        report.add(noneRan ? "No node was running." : leftRunning.isEmpty() ? "All nodes stopped."
+        report.add(down == ids.size() ? "No node was running." : leftRunning.isEmpty() ? "All nodes stopped."
                 : "The nodes it started are stopped; left running: node" + (leftRunning.size() > 1 ? "s " : " ")
                         + leftRunning.toString().replaceAll("[\\[\\]]", "") + ".");
         return report;
