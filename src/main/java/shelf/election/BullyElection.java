@@ -142,9 +142,17 @@ public final class BullyElection {
         return 0;
     }
 
-    /** Starts the heartbeat timer and the first election. */
+    /**
+     * Starts the heartbeat timer and the first election, unless this node already follows a higher node in the newest
+     * epoch it knows: a node listens while it warms up, so a coordinator's announcement can come first, and a round would
+     * only ask that coordinator to announce itself again (it answers OK and COORDINATOR, and the node follows it anyway).
+     */
     public void start() {
         scheduler.schedule(timings.heartbeatIntervalMs(), this::tick);
+        if (leadsOrFollowsNewest()) {
+            log.info("{}: follows node {} in epoch {}, announced while this node started; no election", me, coordinator, epoch);
+            return;
+        }
         startElection("node started");
     }
 

@@ -122,6 +122,35 @@ class NodeCoreTest {
         assertEquals(1, types.stream().filter(EventTypes.START::equals).count(), "one START a run: " + types);
     }
 
+    @Test
+    void aNodeThatHearsTheCoordinatorWhileItWarmsUpFollowsItWithoutAnElection() throws Exception {
+        NodeCore core = node(2, 3);
+        core.open();
+        core.deliver(new Message.Coordinator(3, 13)); // node 3 won while this node's TLS still warmed up
+        scheduler.runFor(1);
+        core.start();
+        scheduler.runFor(10);
+
+        assertEquals(Role.FOLLOWER, core.termNow().role());
+        assertEquals(3, status(core).coordinator());
+        assertEquals(13, status(core).epoch());
+        assertTrue(sent.stream().noneMatch(m -> Message.Stamped.payload(m) instanceof Message.Election),
+                "no ELECTION to a coordinator already followed: " + sent);
+    }
+
+    @Test
+    void aNodeThatHearsALowerCoordinatorWhileItWarmsUpStillBulliesIt() throws Exception {
+        NodeCore core = node(2, 3);
+        core.open();
+        core.deliver(new Message.Coordinator(1, 11));
+        scheduler.runFor(1);
+        core.start();
+        scheduler.runFor(10);
+
+        assertTrue(sent.stream().anyMatch(m -> Message.Stamped.payload(m) instanceof Message.Election),
+                "a higher node elects itself over a lower coordinator: " + sent);
+    }
+
     private NodeStatus status(NodeCore core) {
         return core.statusNow();
     }
