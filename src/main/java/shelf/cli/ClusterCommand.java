@@ -29,6 +29,7 @@ import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
 import shelf.library.StoreException;
 import shelf.util.ExitCodes;
+import shelf.util.ShelfJar;
 import shelf.util.VersionProvider;
 
 /**
@@ -49,6 +50,8 @@ import shelf.util.VersionProvider;
 public final class ClusterCommand implements Callable<Integer> {
     private static final String[] COLOURS = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m"};
     private static final String RESET = "\u001b[0m";
+    /** The jshell script of the project's checkout, named in the banner when the cluster runs there. */
+    private static final String ADMIN_SCRIPT = "src/main/jshell/admin.jsh";
     private static final long POLL_MS = 100;
     /** After one node ended at start, how long the others may take to show that they cannot start either. */
     private static final Duration NODES_ENDING = Duration.ofSeconds(3);
@@ -201,12 +204,14 @@ public final class ClusterCommand implements Callable<Integer> {
                     nodes.isAlive(id) ? String.valueOf(nodes.process(id).pid()) : "- (exited)", dir.relativize(logFile(dir, id)));
         }
         int someNode = ids.get(0);
+        String jar = ShelfJar.typed(dir);
         System.out.println();
-        System.out.println("Client:  java -cp target/shelf.jar RmiClient -u alice -n " + someNode + "     (or add: borrow 3)");
-        System.out.println("Admin:   java -jar target/shelf.jar admin --all status");
-        System.out.println("jshell:  jshell --class-path target/shelf.jar src/main/jshell/admin.jsh");
-        System.out.println("Crash the coordinator:  java -jar target/shelf.jar admin -n <id> crash");
-        System.out.println("From another terminal:  java -jar target/shelf.jar cluster status | restart <id> | stop");
+        System.out.println("Client:  java -cp " + jar + " RmiClient -u alice -n " + someNode + "     (or add: borrow 3)");
+        System.out.println("Admin:   java -jar " + jar + " admin --all status");
+        System.out.println("jshell:  jshell --class-path " + jar + " " + (Files.isRegularFile(dir.resolve(ADMIN_SCRIPT))
+                ? ADMIN_SCRIPT : "    (then: shelf.admin.Admin.connect(" + someNode + ").status())"));
+        System.out.println("Crash the coordinator:  java -jar " + jar + " admin -n <id> crash");
+        System.out.println("From another terminal:  java -jar " + jar + " cluster status | restart <id> | stop");
     }
 
     /** The nodes to start: {@code --nodes}, each checked against the configuration, or every node. */
@@ -306,8 +311,8 @@ public final class ClusterCommand implements Callable<Integer> {
                 Path out = dir.resolve("logs").resolve("node-" + id + ".out");
                 List<String> tail = Files.exists(out) ? Files.readAllLines(out) : List.of();
                 System.out.printf("[%d] *** node %d exited with code %d%s; it is not restarted (restart it: "
-                                + "java -jar target/shelf.jar cluster restart %d)%n", id, id, exited.get().exitValue(),
-                        tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), id);
+                                + "java -jar %s cluster restart %d)%n", id, id, exited.get().exitValue(),
+                        tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), ShelfJar.typed(dir), id);
             }
         }
     }

@@ -18,6 +18,7 @@ import shelf.cluster.ControlChannel;
 import shelf.cluster.ControlChannel.Response;
 import shelf.cluster.LocalCluster;
 import shelf.util.ExitCodes;
+import shelf.util.ShelfJar;
 import shelf.util.VersionProvider;
 
 /**
@@ -123,7 +124,7 @@ final class ClusterControlCommands {
         }
         if (owner.isEmpty()) {
             throw new CliException(ExitCodes.UNAVAILABLE, "no cluster is running in " + dir
-                    + " (start one: java -jar target/shelf.jar cluster)");
+                    + " (start one: java -jar " + ShelfJar.typed(dir) + " cluster)");
         }
         if (owner.getAsLong() <= 0) {
             throw new CliException(ExitCodes.UNAVAILABLE, "the cluster of " + dir + " is starting; try again in a moment");

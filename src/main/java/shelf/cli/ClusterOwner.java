@@ -22,6 +22,7 @@ import shelf.cluster.ControlChannel.Response;
 import shelf.cluster.LocalCluster;
 import shelf.dashboard.ProcessControl;
 import shelf.util.ExitCodes;
+import shelf.util.ShelfJar;
 
 /**
  * What the running {@code cluster} process knows and does for its operator: which node processes it started and which
@@ -208,7 +209,7 @@ final class ClusterOwner {
             } else if (answering.containsKey(id)) {
                 leftRunning.add(id);
                 report.add("  node " + id + "  not started by this cluster (started by hand?): left running; stop it with:"
-                        + " java -jar target/shelf.jar admin -n " + id + " crash");
+                        + " java -jar " + ShelfJar.typed(dir) + " admin -n " + id + " crash");
             } else {
                 down++;
                 report.add("  node " + id + "  was already down" + nodes.started(id).filter(p -> !p.isAlive())

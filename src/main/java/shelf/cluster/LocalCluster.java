@@ -5,7 +5,6 @@ import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +34,7 @@ import shelf.lock.LockPhase;
 import shelf.rmi.Credentials;
 import shelf.tls.Role;
 import shelf.tls.TlsFiles;
+import shelf.util.ShelfJar;
 
 /**
  * A cluster of real node processes on this machine, one JVM per node, all started from Shelf's jar in
@@ -204,23 +204,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The jar this code runs from, or the {@code shelf.jar} system property (tests). */
     public static Path currentJar() {
-        String property = System.getProperty("shelf.jar");
-        if (property != null) {
-            return Path.of(property).toAbsolutePath();
-        }
-        try {
-            Path location = Path.of(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(location)) {
-                return location;
-            }
-        } catch (URISyntaxException | SecurityException e) {
-            // fall through
-        }
-        Path built = Path.of("target", "shelf.jar").toAbsolutePath();
-        if (Files.isRegularFile(built)) {
-            return built;
-        }
-        throw new IllegalStateException("cannot find shelf.jar: run 'mvn package' first");
+        return ShelfJar.locate().orElseThrow(() -> new IllegalStateException("cannot find shelf.jar: run 'mvn package' first"));
     }
 
     /**
@@ -363,7 +347,7 @@ public final class LocalCluster implements AutoCloseable {
     public Process restart(int id) throws IOException, InterruptedException {
         if (!isAlive(id) && status(id).isPresent()) {
             throw new IllegalStateException("node " + id + " is running but was not started by this cluster (started by hand?):"
-                    + " stop it first (java -jar target/shelf.jar admin -n " + id + " crash)");
+                    + " stop it first (java -jar " + ShelfJar.typed(dir) + " admin -n " + id + " crash)");
         }
         stop(id);
         return start(id);

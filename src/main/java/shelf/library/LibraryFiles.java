@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import shelf.util.AtomicFiles;
+import shelf.util.ShelfJar;
 
 /**
  * The layout of the library's folder ({@code resources/}): {@code catalog.json}, written once by
@@ -59,7 +60,7 @@ public final class LibraryFiles {
             entries = Json.MAPPER.readValue(catalog().toFile(), new TypeReference<List<CatalogEntry>>() { });
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new StoreException(catalog()
-                    + " not found: create the library first with 'java -cp target/shelf.jar CreateBooks'");
+                    + " not found: create the library first with 'java -cp " + ShelfJar.typed(Path.of("")) + " CreateBooks'");
         } catch (IOException e) {
             throw new StoreException(catalog() + ": not a valid catalogue: " + firstLine(e.getMessage()));
         }
