@@ -42,6 +42,7 @@ public final class ShelfJar {
     static String typed(Path jar, Path folder) {
         Path absoluteJar = jar.toAbsolutePath().normalize();
         Path absoluteFolder = folder.toAbsolutePath().normalize();
-        return absoluteJar.startsWith(absoluteFolder) ? absoluteFolder.relativize(absoluteJar).toString() : absoluteJar.toString();
+        return absoluteJar.startsWith(absoluteFolder) ? absoluteFolder.relativize(absoluteJar).toString()
+                : absoluteJar.toString();
     }
 }
