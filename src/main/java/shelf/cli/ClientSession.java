@@ -193,17 +193,21 @@ final class ClientSession {
     /** The session's ticket, null when the node requires no login; the first call asks the node, and logs in if so. */
     private String ticket() {
         if (!loggedIn) {
-            ticket = call(l -> l.authenticationRequired() ? login(l) : null);
+            ticket = call(LibraryService::authenticationRequired) ? login() : null;
             loggedIn = true;
         }
         return ticket;
     }
 
-    /** The one PIN check of this session (a slow hash on the node). */
-    private String login(LibraryService node) throws RemoteException, UnavailableException, AccessRefusedException {
+    /**
+     * The one PIN check of this session (a slow hash on the node). The PIN is read before the call, not within it: a
+     * person typing it is no node taking its time, so no "waiting for node" notice, no deadline, no failover meanwhile.
+     */
+    private String login() {
         char[] pin = pins.read();
         try {
-            String t = node.login(user, new String(pin));
+            String pinText = new String(pin);
+            String t = call(l -> l.login(user, pinText));
             log.info("client {}: logged in", user);
             return t;
         } finally {

@@ -138,6 +138,29 @@ class ClientSessionLoginTest {
     }
 
     @Test
+    void aPersonTypingThePinSlowlyIsNoSlowNode() throws Exception {
+        // Deadlines far shorter than the typing: the PIN is read between the calls, not within one.
+        long typing = LibraryConnection.WAIT_NOTICE_MS + 300;
+        LibraryConnection connection = new LibraryConnection(List.of(NODE, new NodeAddress(1, "127.0.0.1", 5001)), 2,
+                n -> library, true, new LibraryConnection.Timeouts(1_000, 1_200, 60_000),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        ClientSession s = new ClientSession("alice", connection, false, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> {
+                    pinsRead.incrementAndGet();
+                    try {
+                        Thread.sleep(typing);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "2468".toCharArray();
+                });
+        assertEquals(0, s.logIn());
+        assertEquals("", err(), "no notice, timeout or failover while the PIN is typed");
+        assertEquals(1, pinsRead.get());
+        verify(library, times(1)).login("alice", "2468");
+    }
+
+    @Test
     void thePinComesFromTheFileThenTheEnvironment(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("pin");
         Files.writeString(file, "2468\r\n");
