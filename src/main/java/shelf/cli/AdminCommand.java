@@ -52,9 +52,9 @@ import shelf.util.VersionProvider;
             AdminFaultCommands.Delay.class, AdminFaultCommands.StoreFaultCommand.class},
         description = {"Operator commands against one node (-n ID) or every node (--all).",
                 "Partition, drop, delay and heal act on every node unless -n names one.",
-                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself, bad partition sides),",
-                "3 node not reachable (or a hold lost its lease),",
-                "4 not allowed (the node refused the admin key, resources/tls/admin.crt)."})
+                "Exit codes: 0 ok, 2 usage (unknown node id, pinging itself, bad partition sides), "
+                        + "3 node not reachable (or a hold lost its lease), "
+                        + "4 not allowed (the node refused the admin key, resources/tls/admin.crt)."})
 public final class AdminCommand implements Runnable {
     /** How the command reaches node {@code id}'s admin service: over RMI, or a mock in tests. */
     @FunctionalInterface

@@ -33,9 +33,10 @@ import shelf.util.VersionProvider;
  */
 @Command(name = "certs", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"The cluster's certificate authority and the TLS keys it issues (EC P-256, PEM).",
-                "Keys are issued where the CA key is (resources/tls/ca.key by default), then copied to their host:",
-                "a node needs ca.crt and its node-<id>.crt/.key, an operator ca.crt and admin.crt/.key, a client ca.crt",
-                "and client.crt/.key, each in resources/tls/ of the folder it runs in. ca.key stays with the operator.",
+                "Keys are issued where the CA key is (resources/tls/ca.key by default), then copied to their host: "
+                        + "a node needs ca.crt and its node-<id>.crt/.key, an operator ca.crt and admin.crt/.key, a client "
+                        + "ca.crt and client.crt/.key, each in resources/tls/ of the folder it runs in. ca.key stays with "
+                        + "the operator.",
                 "Exit codes: 0 ok, 1 refused (a key or CA exists: --force replaces it), 2 usage."},
         subcommands = {CertsCommand.Ca.class, CertsCommand.Node.class, CertsCommand.Admin.class, CertsCommand.Client.class,
                 CertsCommand.ListKeys.class})
@@ -94,8 +95,8 @@ public final class CertsCommand implements Runnable {
 
     @Command(name = "node", mixinStandardHelpOptions = true,
             description = {"Issues node ID's key.",
-                    "Its certificate names the node's host from nodes.properties (and the loopback names for a loopback",
-                    "host) and every --host: the names and addresses peers and clients dial."})
+                    "Its certificate names the node's host from nodes.properties (and the loopback names for a loopback "
+                            + "host) and every --host: the names and addresses peers and clients dial."})
     static final class Node extends Issue implements java.util.concurrent.Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "The node's id.")
         int id;
@@ -157,9 +158,9 @@ public final class CertsCommand implements Runnable {
 
     @Command(name = "ca", mixinStandardHelpOptions = true,
             description = {"Creates the cluster CA (ca.crt, ca.key) in the CA's folder.",
-                    "With --force, replaces it and issues anew every key found in that folder (same names and hosts), so",
-                    "a local cluster rotates in one step; keys elsewhere must be issued again and copied. Restart every",
-                    "node after."})
+                    "With --force, replaces it and issues anew every key found in that folder (same names and hosts), "
+                            + "so a local cluster rotates in one step; keys elsewhere must be issued again and copied. "
+                            + "Restart every node after."})
     static final class Ca implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         CertsCommand certs;

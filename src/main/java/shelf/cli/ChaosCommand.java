@@ -35,10 +35,10 @@ import shelf.util.VersionProvider;
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Breaks a cluster of its own, heals it, and checks from the recorded history that nothing was lost.",
-                "It starts a cluster in a temporary folder, runs clients that borrow, return and renew with failover,",
-                "injects faults on a schedule drawn from the seed, heals everything, and checks the recorded history:",
-                "every acknowledged operation applied exactly once, the nodes agree with the history's replay, no book",
-                "lent twice, tokens in order, each book's history linearizable; with availability figures per fault.",
+                "It starts a cluster in a temporary folder, runs clients that borrow, return and renew with failover, "
+                        + "injects faults on a schedule drawn from the seed, heals everything, and checks the recorded history: "
+                        + "every acknowledged operation applied exactly once, the nodes agree with the history's replay, no book "
+                        + "lent twice, tokens in order, each book's history linearizable; with availability figures per fault.",
                 "Exit 0 only when every check passes, 1 when one fails (named)."})
 public final class ChaosCommand implements Callable<Integer> {
     private static final int MAX_SECONDS = 86_400;

@@ -34,9 +34,9 @@ import shelf.util.VersionProvider;
 @Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"A library client of one node. With a command, runs it and exits; without, an interactive prompt.",
                 "", ClientSession.HELP, "",
-                "Exit codes: 0 ok, 1 refused (by the library's rules, or a wrong PIN or session), 2 usage error,",
-                "3 node or cluster unavailable, 4 not allowed (the node refused this client's TLS key,",
-                "resources/tls/client.crt)."})
+                "Exit codes: 0 ok, 1 refused (by the library's rules, or a wrong PIN or session), 2 usage error, "
+                        + "3 node or cluster unavailable, 4 not allowed (the node refused this client's TLS key, "
+                        + "resources/tls/client.crt)."})
 public final class ClientCommand implements Callable<Integer> {
     @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER",
             description = "Your user name: 1-64 of letters, digits, '.', '_', '-'.")

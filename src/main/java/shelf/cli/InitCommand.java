@@ -25,9 +25,9 @@ import shelf.util.VersionProvider;
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Writes a fresh library of N real books (ids 1..N) under resources/.",
                 "Refuses to erase a library that has loan records unless --force.",
-                "Creates the cluster's TLS keys that are missing under resources/tls/ (a CA, one key per node of",
-                "nodes.properties, the admin's and the client's), even when it refuses to erase the library;",
-                "not with tls=off.",
+                "Creates the cluster's TLS keys that are missing under resources/tls/ (a CA, one key per node of "
+                        + "nodes.properties, the admin's and the client's), even when it refuses to erase the library; "
+                        + "not with tls=off.",
                 "With store=postgresql in nodes.properties, the library is created in that database instead."})
 public final class InitCommand implements Callable<Integer> {
     /** The library's size unless {@code --count} says otherwise (also what {@code cluster} creates). */
