@@ -165,13 +165,16 @@ public final class AdminCommand implements Runnable {
      * exit 3 if any could not answer. A node gets {@link #timeout} plus {@code workMs} (what the operation itself may
      * legitimately take) to look up and answer; one that does not is a {@link Failure} "no answer within …", so a
      * paused node costs about the timeout, not the sockets' 15 s. With {@code rows} (the status table), a node that
-     * could not answer is also a row ({@code DOWN} or {@code NO ANSWER}) on stdout.
+     * could not answer is also a row ({@code DOWN} or {@code NO ANSWER}) on stdout, under the table's header.
      */
     private int callEach(IntFunction<Call> call, ToLongFunction<Timings> workMs, BiFunction<Integer, Object, String> human,
                          boolean rows) throws ConfigException {
         ClusterConfig cluster = ClusterConfig.load(config);
         List<NodeAddress> targets = nodes(cluster);
         long deadlineMs = timeout(cluster) + workMs.applyAsLong(cluster.timings());
+        if (rows && !json) {
+            out().println(StatusTable.HEADER); // once the command line is known to be good
+        }
         Map<Integer, Future<Object>> pending = new LinkedHashMap<>();
         targets.forEach(t -> pending.put(t.id(), CALLS.submit(() -> callOne(cluster, t, call.apply(t.id())))));
         long end = System.nanoTime() + deadlineMs * 1_000_000;
@@ -268,7 +271,6 @@ public final class AdminCommand implements Runnable {
     int status(@Option(names = "--counters", description = "Every counter, also with --all.") boolean counters)
             throws ConfigException {
         if (all && !json && !counters) {
-            out().println(StatusTable.HEADER);
             return forEach(AdminService::status, t -> 0, (id, s) -> StatusTable.row((NodeStatus) s), true);
         }
         return forEach(AdminService::status, String::valueOf);
