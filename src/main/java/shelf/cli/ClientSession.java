@@ -76,6 +76,7 @@ final class ClientSession {
         this.pins = pins;
         this.user = user;
         this.library = library;
+        library.logAs(user);
         this.json = json;
         this.out = out;
         this.err = err;

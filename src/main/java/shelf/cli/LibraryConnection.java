@@ -115,6 +115,8 @@ final class LibraryConnection {
     /** For the client log: the node asked first since {@link #beginRequest}, and the node that served the last call. */
     private NodeAddress asked;
     private NodeAddress served;
+    /** How this connection's log lines begin, as the session's own do: {@code client alice}. */
+    private String logName = "client";
 
     /**
      * @param nodes     every node of the configuration, in its order
@@ -132,6 +134,11 @@ final class LibraryConnection {
         this.failover = failover;
         this.timeouts = timeouts;
         this.err = err;
+    }
+
+    /** Log this connection's failovers as {@code user}'s, in the lines of the session it serves. */
+    void logAs(String user) {
+        logName = "client " + user;
     }
 
     /** The node asked first: the one that served last, or the preferred one. */
@@ -209,13 +216,13 @@ final class LibraryConnection {
                 if (node.id() != current.id()) { // the node asked serving after a wait is no news on stderr
                     err.println("served by node " + node.id() + " (" + String.join("; ", failures) + ")");
                 }
-                log.info("served by node {} after: {}", node.id(), failures);
+                log.info("{}: served by node {} after: {}", logName, node.id(), failures);
             }
             current = node;
             served = node;
             return new Served<>(result);
         } catch (NodeFailure f) {
-            log.info("node {} could not serve: {}", node.id(), f.getMessage());
+            log.info("{}: node {} could not serve: {}", logName, node.id(), f.getMessage());
             failures.add(f.getMessage());
             if (f.silent) {
                 silent.add(node);

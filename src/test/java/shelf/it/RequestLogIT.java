@@ -64,6 +64,10 @@ class RequestLogIT {
             line = lastRequest(dir);
             assertTrue(line.group(2).startsWith("list: asked node 2, served by none: exit 3 unavailable: no node could serve"),
                     line.group());
+            List<String> lines = Files.readAllLines(dir.resolve("logs").resolve("client-alice.log"));
+            assertTrue(lines.stream().anyMatch(l -> l.contains("could not serve")), String.join("\n", lines));
+            assertEquals(List.of(), lines.stream().filter(l -> !l.startsWith("client alice: ")).toList(),
+                    "every line of the client log begins with its user, as the node log's begin with the node");
         }
     }
 
