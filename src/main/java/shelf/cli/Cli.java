@@ -1,5 +1,6 @@
 package shelf.cli;
 
+import java.nio.file.FileSystemException;
 import java.rmi.RemoteException;
 import picocli.CommandLine;
 import shelf.api.UnavailableException;
@@ -109,6 +110,9 @@ public final class Cli {
             return e.getMessage();
         }
         Throwable root = Throwables.rootCause(e);
+        if (root instanceof FileSystemException f) {
+            return Throwables.fileProblem(f);
+        }
         return e.getClass().getSimpleName() + ": " + (root.getMessage() == null ? root.toString() : root.getMessage());
     }
 }

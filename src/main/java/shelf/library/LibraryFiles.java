@@ -59,6 +59,10 @@ public final class LibraryFiles {
         try {
             entries = Json.MAPPER.readValue(catalog().toFile(), new TypeReference<List<CatalogEntry>>() { });
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            if (Files.isDirectory(catalog())) {
+                throw new StoreException(catalog() + " is a folder, not the catalogue file: move it away and restore the file"
+                        + " (or create a new library with 'java -cp " + ShelfJar.typed(Path.of("")) + " CreateBooks')");
+            }
             throw new StoreException(catalog()
                     + " not found: create the library first with 'java -cp " + ShelfJar.typed(Path.of("")) + " CreateBooks'");
         } catch (IOException e) {

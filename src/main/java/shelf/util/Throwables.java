@@ -1,5 +1,11 @@
 package shelf.util;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -20,5 +26,32 @@ public final class Throwables {
             root = root.getCause();
         }
         return root;
+    }
+
+    /**
+     * A file system's refusal in words, naming the file: what {@code Files} throws carries only the path and, for a
+     * few kinds, nothing else ({@code FileAlreadyExistsException: logs} when a file named {@code logs} stands where a
+     * folder is created).
+     */
+    public static String fileProblem(FileSystemException e) {
+        String file = e.getFile() == null ? "a file" : e.getFile();
+        String other = e.getOtherFile() == null ? "" : " (and " + e.getOtherFile() + ")";
+        if (e instanceof FileAlreadyExistsException) {
+            return file + other + " is in the way: something of that name is already there where Shelf creates a folder"
+                    + " or a file; move it away";
+        }
+        if (e instanceof NotDirectoryException) {
+            return file + other + " is not a folder";
+        }
+        if (e instanceof AccessDeniedException) {
+            return file + other + ": permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return file + other + ": no such file or folder";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return file + other + ": the folder is not empty";
+        }
+        return file + other + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
     }
 }

@@ -315,6 +315,14 @@ class FileLibraryStoreTest {
     }
 
     @Test
+    void aFolderWhereTheCatalogueGoesIsNamedAsOne(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("catalog.json"));
+        StoreException e = assertThrows(StoreException.class, () -> FileLibraryStore.open(dir, CLOCK, 14, "test"));
+        assertTrue(e.getMessage().startsWith(dir.resolve("catalog.json") + " is a folder, not the catalogue file"),
+                e.getMessage());
+    }
+
+    @Test
     void writeCostDoesNotDependOnHistoryLength() throws Exception {
         try (FileLibraryStore writer = open(); FileLibraryStore follower = open()) {
             for (int i = 0; i < 200; i++) {
