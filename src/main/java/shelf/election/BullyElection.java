@@ -556,6 +556,7 @@ public final class BullyElection {
         boolean changed = newRole != role || newCoordinator != coordinator
                 || (newRole != Role.CANDIDATE && epoch != announcedEpoch);
         Role old = role;
+        int oldCoordinator = coordinator;
         role = newRole;
         coordinator = newCoordinator;
         if (newRole != Role.CANDIDATE) {
@@ -570,7 +571,8 @@ public final class BullyElection {
         }
         if (changed) {
             if (newRole == Role.FOLLOWER) {
-                log.info("{}: role {} -> FOLLOWER of node {} in epoch {}", me, old, newCoordinator, epoch);
+                log.info("{}: role {} -> FOLLOWER of node {} in epoch {}", me,
+                        old == Role.FOLLOWER ? "FOLLOWER of node " + oldCoordinator : old, newCoordinator, epoch);
             } else {
                 log.info("{}: role {} -> {} (epoch {})", me, old, newRole, newRole == Role.COORDINATOR ? epoch : maxEpochSeen);
             }

@@ -82,6 +82,22 @@ class LogSummarySimTest {
         }
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @Seeds(3)
+    void aFollowerThatChangesCoordinatorSaysFromWhichToWhich(long seed) {
+        SimCluster c = agreedCluster(seed);
+        c.crash(COORDINATOR);
+        assertTrue(c.sim.runUntil(c::agreed, 5_000), "seed " + seed + ": no agreement after the crash");
+        try (LogLines log = new LogLines()) {
+            c.start(COORDINATOR); // by the Bully rule it takes over again: node 1 follows it instead of node 4
+            assertTrue(c.sim.runUntil(() -> c.agreed() && c.status(1).coordinator() == COORDINATOR, 5_000),
+                    "seed " + seed + ": node 5 did not take over");
+            List<String> roles = log.containing("node 1: role ");
+            String change = "node 1: role FOLLOWER of node 4 -> FOLLOWER of node 5 in epoch ";
+            assertTrue(roles.stream().anyMatch(l -> l.startsWith(change)), "seed " + seed + ": " + roles);
+        }
+    }
+
     /** Five nodes that agree on node 5, a second after. */
     private static SimCluster agreedCluster(long seed) {
         SimCluster c = new SimCluster(seed, SIZE);
