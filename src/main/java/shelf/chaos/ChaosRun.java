@@ -18,6 +18,7 @@ import shelf.config.ConfigException;
 import shelf.library.Book;
 import shelf.library.HistoryRecord;
 import shelf.rmi.RmiServer;
+import shelf.util.Throwables;
 
 /**
  * One chaos run: a cluster of node processes in a temporary folder, clients driving it, the nemesis breaking it; then
@@ -149,7 +150,7 @@ public final class ChaosRun implements AutoCloseable {
             try {
                 libraries.put(id, cluster.admin(id).books());
             } catch (Exception e) {
-                throw new IOException("node " + id + " did not report its library after the run: " + e.getMessage(), e);
+                throw new IOException("node " + id + " did not report its library after the run: " + Throwables.oneLine(e), e);
             }
         }
         return libraries;

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import shelf.api.Faults;
 import shelf.cluster.LocalCluster;
 import shelf.cluster.NetPartition;
+import shelf.util.Throwables;
 
 /**
  * Breaks the cluster on a schedule drawn from the seed: a quiet spell, then one fault, held a while and healed, again
@@ -187,7 +188,7 @@ final class Nemesis {
             call.on(cluster.admin(id));
             return "";
         } catch (Exception e) {
-            return " (node " + id + " did not take it: " + e.getMessage() + ")";
+            return " (node " + id + " did not take it: " + Throwables.oneLine(e) + ")";
         }
     }
 

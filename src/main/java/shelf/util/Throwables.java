@@ -29,6 +29,20 @@ public final class Throwables {
     }
 
     /**
+     * The reason for a failure in one line: its innermost cause, "connection refused" for a peer that does not listen,
+     * else the cause's kind and the first line of its message (RMI's wrappers span lines: "…; nested exception is:").
+     */
+    public static String oneLine(Throwable e) {
+        Throwable root = rootCause(e);
+        if (root instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        String message = root.getMessage();
+        String first = message == null ? "" : message.lines().findFirst().orElse("").strip();
+        return root.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
+    }
+
+    /**
      * A file system's refusal in words, naming the file: what {@code Files} throws carries only the path and, for a
      * few kinds, nothing else ({@code FileAlreadyExistsException: logs} when a file named {@code logs} stands where a
      * folder is created).

@@ -45,4 +45,16 @@ class ThrowablesTest {
                 () -> Files.createFile(logs.resolve("node-1.log")));
         assertEquals(logs.resolve("node-1.log") + ": Not a directory", Throwables.fileProblem(notAFolder));
     }
+
+    @Test
+    void aFailureIsOneLine() {
+        java.rmi.ConnectException refused = new java.rmi.ConnectException("Connection refused to host: 127.0.0.12",
+                new java.net.ConnectException("Connection refused"));
+        assertEquals(2, refused.getMessage().lines().count(), "RMI's own message spans lines: " + refused.getMessage());
+        assertEquals("connection refused", Throwables.oneLine(refused));
+        UnmarshalException timedOut = new UnmarshalException("error unmarshalling return",
+                new SocketTimeoutException("Read timed out"));
+        assertEquals("SocketTimeoutException: Read timed out", Throwables.oneLine(timedOut));
+        assertEquals("IllegalStateException", Throwables.oneLine(new IllegalStateException()));
+    }
 }
