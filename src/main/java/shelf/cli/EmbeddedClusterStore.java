@@ -24,6 +24,8 @@ import shelf.util.ExitCodes;
 final class EmbeddedClusterStore implements AutoCloseable {
     static final String DATA_DIR = "postgresql";
     static final String CONFIG_FILE = "nodes-postgresql.properties";
+    /** How long a left-over server gets to end after each signal. */
+    private static final long LEFT_OVER_WAIT_MS = 10_000;
 
     private EmbeddedDatabase server;
     private final Path configFile;
@@ -40,6 +42,9 @@ final class EmbeddedClusterStore implements AutoCloseable {
         Files.createDirectories(resources);
         EmbeddedDatabase server;
         try {
+            // This process holds the folder's cluster lock: a server still running here is one a killed cluster left.
+            EmbeddedDatabase.stopLeftOver(resources.resolve(DATA_DIR), LEFT_OVER_WAIT_MS).ifPresent(pid -> System.out.println(
+                    "Stopped the PostgreSQL (pid " + pid + ") that an earlier cluster in this folder left running"));
             server = EmbeddedDatabase.start(resources.resolve(DATA_DIR), 0);
         } catch (StoreException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());

@@ -2,7 +2,15 @@ package shelf.store;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import shelf.config.StoreConfig;
 import shelf.library.StoreException;
 
@@ -38,6 +46,63 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stops a server of {@code dataDir} that an earlier process started and left running (it was killed with
+     * {@code kill -9}, so it could not stop it): such a server holds the folder, and a new one waits for it in vain.
+     * Only a process that {@code postmaster.pid} names, that is alive and that runs PostgreSQL on this very folder is
+     * stopped: SIGTERM (PostgreSQL's smart shutdown: committed data kept; the nodes that had sessions are gone), and
+     * SIGKILL if it has not ended within {@code waitMs} (PostgreSQL then recovers from its log at the next start). Call
+     * it only where no live process may still use the server (the {@code cluster} command, holding its folder's lock).
+     *
+     * @return the pid of the server stopped; empty when none was running
+     */
+    public static Optional<Long> stopLeftOver(Path dataDir, long waitMs) throws StoreException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        Optional<ProcessHandle> server;
+        try {
+            List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile, StandardCharsets.UTF_8) : List.of();
+            server = lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
+                    .filter(p -> runsOn(p, dataDir));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty(); // no readable pid: nothing of ours to stop; PostgreSQL judges the file itself
+        }
+        if (server.isEmpty()) {
+            return Optional.empty();
+        }
+        ProcessHandle p = server.get();
+        try {
+            CompletableFuture<ProcessHandle> ended = p.onExit();
+            p.destroy();
+            try {
+                ended.get(waitMs, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                p.destroyForcibly();
+                ended.get(waitMs, TimeUnit.MILLISECONDS);
+            }
+            return Optional.of(p.pid());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StoreException("cannot stop the PostgreSQL (pid " + p.pid() + ") left running in " + dataDir
+                    + ": stop it yourself, then start again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while stopping the PostgreSQL left running in " + dataDir, e);
+        }
+    }
+
+    /** Whether {@code p} is a PostgreSQL server whose data folder ({@code -D}) is {@code dataDir}. */
+    private static boolean runsOn(ProcessHandle p, Path dataDir) {
+        ProcessHandle.Info info = p.info();
+        String[] args = info.arguments().orElse(new String[0]);
+        boolean postgres = info.command().map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false);
+        for (int i = 0; postgres && i + 1 < args.length; i++) {
+            if (args[i].equals("-D") && Path.of(args[i + 1]).toAbsolutePath().normalize()
+                    .equals(dataDir.toAbsolutePath().normalize())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

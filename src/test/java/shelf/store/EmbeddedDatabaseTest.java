@@ -1,0 +1,54 @@
+package shelf.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded server a killed {@code cluster} leaves behind: found by its folder, stopped, and the folder usable again. */
+class EmbeddedDatabaseTest {
+    @Test
+    void aServerLeftRunningOnTheFolderIsStoppedAndANewOneStartsOnTheSameData(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("postgresql");
+        EmbeddedDatabase left = EmbeddedDatabase.start(data, 0);
+        try (Connection c = DriverManager.getConnection(left.storeConfig().url(), EmbeddedDatabase.USER, "")) {
+            c.createStatement().execute("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)");
+        }
+        // Nobody closes it, as when the cluster process that started it is killed with kill -9.
+
+        Optional<Long> stopped = EmbeddedDatabase.stopLeftOver(data, 10_000);
+        assertTrue(stopped.isPresent(), "the server of this folder was running");
+        assertFalse(ProcessHandle.of(stopped.get()).map(ProcessHandle::isAlive).orElse(false), "and has ended");
+        assertEquals(Optional.empty(), EmbeddedDatabase.stopLeftOver(data, 10_000), "nothing left to stop");
+        try {
+            left.close(); // only to release the folder's lock, which a killed process's kernel releases by itself
+        } catch (shelf.library.StoreException e) {
+            // its server is gone already
+        }
+
+        try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0);
+             Connection c = DriverManager.getConnection(again.storeConfig().url(), EmbeddedDatabase.USER, "")) {
+            var rows = c.createStatement().executeQuery("SELECT n FROM kept");
+            assertTrue(rows.next());
+            assertEquals(42, rows.getInt(1), "the committed data is kept");
+        }
+    }
+
+    @Test
+    void aPidFileNamingAnotherProgramStopsNothing(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("postgresql"));
+        long self = ProcessHandle.current().pid(); // alive, but no PostgreSQL of this folder
+        Files.writeString(data.resolve("postmaster.pid"), self + "\n" + data + "\n");
+        assertEquals(Optional.empty(), EmbeddedDatabase.stopLeftOver(data, 1_000));
+        Files.writeString(data.resolve("postmaster.pid"), "not a pid\n");
+        assertEquals(Optional.empty(), EmbeddedDatabase.stopLeftOver(data, 1_000));
+        assertTrue(ProcessHandle.current().isAlive());
+    }
+}
