@@ -24,7 +24,8 @@ import shelf.util.VersionProvider;
 /** {@code CreateBooks} / {@code shelf init}: writes a fresh library. */
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Writes a fresh library of N real books (ids 1..N) under resources/.",
-                "Refuses to erase a library that has loan records unless --force.",
+                "Refuses to erase a library that has loan records unless --force, and to replace one while its nodes "
+                        + "run (a cluster in its folder, or a node of nodes.properties that answers), even with --force.",
                 "Creates the cluster's TLS keys that are missing under resources/tls/ (a CA, one key per node of "
                         + "nodes.properties, the admin's and the client's), even when it refuses to erase the library; "
                         + "not with tls=off.",
@@ -38,7 +39,8 @@ public final class InitCommand implements Callable<Integer> {
             description = "Number of books (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--force", description = "Erase an existing library even if it has loan records.")
+    @Option(names = "--force", description = "Erase an existing library even if it has loan records (never under running "
+            + "nodes).")
     boolean force;
 
     @Option(names = "--resources", paramLabel = "DIR", defaultValue = "resources",
@@ -69,14 +71,32 @@ public final class InitCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.REFUSED, files.history() + " has " + records
                     + " loan records; refusing to erase them (use --force to start over)");
         }
+        if (Files.exists(files.catalog()) || Files.exists(files.history())) {
+            refuseUnderRunningNodes(library);
+        }
         files.create(SampleCatalog.books(count));
         System.out.println("Created a library of " + count + " books in " + library + " (" + LibraryFiles.CATALOG + ", "
                 + LibraryFiles.HISTORY + ")");
         return ExitCodes.OK;
     }
 
+    /**
+     * Refuses to replace a library that running nodes have open, even with {@code --force}: they would go on with the old
+     * library in memory and append to the new one. Running means a {@code cluster} process in the folder that holds
+     * {@code library}, or, when {@code library} is the {@code resources/} beside the configuration, any of its nodes
+     * answering on its port.
+     */
+    private void refuseUnderRunningNodes(Path library) throws IOException {
+        Path folder = library.toAbsolutePath().normalize().getParent();
+        RunningNodes.refuseCluster(folder, library.toString());
+        if (Files.exists(config.file) && library.toAbsolutePath().normalize().equals(
+                config.file.toAbsolutePath().normalize().resolveSibling("resources"))) {
+            RunningNodes.refuseNodes(config.load(), library.toString());
+        }
+    }
+
     /** {@code store=postgresql}: the fresh library goes into the database that nodes.properties names. */
-    private int initPostgres(ClusterConfig cluster) {
+    private int initPostgres(ClusterConfig cluster) throws IOException {
         try {
             Database db = Stores.database(cluster);
             long records = PostgresLibrary.historyRecords(db);
@@ -84,6 +104,8 @@ public final class InitCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.REFUSED, "the PostgreSQL library " + db.url() + " has " + records
                         + " loan records; refusing to erase them (use --force to start over)");
             }
+            RunningNodes.refuseCluster(config.file.toAbsolutePath().normalize().getParent(), db.url());
+            RunningNodes.refuseNodes(cluster, db.url());
             PostgresLibrary.create(db, SampleCatalog.books(count), List.of());
             System.out.println("Created a library of " + count + " books in " + db.url());
             return ExitCodes.OK;

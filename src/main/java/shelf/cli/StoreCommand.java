@@ -1,5 +1,6 @@
 package shelf.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -35,7 +36,8 @@ public final class StoreCommand implements Runnable {
     @Command(name = "copy", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {"Copies the file library in --from into the PostgreSQL library that nodes.properties names.",
                     "The catalogue and the whole history are copied, tokens kept, in one transaction (store=postgresql).",
-                    "Refuses to replace a PostgreSQL library that has loan records unless --force.",
+                    "Refuses to replace a PostgreSQL library that has loan records unless --force, and while the nodes "
+                            + "of nodes.properties run, even with --force.",
                     "Stop the nodes first: a node that writes to the file library meanwhile is not copied."})
     static final class Copy implements Callable<Integer> {
         @Option(names = "--from", paramLabel = "DIR", defaultValue = "resources",
@@ -49,7 +51,7 @@ public final class StoreCommand implements Runnable {
         ConfigOption config;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             ClusterConfig cluster = config.load();
             if (cluster.store().kind() != StoreConfig.Kind.POSTGRESQL) {
                 throw new CliException(ExitCodes.USAGE, cluster.source() + " says store=file: name the PostgreSQL library"
@@ -62,6 +64,8 @@ public final class StoreCommand implements Runnable {
                     throw new CliException(ExitCodes.REFUSED, "the PostgreSQL library " + db.url() + " has " + existing
                             + " loan records; refusing to replace them (use --force)");
                 }
+                RunningNodes.refuseCluster(config.file.toAbsolutePath().normalize().getParent(), db.url());
+                RunningNodes.refuseNodes(cluster, db.url());
                 List<HistoryRecord> history;
                 try (FileLibraryStore source = FileLibraryStore.open(from, Clock.systemUTC(), cluster.timings().loanDays(),
                         "store copy")) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import shelf.cluster.ClusterLock;
 import shelf.fencing.FencingToken;
 import shelf.library.Command;
 import shelf.library.FileLibraryStore;
@@ -74,6 +77,28 @@ class BadInputTest {
         assertEquals(5, Files.readAllLines(files.history()).size(), "nothing was lost");
         assertEquals(0, run(new InitCommand(), "--dir", lib.toString(), "--force").code());
         assertEquals(0, Files.size(files.history()));
+    }
+
+    @Test
+    void createBooksNeverReplacesALibraryUnderRunningNodesEvenWithForce(@TempDir Path dir) throws Exception {
+        Path lib = dir.resolve("resources");
+        fiveRecords(lib);
+        LibraryFiles files = new LibraryFiles(lib);
+        ClusterLock cluster = ClusterLock.acquire(dir); // a cluster process runs this folder
+        try {
+            assertOneLine(run(new InitCommand(), "--dir", lib.toString(), "--force"), 1, "a cluster is running in " + dir);
+        } finally {
+            cluster.close();
+        }
+        try (ServerSocket node2 = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { // a node started by hand
+            Path config = Files.writeString(dir.resolve("nodes.properties"),
+                    "node.1=127.0.0.1:1\nnode.2=127.0.0.1:" + node2.getLocalPort() + "\n");
+            assertOneLine(run(new InitCommand(), "--config", config.toString(), "--dir", lib.toString(), "--force"), 1,
+                    "node 2 is running (127.0.0.1:" + node2.getLocalPort() + " answers) on the library in " + lib);
+        }
+        assertEquals(5, Files.readAllLines(files.history()).size(), "nothing was lost");
+        assertEquals(0, run(new InitCommand(), "--config", dir.resolve("nodes.properties").toString(), "--dir", lib.toString(),
+                "--force").code(), "with every node stopped");
     }
 
     @Test
