@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -217,8 +220,13 @@ public final class ClusterCommand implements Callable<Integer> {
     /** The nodes to start: {@code --nodes}, each checked against the configuration, or every node. */
     private List<Integer> chosenIds(ClusterConfig cluster) throws shelf.config.ConfigException {
         List<Integer> ids = only == null ? cluster.ids() : only;
+        Set<Integer> seen = new HashSet<>();
         for (int id : ids) {
             cluster.require(id);
+            if (!seen.add(id)) {
+                throw new CliException(ExitCodes.USAGE, "--nodes names node " + id + " twice: give each node once, e.g. "
+                        + "--nodes " + ids.stream().distinct().map(String::valueOf).collect(Collectors.joining(",")));
+            }
         }
         return ids;
     }

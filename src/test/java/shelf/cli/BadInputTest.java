@@ -102,6 +102,13 @@ class BadInputTest {
     }
 
     @Test
+    void clusterWithANodeNamedTwiceStartsNothing(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("nodes.properties"), "node.1=127.0.0.1:1\nnode.2=127.0.0.1:2\n");
+        assertOneLine(run(new ClusterCommand(), "--config", config.toString(), "--nodes", "1,2,1"), 2,
+                "--nodes names node 1 twice: give each node once, e.g. --nodes 1,2");
+    }
+
+    @Test
     void aCommandLineMistakeUnderJsonIsAlsoOneDocumentOnStdout() {
         for (Object command : new Object[] {new ClientCommand(), new AdminCommand()}) {
             StringWriter out = new StringWriter();
