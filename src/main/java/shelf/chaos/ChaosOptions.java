@@ -13,9 +13,10 @@ import java.util.List;
  * @param seed       the seed of the fault schedule and of the clients' choices
  * @param report     the folder the report goes to
  * @param jvmOptions each node's JVM options
+ * @param postgresql the library in an embedded PostgreSQL (its store fault: the database stopped) instead of files
  */
 public record ChaosOptions(int seconds, int clients, int nodes, List<FaultKind> faults, long seed, Path report,
-                           List<String> jvmOptions) {
+                           List<String> jvmOptions, boolean postgresql) {
 
     public ChaosOptions {
         faults = List.copyOf(faults);

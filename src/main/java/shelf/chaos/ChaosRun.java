@@ -15,8 +15,10 @@ import java.util.stream.Stream;
 import shelf.cluster.LocalCluster;
 import shelf.cluster.NetPartition;
 import shelf.config.ConfigException;
+import shelf.config.Timings;
 import shelf.library.Book;
 import shelf.library.HistoryRecord;
+import shelf.library.StoreException;
 import shelf.rmi.RmiServer;
 import shelf.util.Throwables;
 
@@ -36,36 +38,49 @@ public final class ChaosRun implements AutoCloseable {
     private final ChaosOptions options;
     private final Path dir;
     private final LocalCluster cluster;
+    /** The library's database with {@code --store postgresql}; null with the file library. */
+    private final ChaosDatabase database;
 
-    private ChaosRun(ChaosOptions options, Path dir, LocalCluster cluster) {
+    private ChaosRun(ChaosOptions options, Path dir, LocalCluster cluster, ChaosDatabase database) {
         this.options = options;
         this.dir = dir;
         this.cluster = cluster;
+        this.database = database;
     }
 
     /**
      * Starts the cluster and waits until its nodes agree on a coordinator.
      *
-     * @throws IllegalStateException when they do not in time (the folder is deleted)
+     * @throws IllegalStateException when they do not in time, or the database does not start (the folder is deleted)
      */
     public static ChaosRun start(ChaosOptions options) throws IOException, ConfigException, InterruptedException {
         Path dir = Files.createTempDirectory("shelf-chaos");
         LocalCluster cluster = null;
+        ChaosDatabase database = null;
         try {
+            if (options.postgresql()) {
+                try {
+                    database = ChaosDatabase.start(dir.resolve("postgresql"), options.books(), Timings.DEFAULTS.leaseMs());
+                } catch (StoreException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
             boolean real = options.faults().contains(FaultKind.NETPARTITION);
             // A real partition tells the nodes apart by address and group id: each gets its own (cluster.NetPartition).
-            cluster = LocalCluster.create(dir, options.nodes(), options.books(), Map.of(), LocalCluster.currentJar(),
-                    options.jvmOptions(), real ? NetPartition::address : id -> "127.0.0.1");
+            cluster = LocalCluster.create(dir, options.nodes(), options.books(), database == null ? Map.of()
+                    : database.settings(), LocalCluster.currentJar(), options.jvmOptions(),
+                    real ? NetPartition::address : id -> "127.0.0.1");
             if (real) {
                 cluster.withLauncher(NetPartition::launcher);
             }
             cluster.startAll();
             cluster.awaitAgreement(cluster.config().ids(), SETTLE);
-            return new ChaosRun(options, dir, cluster);
+            return new ChaosRun(options, dir, cluster, database);
         } catch (IOException | ConfigException | InterruptedException | RuntimeException e) {
             if (cluster != null) {
                 cluster.close();
             }
+            closeQuietly(database);
             delete(dir);
             throw e;
         }
@@ -76,7 +91,7 @@ public final class ChaosRun implements AutoCloseable {
         RmiServer.useClientTimeouts(cluster.config());
         History history = new History(System.nanoTime());
         Watcher watcher = new Watcher(cluster, history);
-        Nemesis nemesis = new Nemesis(cluster, history, watcher, options.faults(), options.seed());
+        Nemesis nemesis = new Nemesis(cluster, database, history, watcher, options.faults(), options.seed());
         List<Client> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         threads.add(daemon(watcher, "chaos-watcher"));
@@ -168,11 +183,23 @@ public final class ChaosRun implements AutoCloseable {
         return dir.resolve("logs");
     }
 
-    /** Stops the nodes and deletes the folder. */
+    /** Stops the nodes (and the database) and deletes the folder. */
     @Override
     public void close() {
         cluster.close();
+        closeQuietly(database);
         delete(dir);
+    }
+
+    private static void closeQuietly(ChaosDatabase database) {
+        if (database == null) {
+            return;
+        }
+        try {
+            database.close();
+        } catch (StoreException e) {
+            System.err.println("chaos: " + e.getMessage());
+        }
     }
 
     /** The nodes' logs into the report of a failed run, for whoever looks into it. */

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import shelf.api.Faults;
 import shelf.cluster.LocalCluster;
 import shelf.cluster.NetPartition;
+import shelf.library.StoreException;
 import shelf.util.Throwables;
 
 /**
@@ -38,6 +39,7 @@ final class Nemesis {
     private static final Duration NET_PARTITION_GRACE = Duration.ofSeconds(60);
 
     private final LocalCluster cluster;
+    private final ChaosDatabase database;
     private final History clock;
     private final Watcher watcher;
     private final List<FaultKind> kinds;
@@ -65,8 +67,13 @@ final class Nemesis {
                         int percent, long delayMs, boolean fsync) {
     }
 
-    Nemesis(LocalCluster cluster, History clock, Watcher watcher, List<FaultKind> kinds, long seed) {
+    /**
+     * @param database the library's database, whose store fault is its stop; null with the file library, whose store
+     *                 fault is a node's failing writes or fsyncs
+     */
+    Nemesis(LocalCluster cluster, ChaosDatabase database, History clock, Watcher watcher, List<FaultKind> kinds, long seed) {
         this.cluster = cluster;
+        this.database = database;
         this.clock = clock;
         this.watcher = watcher;
         this.kinds = List.copyOf(kinds);
@@ -128,12 +135,27 @@ final class Nemesis {
                 return everyNode(Faults.NONE.withDelayMs(d.delayMs), d.delayMs + " ms on every node's messages");
             }
             case STORE -> {
-                String kind = d.fsync ? "fsync" : "write";
-                store.add(node);
-                return kind + " failures on " + target + admin(node, a -> a.injectStoreFault(kind));
+                return storeFault(d, node, target);
             }
         }
         return target;
+    }
+
+    /**
+     * A file library's store fault: one node's writes (or fsyncs) fail; a PostgreSQL library's: the database stopped, for
+     * every node at once.
+     */
+    private String storeFault(Draw d, int node, String target) {
+        if (database != null) {
+            try {
+                return database.stop();
+            } catch (StoreException e) {
+                return "(the database did not stop: " + Throwables.oneLine(e) + ")";
+            }
+        }
+        String kind = d.fsync ? "fsync" : "write";
+        store.add(node);
+        return kind + " failures on " + target + admin(node, a -> a.injectStoreFault(kind));
     }
 
     /** Splits the nodes: the smaller side (with the coordinator when the draw aims at it) cannot reach the other. */
@@ -217,11 +239,20 @@ final class Nemesis {
         // A node that did not take its heal keeps its place in the set, for the next heal.
         network.removeIf(id -> admin(id, a -> a.setFaults(Faults.NONE)).isEmpty());
         store.removeIf(id -> admin(id, a -> a.injectStoreFault("none")).isEmpty());
+        if (database != null) {
+            try {
+                database.resume();
+            } catch (StoreException e) {
+                System.err.println("chaos: the database did not start again (tried again at the next heal): "
+                        + Throwables.oneLine(e));
+            }
+        }
     }
 
     /** Whether a heal left faults in force on a node that did not take it. */
     boolean healed() {
-        return cut == null && paused.isEmpty() && down.isEmpty() && network.isEmpty() && store.isEmpty();
+        return cut == null && paused.isEmpty() && down.isEmpty() && network.isEmpty() && store.isEmpty()
+                && (database == null || database.running());
     }
 
     /** The fault in force, for the progress line: "pause node 5 (the coordinator)", or "none". */

@@ -26,6 +26,7 @@ import shelf.cluster.LocalCluster;
 import shelf.cluster.NetPartition;
 import shelf.library.Json;
 import shelf.util.ExitCodes;
+import shelf.util.Texts;
 import shelf.util.VersionProvider;
 
 /**
@@ -74,6 +75,11 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "JVM options of each node (default: ${DEFAULT-VALUE}).")
     List<String> jvm;
 
+    @Option(names = "--store", paramLabel = "file|postgresql", defaultValue = "file",
+            description = "Where the cluster's library is: files (default; the store fault fails one node's writes or "
+                    + "fsyncs) or an embedded PostgreSQL (the store fault stops the database for every node).")
+    String store;
+
     @Option(names = "--json", description = "Print the verdict as one JSON document on stdout.")
     boolean json;
 
@@ -82,7 +88,8 @@ public final class ChaosCommand implements Callable<Integer> {
         ChaosOptions options = options();
         PrintWriter err = spec.commandLine().getErr();
         err.println("chaos: seed " + options.seed() + " (repeat the run with --seed " + options.seed() + "); "
-                + options.nodes() + " nodes, " + options.clients() + " clients, faults "
+                + options.nodes() + " nodes, " + options.clients() + " clients, "
+                + (options.postgresql() ? "library in PostgreSQL, " : "") + "faults "
                 + options.faults().stream().map(FaultKind::label).collect(Collectors.joining(","))
                 + " for " + options.seconds() + " s; report in " + options.report());
         Verdict verdict;
@@ -118,7 +125,10 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         long chosen = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
         Path folder = report != null ? report : Path.of("chaos-" + chosen);
-        return new ChaosOptions(seconds, clients, nodes, kinds, chosen, folder.toAbsolutePath(), jvm);
+        require(store.equals("file") || store.equals("postgresql"), "--store must be file or postgresql, got '"
+                + Texts.clip(store) + "'");
+        return new ChaosOptions(seconds, clients, nodes, kinds, chosen, folder.toAbsolutePath(), jvm,
+                store.equals("postgresql"));
     }
 
     /** The kinds {@code --faults} names, each once; {@code all} names every kind. */

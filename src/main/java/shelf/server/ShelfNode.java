@@ -104,9 +104,12 @@ public final class ShelfNode implements AutoCloseable {
         FileEpochStore epochs = FileEpochStore.open(resources, id); // before the library: a bad file changes nothing
         LibraryStore store;
         try {
-            store = Stores.open(config, resources, Clock.systemUTC(), "node " + id);
+            store = Stores.openWaiting(config, resources, Clock.systemUTC(), "node " + id);
         } catch (StoreException e) {
             throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeStartException(ExitCodes.REFUSED, "node " + id + ": stopped while waiting for the library's database");
         }
         FencingToken fence;
         KeyMaterial keys;

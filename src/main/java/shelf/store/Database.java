@@ -140,6 +140,25 @@ public final class Database {
         }
     }
 
+    /**
+     * Whether {@code e} says the database could not be reached, rather than that it refused: a connection refused or
+     * timed out, or PostgreSQL's connection errors (SQLSTATE class 08) and "the database system is starting up" or
+     * "shutting down" (57P03, 57P01). A wrong password (28P01) or a missing schema is no such failure.
+     */
+    public static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P03")
+                    || sql.getSQLState().equals("57P01"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** An error talking to the database as one line, naming it. */
     StoreException failed(String doing, SQLException e) {
         return new StoreException("PostgreSQL " + config.url() + ": " + doing + ": " + oneLine(e), e);

@@ -2,6 +2,9 @@ package shelf.store;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
 import shelf.config.StoreConfig;
 import shelf.library.FileLibraryStore;
@@ -10,7 +13,63 @@ import shelf.library.StoreException;
 
 /** Opens the library where {@code nodes.properties} says it is ({@code store=file} or {@code store=postgresql}). */
 public final class Stores {
+    private static final Logger log = LoggerFactory.getLogger(Stores.class);
+    /** How long a node waits between attempts to reach its library's database while it is down. */
+    public static final long RETRY_MS = 1_000;
+    /** How often a node still waiting for its database says so. */
+    static final long NOTE_EVERY_MS = 30_000;
+
+    /** Opens a library: {@link #open}, or a stand-in in tests. */
+    @FunctionalInterface
+    interface Opener {
+        LibraryStore open() throws StoreException;
+    }
+
     private Stores() {
+    }
+
+    /**
+     * As {@link #open}, but a PostgreSQL library whose database cannot be reached (not running yet, restarting, cut
+     * off) is waited for: a node started before its database, as hosts may boot, or while it restarts, starts once it
+     * is back instead of exiting. One WARN line when the wait begins and one every 30 s while it lasts, naming the
+     * database and why; one line when it ends. Any other failure (a missing password file, a wrong password, a bad
+     * schema, a file library's problem) is thrown at once.
+     *
+     * @throws InterruptedException when the node is stopped while it waits
+     */
+    public static LibraryStore openWaiting(ClusterConfig config, Path resources, Clock clock, String who)
+            throws StoreException, InterruptedException {
+        return waitFor(() -> open(config, resources, clock, who), config.store().kind() == StoreConfig.Kind.POSTGRESQL,
+                who, RETRY_MS);
+    }
+
+    static LibraryStore waitFor(Opener opener, boolean database, String who, long retryMs)
+            throws StoreException, InterruptedException {
+        long began = System.nanoTime();
+        long noted = 0;
+        boolean waited = false;
+        while (true) {
+            try {
+                LibraryStore store = opener.open();
+                if (waited) {
+                    log.info("{}: the library's database answers again, after {} ms of waiting", who,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+                }
+                return store;
+            } catch (StoreException e) {
+                if (!database || !Database.unreachable(e)) {
+                    throw e;
+                }
+                long now = System.nanoTime();
+                if (!waited || now - noted >= TimeUnit.MILLISECONDS.toNanos(NOTE_EVERY_MS)) {
+                    log.warn("{}: {}; waiting for the database (trying again every {} ms; stop the node to give up)", who,
+                            e.getMessage(), retryMs);
+                    noted = now;
+                }
+                waited = true;
+                Thread.sleep(retryMs);
+            }
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ class ChaosCommandTest {
         "--clients 0         | chaos: --clients must be between 1 and 64, got 0",
         "--nodes 1           | chaos: --nodes must be between 2 and 9, got 1",
         "--seed abc          | chaos: Invalid value for option '--seed': 'abc' is not a long",
+        "--store files       | chaos: --store must be file or postgresql, got 'files'",
     })
     void aBadOptionIsOneLineAndTheUsageCode(String args, String message) {
         StringWriter out = new StringWriter();

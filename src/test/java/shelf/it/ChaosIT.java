@@ -54,4 +54,25 @@ class ChaosIT {
         assertTrue(List.of("kill", "pause", "partition", "netpartition").contains(fault.get("kind").asText()), fault.toString());
         assertEquals(verdict.get("checks"), Json.MAPPER.readTree(report.resolve("verdict.json").toFile()).get("checks"));
     }
+
+    @Test
+    void aRunOnAPostgresqlLibraryWhoseDatabaseStopsPassesEveryCheck(@TempDir Path dir) throws Exception {
+        // Seed 173 draws, with store and kill in 14 s: kill node 1, the database stopped, kill of the coordinator.
+        Path report = dir.resolve("report");
+        ClusterFixture.Run r = ClusterFixture.exec(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", LocalCluster.currentJar().toString(), "chaos", "--seconds", "14", "--clients", "3",
+                "--nodes", "3", "--faults", "store,kill", "--store", "postgresql", "--jvm", ClusterFixture.NODE_JVM_OPTION,
+                "--seed", "173", "--report", report.toString(), "--json"), LIMIT);
+        assertEquals(0, r.code(), r.toString());
+        JsonNode verdict = Json.MAPPER.readTree(r.out());
+        assertTrue(verdict.get("ok").asBoolean(), r.out());
+        assertTrue(r.err().contains("library in PostgreSQL"), r.err());
+        List<JsonNode> faults = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(report.resolve("faults.jsonl"))) {
+            faults.add(Json.MAPPER.readTree(line));
+        }
+        assertTrue(faults.stream().anyMatch(f -> f.get("kind").asText().equals("store")
+                && f.get("detail").asText().matches("PostgreSQL on port \\d+ stopped")), faults.toString());
+        assertTrue(verdict.get("availability").get("all").get("ok").asLong() > 0, r.out());
+    }
 }
