@@ -27,9 +27,8 @@ final class EmbeddedClusterStore implements AutoCloseable {
     /** How long a left-over server gets to end after each signal. */
     private static final long LEFT_OVER_WAIT_MS = 10_000;
 
-    private EmbeddedDatabase server;
+    private final EmbeddedDatabase server;
     private final Path configFile;
-    private boolean stopped;
 
     private EmbeddedClusterStore(EmbeddedDatabase server, Path configFile) {
         this.server = server;
@@ -86,27 +85,9 @@ final class EmbeddedClusterStore implements AutoCloseable {
         return configFile;
     }
 
-    /** Stops the database, as a crash of the store looks to the nodes: their writes fail until {@link #startDatabase}. */
-    synchronized void stopDatabase() throws StoreException {
-        if (!stopped) {
-            server.close();
-            stopped = true;
-        }
-    }
-
-    /** Starts the database again after {@link #stopDatabase}, with the same data on the same port. */
-    synchronized void startDatabase() throws StoreException {
-        if (stopped) {
-            server = server.startAgain();
-            stopped = false;
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        if (!stopped) {
-            closeQuietly(server);
-        }
+    public void close() {
+        closeQuietly(server);
     }
 
     private static void closeQuietly(EmbeddedDatabase server) {
