@@ -8,8 +8,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -194,9 +197,12 @@ final class LibraryConnection {
             }
         }
         // Nobody served, and some nodes were only silent: on a loaded machine (or a cold TLS handshake) a live node
-        // can miss the short answer time. Before giving up, each gets the patience of a call; a paused one still fails.
-        for (NodeAddress node : List.copyOf(silent)) {
-            Served<T> served = tryNode(node, attempt, timeouts.callMs, failures, new ArrayList<>());
+        // can miss the short answer time. Before giving up, they get the patience of a call, all at once (one after
+        // the other, five paused nodes cost five times that), and the first that answers is asked; a paused one still
+        // fails.
+        Optional<NodeAddress> awake = silent.isEmpty() ? Optional.empty() : firstToAnswer(silent, failures);
+        if (awake.isPresent()) {
+            Served<T> served = tryNode(awake.get(), attempt, timeouts.callMs, failures, new ArrayList<>());
             if (served != null) {
                 return served.value;
             }
@@ -205,6 +211,84 @@ final class LibraryConnection {
             throw new CliException(ExitCodes.UNAVAILABLE, failures.get(0) + "; " + suggestion());
         }
         throw new CliException(ExitCodes.UNAVAILABLE, "no node could serve: " + String.join("; ", failures));
+    }
+
+    /** A node that answered {@link #firstToAnswer}'s probe, and its stub. */
+    private record Awake(NodeAddress node, LibraryService stub) {
+    }
+
+    /**
+     * Of {@code silent} nodes, the first whose lookup and probe answer within {@code callMs}, all asked at once; its stub
+     * is kept for the call that follows. Only reads go to several nodes at once: the request itself goes to that one.
+     * Each node that did not answer is a failure.
+     */
+    private Optional<NodeAddress> firstToAnswer(List<NodeAddress> silent, List<String> failures) {
+        CompletionService<Awake> probes = new ExecutorCompletionService<>(CALLS);
+        Map<NodeAddress, Future<Awake>> asked = new LinkedHashMap<>();
+        for (NodeAddress node : silent) {
+            asked.put(node, probes.submit(() -> {
+                LibraryService stub = lookup.lookup(node);
+                stub.authenticationRequired();
+                return new Awake(node, stub);
+            }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeouts.callMs);
+        try {
+            for (int left = silent.size(); left > 0; left--) {
+                Future<Awake> done = next(probes, deadline, silent);
+                if (done == null) {
+                    break;
+                }
+                try {
+                    Awake a = done.get();
+                    stubs.put(a.node().id(), a.stub());
+                    answeredAt.put(a.node().id(), System.nanoTime());
+                    return Optional.of(a.node());
+                } catch (ExecutionException e) {
+                    NodeAddress node = asked.entrySet().stream().filter(en -> en.getValue() == done).findFirst()
+                            .orElseThrow().getKey();
+                    failures.add(failureOf(node, e.getCause()));
+                    asked.remove(node);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.UNAVAILABLE, "interrupted while waiting for nodes " + ids(silent));
+        } finally {
+            asked.values().forEach(f -> f.cancel(true));
+        }
+        asked.forEach((node, f) -> {
+            if (!f.isDone() || f.isCancelled()) {
+                failures.add("node " + node.id() + " at " + node + " did not answer within " + timeouts.callMs
+                        + " ms (paused or overloaded?)");
+            }
+        });
+        return Optional.empty();
+    }
+
+    /** The next probe to end by {@code deadline}, or null; after a second without one, says on stderr who is awaited. */
+    private Future<Awake> next(CompletionService<Awake> probes, long deadline, List<NodeAddress> silent)
+            throws InterruptedException {
+        long waitMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        Future<Awake> done = probes.poll(Math.min(waitMs, WAIT_NOTICE_MS), TimeUnit.MILLISECONDS);
+        if (done != null || waitMs <= WAIT_NOTICE_MS) {
+            return done;
+        }
+        err.println("waiting for node" + (silent.size() > 1 ? "s " : " ") + ids(silent) + " ...");
+        return probes.poll(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+    }
+
+    /** Why a probe of {@code node} failed, for the final message. */
+    private static String failureOf(NodeAddress node, Throwable cause) {
+        try {
+            return failure(node, cause).getMessage();
+        } catch (AccessRefusedException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String ids(List<NodeAddress> nodes) {
+        return String.join(", ", nodes.stream().map(n -> String.valueOf(n.id())).toList());
     }
 
     /** One node's try: what it served, or null after noting why it could not (and whether it was only silent). */

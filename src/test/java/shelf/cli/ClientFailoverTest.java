@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import shelf.api.LibraryService;
@@ -78,6 +79,15 @@ class ClientFailoverTest {
 
     private ClientSession session(int preferred, boolean failover, boolean json) {
         return session(preferred, failover, json, 2_000, 60_000);
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static void sleep(long millis) {
@@ -245,6 +255,42 @@ class ClientFailoverTest {
         assertEquals(0, session.run(List.of("list")), err());
         assertTrue(out().contains("Dune"), out());
         assertFalse(err().contains("served by"), "the node asked served, after a wait: no failover to report: " + err());
+    }
+
+    @Test
+    void theSilentNodesGetTheirPatienceAllAtOnceNotOneAfterTheOther() throws Exception {
+        node(1);
+        node(2);
+        node(3);
+        node(4);
+        // Every node misses the 200 ms answer time; in the second round a lookup answers only once all four are in
+        // flight at the same moment. One after the other, each would wait in vain until its 3 s ran out (and be
+        // interrupted), and the client would give up.
+        CountDownLatch allAsked = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger round = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        LibraryConnection connection = new LibraryConnection(CONFIG, 1, node -> {
+            if (round.incrementAndGet() <= 4) {
+                sleep(10_000); // the first round: silent
+                return nodes.get(node.id());
+            }
+            try {
+                if (inFlight.incrementAndGet() == 4) {
+                    allAsked.countDown();
+                }
+                if (!awaitQuietly(allAsked)) {
+                    throw new ConnectException("only some nodes were asked at once");
+                }
+                return nodes.get(node.id());
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }, true, new LibraryConnection.Timeouts(200, 3_000, 0), new PrintStream(err, true, StandardCharsets.UTF_8));
+        ClientSession session = new ClientSession("alice", connection, false,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Pins.forClient(null, "alice", Map.of(Pins.ENV, "2468"), null));
+        assertEquals(0, session.run(List.of("list")), err());
+        assertTrue(out().contains("Dune"), out());
     }
 
     @Test
