@@ -15,7 +15,7 @@ import shelf.library.StoreException;
 public final class Stores {
     private static final Logger log = LoggerFactory.getLogger(Stores.class);
     /** How long a node waits between attempts to reach its library's database while it is down. */
-    public static final long RETRY_MS = 1_000;
+    static final long RETRY_MS = 1_000;
     /** How often a node still waiting for its database says so. */
     static final long NOTE_EVERY_MS = 30_000;
 
