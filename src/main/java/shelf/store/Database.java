@@ -126,7 +126,9 @@ public final class Database {
                     .locations("classpath:db/migration/shelf").loggers("slf4j").load().migrate();
             migrated = true;
         } catch (FlywayException e) {
-            throw new StoreException(config.url() + ": cannot create or upgrade the library's schema: " + e.getMessage(), e);
+            // Flyway's messages span lines (a rule, then "SQL State", "Error Code", "Message"): the first says it all.
+            throw new StoreException(config.url() + ": cannot create or upgrade the library's schema: "
+                    + firstLine(e.getMessage()), e);
         }
     }
 
@@ -165,8 +167,11 @@ public final class Database {
     }
 
     private static String oneLine(SQLException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = m.indexOf('\n');
-        return newline < 0 ? m : m.substring(0, newline);
+        return firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private static String firstLine(String m) {
+        String line = m == null ? "" : m.strip().lines().findFirst().orElse("").strip();
+        return line.isEmpty() ? "(no message)" : line;
     }
 }

@@ -63,6 +63,7 @@ class StoresTest {
         server.close();
         StoreException e = assertThrows(StoreException.class, () -> Stores.open(config, dir, Clock.systemUTC(), "node 1"));
         assertTrue(Database.unreachable(e), "a stopped database: " + e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one line for the log and the exit message: " + e.getMessage());
         assertFalse(Database.unreachable(new StoreException("no schema", new SQLException("relation missing", "42P01"))));
     }
 }
