@@ -377,8 +377,10 @@ public final class LocalCluster implements AutoCloseable {
             }
             Thread.sleep(AGREEMENT_POLL_MS);
         }
+        // Why, often: "waiting for the database", a port in use, a library it refused.
+        String last = lastLine(dir.resolve("logs").resolve("node-" + id + ".log"), 0);
         throw new IllegalStateException("node " + id + " did not join a coordinator that every node answering follows within "
-                + timeout.toMillis() + " ms");
+                + timeout.toMillis() + " ms" + (last.isEmpty() ? "" : "; the last line of its log: " + last));
     }
 
     public Process process(int id) {

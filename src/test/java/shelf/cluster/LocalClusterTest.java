@@ -1,6 +1,7 @@
 package shelf.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -36,6 +37,20 @@ class LocalClusterTest {
         assertEquals("RmiNode: node 1: port 5001 on 127.0.0.1 is already in use (is node 1 already running?)",
                 LocalCluster.lastLine(out, from));
         assertEquals("", LocalCluster.lastLine(dir.resolve("missing.out"), 0));
+    }
+
+    @Test
+    void aNodeThatDoesNotJoinIsReportedWithTheLastLineOfItsLog(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("nodes.properties"), "node.1=127.0.0.1:" + LocalCluster.freePorts(1).get(0)
+                + "\ntls=off\n");
+        Files.createDirectories(dir.resolve("logs"));
+        String waiting = "node 1: jdbc:postgresql://db:5432/shelf: …; waiting for the database (trying again every 1000 ms;"
+                + " stop the node to give up) [2026-12-02 05:30:50.902 WARN]";
+        Files.writeString(dir.resolve("logs").resolve("node-1.log"), "node 1: ==== run started ====\n" + waiting + "\n");
+        LocalCluster view = LocalCluster.open(dir, config, dir.resolve("shelf.jar"), List.of());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> view.awaitJoined(1, java.time.Duration.ofMillis(300)));
+        assertTrue(e.getMessage().endsWith("; the last line of its log: " + waiting), e.getMessage());
     }
 
     @Test
