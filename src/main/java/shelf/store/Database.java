@@ -1,6 +1,8 @@
 package shelf.store;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +29,8 @@ import shelf.library.StoreException;
  * stops answering into an error, not a hang. Thread-safe; immutable.
  */
 public final class Database {
+    /** How deep {@link #unreachable} looks into an exception's causes. */
+    private static final int MAX_CAUSES = 32;
     private static final int MIN_SOCKET_TIMEOUT_S = 2;
     /** The version of the newest migration in {@code db/migration/shelf} ({@code V<version>__*.sql}). */
     static final String SCHEMA_VERSION = "1";
@@ -148,8 +152,9 @@ public final class Database {
      * "shutting down" (57P03, 57P01). A wrong password (28P01) or a missing schema is no such failure.
      */
     public static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) { // a looping chain ends too
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null

@@ -1,5 +1,6 @@
 package shelf.util;
 
+import java.net.ConnectException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,7 +35,7 @@ public final class Throwables {
      */
     public static String oneLine(Throwable e) {
         Throwable root = rootCause(e);
-        if (root instanceof java.net.ConnectException) {
+        if (root instanceof ConnectException) {
             return "connection refused";
         }
         String message = root.getMessage();

@@ -26,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import shelf.api.LibraryService;
@@ -83,7 +85,7 @@ class ClientFailoverTest {
 
     private static boolean awaitQuietly(CountDownLatch latch) {
         try {
-            return latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            return latch.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -267,8 +269,8 @@ class ClientFailoverTest {
         // flight at the same moment. One after the other, each would wait in vain until its 3 s ran out (and be
         // interrupted), and the client would give up.
         CountDownLatch allAsked = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger round = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger round = new AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
         LibraryConnection connection = new LibraryConnection(CONFIG, 1, node -> {
             if (round.incrementAndGet() <= 4) {
                 sleep(10_000); // the first round: silent

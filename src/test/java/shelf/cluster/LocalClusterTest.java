@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class LocalClusterTest {
         Files.writeString(dir.resolve("logs").resolve("node-1.log"), "node 1: ==== run started ====\n" + waiting + "\n");
         LocalCluster view = LocalCluster.open(dir, config, dir.resolve("shelf.jar"), List.of());
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> view.awaitJoined(1, java.time.Duration.ofMillis(300)));
+                () -> view.awaitJoined(1, Duration.ofMillis(300)));
         assertTrue(e.getMessage().endsWith("; the last line of its log: " + waiting), e.getMessage());
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class ChaosIT {
         JsonNode verdict = Json.MAPPER.readTree(r.out());
         assertTrue(verdict.get("ok").asBoolean(), r.out());
         assertTrue(r.err().contains("library in PostgreSQL"), r.err());
-        List<JsonNode> faults = new java.util.ArrayList<>();
+        List<JsonNode> faults = new ArrayList<>();
         for (String line : Files.readAllLines(report.resolve("faults.jsonl"))) {
             faults.add(Json.MAPPER.readTree(line));
         }

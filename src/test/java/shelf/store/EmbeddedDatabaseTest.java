@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shelf.library.StoreException;
 
 /** The embedded server a killed {@code cluster} leaves behind: found by its folder, stopped, and the folder usable again. */
 class EmbeddedDatabaseTest {
@@ -29,13 +31,13 @@ class EmbeddedDatabaseTest {
         assertEquals(Optional.empty(), EmbeddedDatabase.stopLeftOver(data, 10_000), "nothing left to stop");
         try {
             left.close(); // only to release the folder's lock, which a killed process's kernel releases by itself
-        } catch (shelf.library.StoreException e) {
+        } catch (StoreException e) {
             // its server is gone already
         }
 
         try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0);
              Connection c = DriverManager.getConnection(again.storeConfig().url(), EmbeddedDatabase.USER, "")) {
-            var rows = c.createStatement().executeQuery("SELECT n FROM kept");
+            ResultSet rows = c.createStatement().executeQuery("SELECT n FROM kept");
             assertTrue(rows.next());
             assertEquals(42, rows.getInt(1), "the committed data is kept");
         }
