@@ -234,7 +234,9 @@ class AdminCommandTest {
         assertEquals("elect: choose one node with -n ID, or every node with --all\n", err.toString());
         assertEquals(2, admin("-n", "1", "--all", "elect"));
         assertEquals(2, admin("-n", "1", "--all", "status"));
+        assertEquals("", out.toString(), "no table's header above a usage error");
         assertEquals(2, admin("--all", "--timeout", "0", "status"));
+        assertEquals("", out.toString(), "no table's header above a usage error");
         err.getBuffer().setLength(0);
         assertEquals(2, admin("-n", "1", "cycles", "abc"));
         assertTrue(err.toString().contains("'abc' is not an int"), err.toString());
