@@ -15,12 +15,10 @@ import shelf.store.PostgresLibrary;
  * time, then started again on the same port with the same data (each node reconnects on its next write).
  */
 final class ChaosDatabase implements AutoCloseable {
-    private final Path data;
     private EmbeddedDatabase server;
     private boolean stopped;
 
-    private ChaosDatabase(Path data, EmbeddedDatabase server) {
-        this.data = data;
+    private ChaosDatabase(EmbeddedDatabase server) {
         this.server = server;
     }
 
@@ -29,7 +27,7 @@ final class ChaosDatabase implements AutoCloseable {
         EmbeddedDatabase server = EmbeddedDatabase.start(data, 0);
         try {
             PostgresLibrary.create(Database.trusting(server.storeConfig(), leaseMs), SampleCatalog.books(books), List.of());
-            return new ChaosDatabase(data, server);
+            return new ChaosDatabase(server);
         } catch (StoreException | RuntimeException e) {
             server.close();
             throw e;
@@ -69,10 +67,5 @@ final class ChaosDatabase implements AutoCloseable {
             server.close();
             stopped = true;
         }
-    }
-
-    @Override
-    public String toString() {
-        return "PostgreSQL in " + data;
     }
 }

@@ -258,7 +258,7 @@ final class LibraryConnection {
             asked.values().forEach(f -> f.cancel(true));
         }
         asked.forEach((node, f) -> {
-            if (!f.isDone() || f.isCancelled()) {
+            if (f.isCancelled()) { // still unanswered when the patience ran out
                 failures.add("node " + node.id() + " at " + node + " did not answer within " + timeouts.callMs
                         + " ms (paused or overloaded?)");
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import shelf.util.AtomicFiles;
 import shelf.util.ShelfJar;
+import shelf.util.Texts;
 
 /**
  * The layout of the library's folder ({@code resources/}): {@code catalog.json}, written once by
@@ -66,7 +67,7 @@ public final class LibraryFiles {
             throw new StoreException(catalog()
                     + " not found: create the library first with 'java -cp " + ShelfJar.typed(Path.of("")) + " CreateBooks'");
         } catch (IOException e) {
-            throw new StoreException(catalog() + ": not a valid catalogue: " + firstLine(e.getMessage()));
+            throw new StoreException(catalog() + ": not a valid catalogue: " + Texts.firstLine(e.getMessage(), "unknown error"));
         }
         if (entries == null || entries.isEmpty()) {
             throw new StoreException(catalog() + ": the catalogue is empty (run CreateBooks --force)");
@@ -162,11 +163,4 @@ public final class LibraryFiles {
         AtomicFiles.write(target, content, null);
     }
 
-    static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }

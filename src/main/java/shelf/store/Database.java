@@ -18,6 +18,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import shelf.config.StoreConfig;
 import shelf.library.StoreException;
+import shelf.util.Texts;
 
 /**
  * The PostgreSQL database a {@link StoreConfig} names: opens sessions whose waits are bounded, and migrates the schema.
@@ -132,7 +133,7 @@ public final class Database {
         } catch (FlywayException e) {
             // Flyway's messages span lines (a rule, then "SQL State", "Error Code", "Message"): the first says it all.
             throw new StoreException(config.url() + ": cannot create or upgrade the library's schema: "
-                    + firstLine(e.getMessage()), e);
+                    + Texts.firstLine(e.getMessage(), "(no message)"), e);
         }
     }
 
@@ -172,11 +173,6 @@ public final class Database {
     }
 
     private static String oneLine(SQLException e) {
-        return firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    }
-
-    private static String firstLine(String m) {
-        String line = m == null ? "" : m.strip().lines().findFirst().orElse("").strip();
-        return line.isEmpty() ? "(no message)" : line;
+        return Texts.firstLine(e.getMessage(), e.getClass().getSimpleName());
     }
 }

@@ -8,6 +8,12 @@ public final class Texts {
     private Texts() {
     }
 
+    /** The first line of {@code text}, stripped; {@code ifNone} when it has none (a null or blank message). */
+    public static String firstLine(String text, String ifNone) {
+        String line = text == null ? "" : text.strip().lines().findFirst().orElse("").strip();
+        return line.isEmpty() ? ifNone : line;
+    }
+
     /** {@code text} itself when at most {@link #QUOTED} characters, else its start and its length. */
     public static String clip(Object text) {
         String s = String.valueOf(text);

@@ -38,8 +38,7 @@ public final class Throwables {
         if (root instanceof ConnectException) {
             return "connection refused";
         }
-        String message = root.getMessage();
-        String first = message == null ? "" : message.lines().findFirst().orElse("").strip();
+        String first = Texts.firstLine(root.getMessage(), "");
         return root.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
     }
 
