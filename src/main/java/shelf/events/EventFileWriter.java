@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded on disk: when the file reaches half of {@code maxBytes} it becomes {@code <file>.1} (replacing the older
  * one) and a new file starts, so a node keeps at most {@code maxBytes} of events, the most recent ones.
+ *
+ * <p>A write that fails (a full disk, say) loses its events, not the recording: the file is cut back to its last whole
+ * line and closed, the events that come meanwhile are counted as lost, and every {@value #RETRY_MS} ms the file is
+ * opened again and written to. One log line when the failure begins, one when the file is written again.
  */
 public final class EventFileWriter implements EventSink {
     private static final Logger log = LoggerFactory.getLogger(EventFileWriter.class);
@@ -36,6 +40,8 @@ public final class EventFileWriter implements EventSink {
     /** Events queued at most: a few seconds of the busiest lock benchmark. */
     static final int CAPACITY = 65_536;
     private static final long DROP_NOTE_MS = 10_000;
+    /** How long the writer waits after a failed write before it tries the file again. */
+    static final long RETRY_MS = 1_000;
 
     private final String me;
     private final Path file;
@@ -46,12 +52,18 @@ public final class EventFileWriter implements EventSink {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
     private final ByteArrayOutputStream batch = new ByteArrayOutputStream(1 << 16);
-    private volatile long written;
+    /** Events taken off the queue and written, or lost to a failed write: what {@link #flush} waits for. */
+    private volatile long handled;
     private volatile boolean closed;
     private FileChannel channel;
     private long size;
     private long droppedNoted;
     private long lastDropNote;
+    /** Whether the last write failed; then {@code channel} is closed until {@code retryAt} (nanoTime). */
+    private boolean failing;
+    private long retryAt;
+    private volatile long lost;
+    private long lostBefore;
 
     /**
      * Opens (appending) the events file {@code file} of node {@code me}, keeping at most {@code maxBytes} on disk in it
@@ -97,7 +109,7 @@ public final class EventFileWriter implements EventSink {
         long target = recorded.get();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         LockSupport.unpark(thread);
-        while (written < target && System.nanoTime() < deadline && thread.isAlive()) {
+        while (handled < target && System.nanoTime() < deadline && thread.isAlive()) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
@@ -113,6 +125,11 @@ public final class EventFileWriter implements EventSink {
         }
     }
 
+    /** Events lost so far because the file could not be written. */
+    public long lost() {
+        return lost;
+    }
+
     private void run() {
         List<Event> events = new ArrayList<>();
         try {
@@ -121,33 +138,99 @@ public final class EventFileWriter implements EventSink {
                 writeQueued(events);
             }
             writeQueued(events);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("{}: events file {} cannot be written ({}); no more events are recorded", me, file, e.toString());
         } finally {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing after a failed write: nothing more to say
-            }
+            closeChannel();
         }
     }
 
-    private void writeQueued(List<Event> events) throws IOException {
+    private void writeQueued(List<Event> events) {
         noteDrops();
         while (queue.drainTo(events, 4096) > 0) {
+            if (reopened()) {
+                write(events);
+            } else {
+                lost += events.size();
+            }
+            handled += events.size();
+            events.clear();
+        }
+    }
+
+    private void write(List<Event> events) {
+        try {
             batch.reset();
             encode(events, batch);
             ByteBuffer bytes = ByteBuffer.wrap(batch.toByteArray());
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            size += batch.size();
-            written += events.size();
-            events.clear();
-            if (size >= maxFileBytes) {
+        } catch (IOException e) {
+            writeFailed(e, events.size());
+            return;
+        }
+        size += batch.size();
+        if (failing) {
+            failing = false;
+            log.info("{}: events file {} is written again; {} events were lost while it could not be", me, file,
+                    lost - lostBefore);
+        }
+        if (size >= maxFileBytes) {
+            try {
                 rotate();
+            } catch (IOException e) {
+                writeFailed(e, 0);
             }
         }
+    }
+
+    /** Whether the file is open: it is, unless a write failed and the file cannot be opened again yet. */
+    private boolean reopened() {
+        if (channel != null) {
+            return true;
+        }
+        if (System.nanoTime() - retryAt < 0) {
+            return false;
+        }
+        try {
+            open();
+            return true;
+        } catch (IOException e) {
+            retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
+            return false;
+        }
+    }
+
+    private void writeFailed(IOException e, int events) {
+        if (!failing) {
+            failing = true;
+            lostBefore = lost;
+            log.warn("{}: events file {} cannot be written ({}); its events are lost until it can be, tried every {} ms",
+                    me, file, e.getMessage() == null ? e.toString() : e.getMessage(), RETRY_MS);
+        }
+        lost += events;
+        try {
+            if (channel != null) {
+                channel.truncate(size); // a batch written in part would leave half a line
+            }
+        } catch (IOException ignored) {
+            // a file that cannot be cut is read past its torn line (EventReader)
+        }
+        closeChannel();
+        retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
+    }
+
+    private void closeChannel() {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing after a failed write: nothing more to say
+        }
+        channel = null;
     }
 
     /** Appends {@code events} to {@code out}, each as one line of JSON. */
@@ -161,7 +244,7 @@ public final class EventFileWriter implements EventSink {
     }
 
     private void rotate() throws IOException {
-        channel.close();
+        closeChannel();
         Files.move(file, EventFiles.rotated(file), StandardCopyOption.REPLACE_EXISTING);
         open();
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,5 +125,34 @@ class EventFilesTest {
             assertEquals(100 - w.dropped(), written);
         }
         assertFalse(Files.readString(file).isEmpty());
+    }
+
+    @Test
+    void aWriteThatFailsLosesItsEventsNotTheRecordingAndTheFileIsWrittenAgainOnceItCanBe() throws Exception {
+        Path full = Path.of("/dev/full"); // every write fails: no space left on device
+        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        Path file = dir.resolve("node-3.events.jsonl");
+        Files.createSymbolicLink(file, full);
+        try (EventFileWriter w = new EventFileWriter("node 3", file, 1 << 20, 1_000)) {
+            for (int i = 1; i <= 10; i++) {
+                w.record(event(3, i, "HEARTBEAT"));
+            }
+            w.flush(5_000);
+            assertEquals(10, w.lost(), "a failed write loses its events");
+            Files.delete(file); // the disk has room again
+            Files.createFile(file);
+            long recorded = 10;
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (Files.size(file) == 0 && System.nanoTime() < deadline) {
+                w.record(event(3, ++recorded, "HEARTBEAT"));
+                w.flush(5_000);
+                Thread.sleep(20);
+            }
+            List<Event> events = new ArrayList<>();
+            assertEquals(0, EventReader.readFile(file, events), "whole lines only");
+            assertFalse(events.isEmpty(), "written again after the failure (" + recorded + " recorded)");
+            assertEquals(recorded, w.lost() + events.size(), "each event written or counted as lost");
+            assertEquals(recorded, events.get(events.size() - 1).lc(), "the newest event written");
+        }
     }
 }
