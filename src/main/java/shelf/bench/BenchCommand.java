@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -132,7 +133,7 @@ public final class BenchCommand implements Runnable {
             System.out.println("bench " + name);
             System.out.println("  machine:  " + machine);
             System.out.println("  settings: " + settings);
-            results.forEach((k, v) -> System.out.printf("  %-34s %s%n", k, v));
+            results.forEach((k, v) -> System.out.printf(Locale.US, "  %-34s %s%n", k, v));
         }
 
         /** A progress line on stderr (human mode only), so stdout stays the report. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,7 @@ final class StartupBench implements Callable<Integer> {
 
         @Override
         public String toString() {
-            return String.format("%,d / %,d / %,d ms (min / median / max)", min, median, max);
+            return String.format(Locale.US, "%,d / %,d / %,d ms (min / median / max)", min, median, max);
         }
     }
 

@@ -1,6 +1,7 @@
 package shelf.bench;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Latency figures of one measured run, in milliseconds.
@@ -41,7 +42,7 @@ public record Stats(int count, double seconds, double perSecond, double p50, dou
 
     @Override
     public String toString() {
-        return String.format("%,8.0f/s  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max %7.3f ms  (%d in %.2f s)",
+        return String.format(Locale.US, "%,8.0f/s  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max %7.3f ms  (%d in %.2f s)",
                 perSecond, p50, p99, p999, max, count, seconds);
     }
 }

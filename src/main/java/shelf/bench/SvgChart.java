@@ -48,9 +48,9 @@ final class SvgChart {
         double max = series.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(0);
         double top = niceCeiling(max);
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+        out.append(String.format(Locale.US, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        out.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
+        out.append(String.format(Locale.US, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
         text(out, WIDTH / 2.0, 22, "middle", "font-size=\"15\" font-weight=\"bold\"", title);
         axis(out, top);
         bars(out, top);
@@ -62,7 +62,7 @@ final class SvgChart {
         double plotHeight = HEIGHT - TOP - BOTTOM;
         for (int i = 0; i <= 4; i++) {
             double y = TOP + plotHeight - plotHeight * i / 4;
-            out.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+            out.append(String.format(Locale.US, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
                     LEFT, y, WIDTH - RIGHT, y));
             text(out, LEFT - 6, y + 4, "end", "", format(top * i / 4));
         }
@@ -80,7 +80,7 @@ final class SvgChart {
                 double v = values.get(c);
                 double h = top == 0 ? 0 : plotHeight * v / top;
                 double x = x0 + s * barWidth;
-                out.append(String.format(Locale.ROOT,
+                out.append(String.format(Locale.US,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
                         x, TOP + plotHeight - h, barWidth - 2, h, COLOURS[s % COLOURS.length]));
                 text(out, x + barWidth / 2 - 1, TOP + plotHeight - h - 3, "middle", "font-size=\"10\"", format(v));
@@ -102,7 +102,7 @@ final class SvgChart {
         int x = LEFT;
         int s = 0;
         for (String name : series.keySet()) {
-            out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
+            out.append(String.format(Locale.US, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
                     x, HEIGHT - 30, COLOURS[s++ % COLOURS.length]));
             text(out, x + 16, HEIGHT - 20, "start", "", name);
             x += 24 + 7 * name.length();
@@ -110,7 +110,7 @@ final class SvgChart {
     }
 
     private static void text(StringBuilder out, double x, double y, String anchor, String extra, String content) {
-        out.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>%s</text>%n",
+        out.append(String.format(Locale.US, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>%s</text>%n",
                 x, y, anchor, extra.isEmpty() ? "" : " " + extra, escape(content)));
     }
 
@@ -138,8 +138,8 @@ final class SvgChart {
             return "0";
         }
         if (Math.abs(v) >= 100) {
-            return String.format(Locale.ROOT, "%,.0f", v);
+            return String.format(Locale.US, "%,.0f", v);
         }
-        return String.format(Locale.ROOT, "%.3g", v);
+        return String.format(Locale.US, "%.3g", v);
     }
 }

@@ -3,6 +3,7 @@ package shelf.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import shelf.rmi.JvmCounters;
 
@@ -47,7 +48,8 @@ final class WarmUp {
             }
             quiet = busiest * 100 <= QUIET_PERCENT * wallMillis;
             perSecond.add(Math.round(rate));
-            common.progress(String.format("warm-up round %d: %,.0f/s, busiest JIT compiler %d ms of %d", perSecond.size(),
+            common.progress(String.format(Locale.US,
+                    "warm-up round %d: %,.0f/s, busiest JIT compiler %d ms of %d", perSecond.size(),
                     rate, busiest, wallMillis));
         }
         Map<String, Object> w = new LinkedHashMap<>();

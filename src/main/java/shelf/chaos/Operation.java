@@ -1,6 +1,7 @@
 package shelf.chaos;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
 import shelf.library.Op;
 
 /**
@@ -20,7 +21,7 @@ public record Operation(long index, int client, String user, String requestId, O
 
     /** How the checks name it: "#12 c3 BORROW book 2 (ok, 1.234-1.240 s)". */
     public String describe() {
-        return String.format("#%d %s %s book %d (%s, %.3f-%.3f s)", index, user, op, bookId, result.label(),
+        return String.format(Locale.US, "#%d %s %s book %d (%s, %.3f-%.3f s)", index, user, op, bookId, result.label(),
                 invokeNs / 1e9, completeNs / 1e9);
     }
 }

@@ -1,6 +1,7 @@
 package shelf.chaos;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /**
  * The run's progress on stderr: on a terminal one line redrawn every second ({@code \r}); otherwise (a log, CI) a plain
@@ -43,7 +44,8 @@ final class Progress implements Runnable {
     private void show() {
         long[] c = history.counts();
         long done = c[1] + c[2] + c[3];
-        String line = String.format("chaos: %d/%d s, %d operations done (%d ok, %d refused, %d unknown), %d under way;"
+        String line = String.format(Locale.US,
+                "chaos: %d/%d s, %d operations done (%d ok, %d refused, %d unknown), %d under way;"
                 + " fault: %s", Math.min(seconds, history.now() / 1_000_000_000L), seconds, done, c[1], c[2], c[3],
                 c[0] - done, nemesis.inForce());
         if (terminal) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -221,7 +222,8 @@ public final class CertsCommand implements Runnable {
                 for (int id : role == Role.NODE ? nodeIds(files.dir()) : List.of(0)) {
                     if (files.has(role, id)) {
                         KeyMaterial k = load(() -> files.load(role, id));
-                        System.out.printf("%-7s %-24s until %s (%d days)%s%n", role.label(), k.identity(), k.notAfter(),
+                        System.out.printf(Locale.US,
+                                "%-7s %-24s until %s (%d days)%s%n", role.label(), k.identity(), k.notAfter(),
                                 k.daysLeft(now), hostsOf(k.certificate()).isEmpty() ? "" : "  hosts " + hostsOf(k.certificate()));
                     }
                 }

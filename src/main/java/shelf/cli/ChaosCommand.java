@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -190,11 +191,12 @@ public final class ChaosCommand implements Callable<Integer> {
         out.println("chaos verdict: " + (verdict.ok() ? "PASS" : "FAIL (" + String.join(", ", verdict.failedChecks()) + ")")
                 + ", seed " + verdict.seed());
         for (Check c : verdict.checks().values()) {
-            out.printf("  %-4s %-18s %s%n", c.ok() ? "ok" : "FAIL", c.name(), c.summary());
+            out.printf(Locale.US, "  %-4s %-18s %s%n", c.ok() ? "ok" : "FAIL", c.name(), c.summary());
         }
         out.println("  availability (answered share; longest without a coordinator / without a grant):");
         int width = verdict.availability().keySet().stream().mapToInt(String::length).max().orElse(1);
-        verdict.availability().forEach((kind, f) -> out.printf("    %-" + width + "s %6d operations, %5.1f%% answered (%d ok,"
+        verdict.availability().forEach((kind, f) -> out.printf(Locale.US,
+                "    %-" + width + "s %6d operations, %5.1f%% answered (%d ok,"
                 + " %d refused, %d unknown); %d ms / %d ms%n", kind, f.operations(), 100 * f.answeredShare(), f.ok(),
                 f.refused(), f.unknown(), f.noCoordinatorMs(), f.noGrantMs()));
         out.println("  report: " + reportDir);

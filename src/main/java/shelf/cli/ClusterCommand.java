@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -129,7 +130,7 @@ public final class ClusterCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             int coordinator = nodes.awaitAgreement(ids, LocalCluster.AGREEMENT_TIMEOUT);
-            System.out.printf("%d nodes agree on coordinator node %d after %d ms.%n", ids.size(), coordinator,
+            System.out.printf(Locale.US, "%d nodes agree on coordinator node %d after %d ms.%n", ids.size(), coordinator,
                     (System.nanoTime() - started) / 1_000_000);
         } catch (LocalCluster.NodeEndedException e) {
             if (nodes.awaitAllEnded(NODES_ENDING)) { // nothing to watch: say why and end (the hook stops and reports)
@@ -203,7 +204,7 @@ public final class ClusterCommand implements Callable<Integer> {
             throws ConfigException {
         for (int id : ids) {
             NodeAddress a = cluster.require(id);
-            System.out.printf("  node %d  %-21s pid %-8s log %s%n", id, a,
+            System.out.printf(Locale.US, "  node %d  %-21s pid %-8s log %s%n", id, a,
                     nodes.isAlive(id) ? String.valueOf(nodes.process(id).pid()) : "- (exited)", dir.relativize(logFile(dir, id)));
         }
         int someNode = ids.get(0);
@@ -306,7 +307,7 @@ public final class ClusterCommand implements Callable<Integer> {
         batch.sort(java.util.Comparator.comparing(l -> l[0]));
         for (String[] l : batch) {
             int id = Integer.parseInt(l[1]);
-            String prefix = String.format("[%d] ", id);
+            String prefix = String.format(Locale.US, "[%d] ", id);
             System.out.println(colour ? COLOURS[(id - 1) % COLOURS.length] + prefix + l[2] + RESET : prefix + l[2]);
         }
     }
@@ -318,7 +319,7 @@ public final class ClusterCommand implements Callable<Integer> {
             if (exited.isPresent()) {
                 Path out = dir.resolve("logs").resolve("node-" + id + ".out");
                 List<String> tail = Files.exists(out) ? Files.readAllLines(out) : List.of();
-                System.out.printf("[%d] *** node %d exited with code %d%s; it is not restarted (restart it: "
+                System.out.printf(Locale.US, "[%d] *** node %d exited with code %d%s; it is not restarted (restart it: "
                                 + "java -jar %s cluster restart %d)%n", id, id, exited.get().exitValue(),
                         tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), ShelfJar.typed(dir), id);
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -96,7 +97,8 @@ final class ClusterControlCommands {
             LocalCluster view = LocalCluster.open(dir, config.file, LocalCluster.currentJar(), List.of());
             try {
                 NodeStatus s = view.awaitJoined(id, LocalCluster.AGREEMENT_TIMEOUT);
-                System.out.printf("node %d is back: %s of node %d, epoch %d, %d ms after the request%n", id, s.role(),
+                System.out.printf(Locale.US,
+                        "node %d is back: %s of node %d, epoch %d, %d ms after the request%n", id, s.role(),
                         s.coordinator(), s.epoch(), (System.nanoTime() - started) / 1_000_000);
                 return ExitCodes.OK;
             } catch (IllegalStateException e) {

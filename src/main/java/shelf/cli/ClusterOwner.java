@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -125,7 +126,7 @@ final class ClusterOwner {
         Map<Integer, NodeStatus> answers = nodes.statuses(ids);
         List<String> rows = new ArrayList<>();
         rows.add("cluster pid " + ProcessHandle.current().pid() + " in " + dir + ", nodes " + ids);
-        rows.add(String.format(FORMAT, "node", "pid", "role", "coord", "epoch", "").stripTrailing());
+        rows.add(String.format(Locale.US, FORMAT, "node", "pid", "role", "coord", "epoch", "").stripTrailing());
         for (int id : ids) {
             Optional<Process> process = nodes.started(id).filter(Process::isAlive);
             Optional<NodeStatus> s = Optional.ofNullable(answers.get(id));
@@ -135,7 +136,7 @@ final class ClusterOwner {
             String role = s.map(n -> n.role().toString()).orElse(process.isPresent() ? "NO ANSWER" : "DOWN");
             String coordinator = s.map(n -> String.valueOf(n.coordinator())).orElse("-");
             String epoch = s.map(n -> String.valueOf(n.epoch())).orElse("-");
-            rows.add(String.format(FORMAT, id, pid, role, coordinator, epoch, note).stripTrailing());
+            rows.add(String.format(Locale.US, FORMAT, id, pid, role, coordinator, epoch, note).stripTrailing());
         }
         return String.join(System.lineSeparator(), rows);
     }
@@ -153,7 +154,7 @@ final class ClusterOwner {
             Process p = nodes.restart(id);
             String done = "node " + id + ": " + old.map(pid -> "pid " + pid + " stopped, ").orElse("") + "pid " + p.pid()
                     + " started";
-            System.out.printf("[%d] *** %s (cluster restart %d)%n", id, done, id);
+            System.out.printf(Locale.US, "[%d] *** %s (cluster restart %d)%n", id, done, id);
             return new Response(ExitCodes.OK, done);
         } catch (IllegalStateException e) {
             return new Response(ExitCodes.REFUSED, e.getMessage());
@@ -177,7 +178,7 @@ final class ClusterOwner {
                 nodes.resume(id);
             }
             String done = "node " + id + " (pid " + nodes.process(id).pid() + ") " + what.replace("pause", "paus") + "ed";
-            System.out.printf("[%d] *** %s (dashboard)%n", id, done);
+            System.out.printf(Locale.US, "[%d] *** %s (dashboard)%n", id, done);
             return new Response(ExitCodes.OK, done);
         } catch (IOException e) {
             return new Response(ExitCodes.REFUSED, e.getMessage());

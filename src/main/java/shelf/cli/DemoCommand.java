@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -217,7 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void show(String what, Outcome o) {
-        say(String.format("%-28s -> %s%s", what, o.ok() ? "" : "refused: ", o.message()));
+        say(String.format(Locale.US, "%-28s -> %s%s", what, o.ok() ? "" : "refused: ", o.message()));
     }
 
     private static long ms(long since) {

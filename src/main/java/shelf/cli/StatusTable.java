@@ -1,11 +1,12 @@
 package shelf.cli;
 
+import java.util.Locale;
 import shelf.api.NodeStatus;
 import shelf.election.Role;
 
 /** One line per node, for {@code admin status --all} and the jshell {@code status()} helper. */
 public final class StatusTable {
-    public static final String HEADER = String.format("%-4s %-11s %-5s %-6s %-16s %-8s %-12s %s",
+    public static final String HEADER = String.format(Locale.US, "%-4s %-11s %-5s %-6s %-16s %-8s %-12s %s",
             "node", "role", "coord", "epoch", "peers alive", "holds", "lock holder", "queue");
 
     private StatusTable() {
@@ -14,7 +15,7 @@ public final class StatusTable {
     public static String row(NodeStatus s) {
         String holder = s.lock().holder() < 0 ? "-" : s.lock().holder() + " (" + s.lock().token() + ")";
         boolean coordinator = s.role() == Role.COORDINATOR;
-        return String.format("%-4d %-11s %-5s %-6d %-16s %-8s %-12s %s", s.id(), s.role(),
+        return String.format(Locale.US, "%-4d %-11s %-5s %-6d %-16s %-8s %-12s %s", s.id(), s.role(),
                 s.coordinator() < 0 ? "-" : String.valueOf(s.coordinator()), s.epoch(), s.peersAlive(),
                 s.heldToken() == null ? "-" : s.heldToken(), coordinator ? holder : "", coordinator ? s.lock().queue() : "")
                 + security(s) + faults(s);
@@ -38,11 +39,11 @@ public final class StatusTable {
 
     /** The row for a node that did not answer. */
     public static String down(int id, String why) {
-        return String.format("%-4d %-11s %s", id, "DOWN", why);
+        return String.format(Locale.US, "%-4d %-11s %s", id, "DOWN", why);
     }
 
     /** The row for a node that was reached but did not answer in time (paused, overloaded). */
     public static String noAnswer(int id, String why) {
-        return String.format("%-4d %-11s %s", id, "NO ANSWER", why);
+        return String.format(Locale.US, "%-4d %-11s %s", id, "NO ANSWER", why);
     }
 }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -119,7 +120,7 @@ public final class ClusterConfig {
             if (result.isError()) {
                 int column = in.position() - start + 1;
                 throw new ConfigException(source + " line " + (lines.size() + 1) + ": byte 0x"
-                        + String.format("%02X", bytes[in.position()] & 0xff) + " (byte " + column + " of the line)"
+                        + String.format(Locale.US, "%02X", bytes[in.position()] & 0xff) + " (byte " + column + " of the line)"
                         + " is not UTF-8 text; save the file as UTF-8");
             }
             lines.add(out.flip().toString());
@@ -260,7 +261,7 @@ public final class ClusterConfig {
             int type = Character.getType(c);
             boolean invisible = Character.isISOControl(c) || type == Character.FORMAT
                     || Character.isSpaceChar(c) && c != ' ';
-            b.append(invisible ? String.format("\\u%04X", (int) c) : String.valueOf(c));
+            b.append(invisible ? String.format(Locale.US, "\\u%04X", (int) c) : String.valueOf(c));
         }
         return b.toString();
     }

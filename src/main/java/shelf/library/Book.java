@@ -2,6 +2,7 @@ package shelf.library;
 
 import java.io.Serializable;
 import java.time.LocalDate;
+import java.util.Locale;
 
 /**
  * A book as clients see it: catalogue entry plus its loan, if any. Field names are the JSON contract.
@@ -63,6 +64,6 @@ public record Book(int id, String title, String author, boolean available, Strin
         String state = available ? "on the shelf" : "lent to " + borrower + ", due " + due;
         // %s, not %d, for the id: ASCII digits in every locale, and a one-shot client does not load the locale's
         // number symbols (about 20 ms of its start) to print a table
-        return String.format("%3s  %-45s %-25s %s", id, title, author, state);
+        return String.format(Locale.US, "%3s  %-45s %-25s %s", id, title, author, state);
     }
 }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -485,7 +486,7 @@ public final class FileLibraryStore implements LibraryStore {
             byte[] json = Json.MAPPER.writeValueAsBytes(r);
             CRC32 crc = new CRC32();
             crc.update(json);
-            byte[] head = String.format("%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+            byte[] head = String.format(Locale.US, "%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
             byte[] line = Arrays.copyOf(head, head.length + json.length + 1);
             System.arraycopy(json, 0, line, head.length, json.length);
             line[line.length - 1] = '\n';

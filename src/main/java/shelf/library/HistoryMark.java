@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -272,8 +273,8 @@ final class HistoryMark implements AutoCloseable {
     }
 
     static byte[] encode(long seq) {
-        String digits = String.format("%0" + DIGITS + "d", seq);
-        String sum = String.format("%08x", crc(digits.getBytes(StandardCharsets.US_ASCII), 0));
+        String digits = String.format(Locale.US, "%0" + DIGITS + "d", seq);
+        String sum = String.format(Locale.US, "%08x", crc(digits.getBytes(StandardCharsets.US_ASCII), 0));
         return (digits + " " + sum + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Locale;
 import shelf.fencing.FencingToken;
 
 /**
@@ -17,6 +18,7 @@ public record HistoryRecord(long seq, Instant time, Op op, int bookId, String us
     @Override
     public String toString() {
         // %s for numbers, as in Book#toString: ASCII digits, no locale data loaded
-        return String.format("#%-6s %s  %-6s book %-3s %-12s node %s  token %s", seq, time, op, bookId, user, node, token);
+        return String.format(Locale.US,
+                "#%-6s %s  %-6s book %-3s %-12s node %s  token %s", seq, time, op, bookId, user, node, token);
     }
 }

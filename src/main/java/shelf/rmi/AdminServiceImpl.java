@@ -2,6 +2,7 @@ package shelf.rmi;
 
 import java.rmi.server.RMIClientSocketFactory;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -106,11 +107,11 @@ final class AdminServiceImpl implements AdminService {
             NodeService peer = Stubs.lookup(target, NodeService.class, sockets);
             peer.membership();
             double ms = (System.nanoTime() - started) / 1e6;
-            String answer = String.format("node %d at %s answered %s in %.2f ms", nodeId, target, me, ms);
+            String answer = String.format(Locale.US, "node %d at %s answered %s in %.2f ms", nodeId, target, me, ms);
             log.info("{}: admin ping: {}", me, answer);
             return answer;
         } catch (Exception e) {
-            String answer = String.format("node %d at %s did not answer %s: %s", nodeId, target, me,
+            String answer = String.format(Locale.US, "node %d at %s did not answer %s: %s", nodeId, target, me,
                     e.getClass().getSimpleName());
             log.info("{}: admin ping: {}", me, answer);
             return answer;
@@ -167,7 +168,8 @@ final class AdminServiceImpl implements AdminService {
         log.info("{}: admin asked to hold the cluster lock for {} ms", me, millis);
         long started = System.nanoTime();
         FencingToken token = await(node.holdLock(millis), config.timings().requestTimeoutMs() + millis);
-        return String.format("%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
+        return String.format(Locale.US,
+                "%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
                 (System.nanoTime() - started) / 1_000_000 - millis);
     }
 

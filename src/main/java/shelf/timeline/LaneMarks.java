@@ -1,6 +1,7 @@
 package shelf.timeline;
 
 import java.util.List;
+import java.util.Locale;
 import shelf.events.Event;
 import shelf.events.EventTypes;
 
@@ -55,7 +56,7 @@ final class LaneMarks {
             mark(after, "restarted after a crash (no STOP recorded)");
         } else if (after.ms() - before.ms() >= Timeline.GAP_MS && !EventTypes.START.equals(after.type())
                 && !EventTypes.START.equals(before.type())) {
-            mark(after, String.format("silent %.1f s (paused?)", (after.ms() - before.ms()) / 1000.0));
+            mark(after, String.format(Locale.US, "silent %.1f s (paused?)", (after.ms() - before.ms()) / 1000.0));
         }
     }
 

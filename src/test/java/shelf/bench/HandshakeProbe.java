@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 import javax.net.ssl.SSLSocket;
 import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
@@ -43,9 +44,9 @@ public final class HandshakeProbe {
                 SSLSocket tls = keys.clientSocket(plain, host, port);
                 tls.startHandshake();
             }
-            each.append(String.format(" %.1f", (System.nanoTime() - t) / 1e6));
+            each.append(String.format(Locale.US, " %.1f", (System.nanoTime() - t) / 1e6));
         }
-        System.out.printf("JVM start to main %d ms; key load %.1f ms; TLS context %.1f ms; handshakes (ms):%s;"
+        System.out.printf(Locale.US, "JVM start to main %d ms; key load %.1f ms; TLS context %.1f ms; handshakes (ms):%s;"
                 + " main to end %.1f ms%n", toMain, load / 1e6, context / 1e6, each, (System.nanoTime() - mainAt) / 1e6);
     }
 }

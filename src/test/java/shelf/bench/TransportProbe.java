@@ -17,6 +17,7 @@ import java.rmi.Remote;
 import java.rmi.RemoteException;
 import java.rmi.server.UnicastRemoteObject;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.SSLServerSocket;
 import shelf.rmi.BoundServerSocketFactory;
 import shelf.rmi.TlsClientSocketFactory;
@@ -83,7 +84,8 @@ public final class TransportProbe {
                         stub.call(frame);
                     }
                     double rmi = (System.nanoTime() - started) / 1e3 / roundTrips;
-                    System.out.printf("round %d: bare TLS round trip %.1f us (%,.0f/s), RMI call %.1f us (%,.0f/s)%n", round,
+                    System.out.printf(Locale.US,
+                            "round %d: bare TLS round trip %.1f us (%,.0f/s), RMI call %.1f us (%,.0f/s)%n", round,
                             bare, 1e6 / bare, rmi, 1e6 / rmi);
                 }
             }

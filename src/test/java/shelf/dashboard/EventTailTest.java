@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,29 +28,29 @@ class EventTailTest {
     @Test
     void onlyEventsWrittenAfterItStartedAndOnlyWholeLines(@TempDir Path logs) throws Exception {
         Path three = logs.resolve("node-3.events.jsonl");
-        append(three, SEND.formatted(3, 1));
+        append(three, send(3, 1));
         EventTail tail = new EventTail(logs, List.of(3, 5));
         assertEquals(List.of(), tail.poll(), "what was there before is history, not news");
 
-        String next = SEND.formatted(3, 2);
+        String next = send(3, 2);
         append(three, next.substring(0, 20));
         assertEquals(List.of(), tail.poll(), "half a line waits for its end");
-        append(three, next.substring(20) + SEND.formatted(3, 3));
-        append(logs.resolve("node-5.events.jsonl"), SEND.formatted(5, 9));
+        append(three, next.substring(20) + send(3, 3));
+        append(logs.resolve("node-5.events.jsonl"), send(5, 9));
         assertEquals(List.of(2, 3, 9), clocks(tail.poll()), "a file that appears later is read from its start");
     }
 
     @Test
     void aRotatedFileIsReadAgainFromItsStart(@TempDir Path logs) throws Exception {
         Path three = logs.resolve("node-3.events.jsonl");
-        append(three, SEND.formatted(3, 1) + SEND.formatted(3, 2));
+        append(three, send(3, 1) + send(3, 2));
         EventTail tail = new EventTail(logs, List.of(3));
         Files.move(three, logs.resolve("node-3.events.1.jsonl"));
-        append(three, SEND.formatted(3, 3));
+        append(three, send(3, 3));
         assertEquals(List.of(3), clocks(tail.poll()));
         Files.writeString(three, ""); // copied away and truncated in place
         assertEquals(List.of(), tail.poll());
-        append(three, SEND.formatted(3, 4));
+        append(three, send(3, 4));
         assertEquals(List.of(4), clocks(tail.poll()));
     }
 
@@ -57,8 +58,12 @@ class EventTailTest {
     void aLineThatIsNotAnEventIsSkipped(@TempDir Path logs) throws Exception {
         EventTail tail = new EventTail(logs, List.of(3));
         append(logs.resolve("node-3.events.jsonl"), "garbage\n[1,2]\n{\"node\":\"3\",\"kind\":\"send\"}\n{\"node\":3}\n"
-                + SEND.formatted(3, 7));
+                + send(3, 7));
         assertEquals(List.of(7), clocks(tail.poll()));
         assertNull(EventTail.parse("{\"node\":3.5,\"kind\":\"send\"}"));
+    }
+
+    private static String send(int node, int lc) {
+        return String.format(Locale.US, SEND, node, lc);
     }
 }

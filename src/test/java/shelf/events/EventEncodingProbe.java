@@ -3,6 +3,7 @@ package shelf.events;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the events writer spends per event, in one warm JVM:
@@ -29,7 +30,8 @@ public final class EventEncodingProbe {
                 EventFileWriter.encode(events, out);
             }
             double perEvent = (System.nanoTime() - started) / (double) (PER_ROUND * BATCH);
-            System.out.printf("round %d: %.0f ns per event, %d bytes per event%n", round, perEvent, out.size() / BATCH);
+            System.out.printf(Locale.US,
+                    "round %d: %.0f ns per event, %d bytes per event%n", round, perEvent, out.size() / BATCH);
         }
     }
 

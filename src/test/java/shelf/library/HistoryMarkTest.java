@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,21 @@ class HistoryMarkTest {
         assertEquals(0, read());
         assertTrue(Files.exists(file()), "created for the next write");
         assertEquals(0, Files.size(file()));
+    }
+
+    @Test
+    void theMarkIsWrittenInAsciiDigitsWhateverTheDefaultLocale() throws Exception {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("fa-IR")); // Persian digits: a node started with LANG=fa_IR.UTF-8
+            try (HistoryMark m = HistoryMark.open(file(), "test")) {
+                m.write(12);
+            }
+            assertEquals("0000000000000000012", Files.readString(file()).substring(0, 19));
+            assertEquals(12, read());
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test
