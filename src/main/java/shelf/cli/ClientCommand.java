@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -36,7 +37,8 @@ import shelf.util.VersionProvider;
                 "", ClientSession.HELP, "",
                 "Exit codes: 0 ok, 1 refused (by the library's rules, or a wrong PIN or session), 2 usage error, "
                         + "3 node or cluster unavailable, 4 not allowed (the node refused this client's TLS key, "
-                        + "resources/tls/client.crt)."})
+                        + "resources/tls/client.crt). Commands piped in (standard input not a terminal) end with the "
+                        + "highest exit code of theirs."})
 public final class ClientCommand implements Callable<Integer> {
     @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER",
             description = "Your user name: 1-64 of letters, digits, '.', '_', '-'.")
@@ -121,17 +123,17 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     private int interactive(ClientSession session) throws IOException {
-        // Errors are reported line by line; leaving the prompt normally is success.
+        // A person at the prompt sees each error on its line, and leaving the prompt is success; commands piped in, as
+        // a script gives them, end with the highest exit code of theirs, so the script can tell that one failed.
         if (System.console() == null) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            boolean person = standardInputIsTerminal(); // else commands piped in: their answers alone, as psql gives them
-            String line;
+            if (!standardInputIsTerminal()) {
+                return piped(in, session::run); // their answers alone, as psql gives them
+            }
             while (true) {
-                if (person) {
-                    System.out.print(prompt(session));
-                    System.out.flush();
-                }
-                line = in.readLine();
+                System.out.print(prompt(session));
+                System.out.flush();
+                String line = in.readLine();
                 if (line == null || isQuit(line)) {
                     return ExitCodes.OK;
                 }
@@ -174,6 +176,19 @@ public final class ClientCommand implements Callable<Integer> {
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return true;
         }
+    }
+
+    /**
+     * Runs each line of {@code in} until its end or {@code quit}: the highest exit code of the commands (0 when all
+     * succeeded; 1 refused, 2 usage, 3 unavailable, 4 denied).
+     */
+    static int piped(BufferedReader in, ToIntFunction<List<String>> run) throws IOException {
+        int worst = ExitCodes.OK;
+        String line;
+        while ((line = in.readLine()) != null && !isQuit(line)) {
+            worst = Math.max(worst, run.applyAsInt(split(line)));
+        }
+        return worst;
     }
 
     private static boolean isQuit(String line) {

@@ -61,6 +61,11 @@ class ClusterCommandIT {
                     "alice", "-n", "1").redirectInput(script.toFile()), Duration.ofSeconds(60));
             assertEquals(0, piped.code(), piped.toString());
             assertTrue(piped.out().startsWith("  3  Nineteen Eighty-Four") && !piped.out().contains("@node"), piped.out());
+            Path failing = Files.writeString(dir.resolve("failing.txt"), "borrow 99\nloans\n"); // a script can tell
+            ClusterFixture.Run refused = ClusterFixture.exec(dir, new ProcessBuilder(JAVA, "-cp", jar(), "RmiClient", "-u",
+                    "alice", "-n", "1").redirectInput(failing.toFile()), Duration.ofSeconds(60));
+            assertEquals(1, refused.code(), refused.toString());
+            assertTrue(refused.out().startsWith("  3  Nineteen Eighty-Four"), "the next command still ran: " + refused);
             ProcessHandle.of(pids.get(3)).orElseThrow().destroyForcibly(); // kill -9 of the coordinator
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("node 3 exited with code 137"));
             await().atMost(Duration.ofSeconds(30))
