@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -79,8 +80,12 @@ public final class ClusterLock implements AutoCloseable {
     /** The pid of the cluster process that runs folder {@code dir} (-1 if it has not written it yet), or empty if none. */
     public static OptionalLong owner(Path dir) throws IOException {
         Path folder = dir.resolve("logs").resolve("cluster");
-        if (!Files.exists(folder.resolve("lock"))) {
+        if (Files.notExists(folder.resolve("lock"))) {
             return OptionalLong.empty();
+        }
+        if (!Files.exists(folder.resolve("lock"))) { // there, but this user may not look into the owner-only folder
+            throw new AccessDeniedException(folder.toString(), null, "the folder belongs to "
+                    + Files.getOwner(folder).getName() + " and this user may not look into it: ask as that user");
         }
         try (ClusterLock probe = acquireQuietly(folder)) {
             return probe != null ? OptionalLong.empty() : OptionalLong.of(readPid(folder.resolve("pid")));

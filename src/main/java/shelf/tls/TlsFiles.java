@@ -1,6 +1,7 @@
 package shelf.tls;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -124,9 +125,13 @@ public final class TlsFiles {
         List<Path> files = files(role, nodeId);
         Path crt = files.get(0);
         Path key = files.get(1);
-        if (!Files.exists(crt) || !Files.exists(key)) {
+        Path absent = !Files.exists(crt) ? crt : !Files.exists(key) ? key : null;
+        if (absent != null && !Files.notExists(absent)) {
+            throw unreadable(absent); // there, but this user may not look into the owner-only folder
+        }
+        if (absent != null) {
             String what = role == Role.NODE ? "node " + nodeId : role.label();
-            throw new ConfigException("no TLS key for " + what + ": " + (Files.exists(crt) ? key : crt) + " not found (run"
+            throw new ConfigException("no TLS key for " + what + ": " + absent + " not found (run"
                     + " CreateBooks in the cluster's folder, or issue one with 'java -jar shelf.jar certs "
                     + (role == Role.NODE ? "node " + nodeId : role.label()) + "' and copy it here; or set tls=off)");
         }
@@ -221,9 +226,24 @@ public final class TlsFiles {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + " not found (run CreateBooks in the cluster's folder, or copy it from the"
                     + " operator's key folder)");
+        } catch (AccessDeniedException e) {
+            throw unreadable(file);
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException(file + ": not a readable PEM file: " + e.getMessage());
         }
+    }
+
+    /** {@code file} is there but this user may not read it: the keys are owner-only, so it is another user's. */
+    static ConfigException unreadable(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        String owner;
+        try {
+            owner = " (" + file.getParent() + " belongs to " + Files.getOwner(folder).getName() + ")";
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            owner = "";
+        }
+        return new ConfigException(file + " cannot be read by this user (permission denied): TLS keys are owner-only"
+                + owner + "; run as that user, or give this one its own copy of the keys");
     }
 
     /** True when a private key file may be read by others than its owner. */

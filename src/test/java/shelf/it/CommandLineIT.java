@@ -2,6 +2,7 @@ package shelf.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
@@ -9,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +68,36 @@ class CommandLineIT {
                 two.destroyForcibly().waitFor();
             }
         }
+    }
+
+    @Test
+    void filesOfAnotherUserAreNamedAsSuchNotAsMissing(@TempDir Path dir) throws Exception {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(setpriv), "needs root and setpriv");
+        new ClusterFixture(dir, 1).close(); // a library and its keys, no node running
+        // a shared folder whose owner-only keys (resources/tls, rwx------) are root's; user nobody runs the tools
+        Path jar = Files.copy(shelf.cluster.LocalCluster.currentJar(), dir.resolve("shelf.jar"));
+        for (Path p : List.of(dir, dir.resolve("resources"), jar)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-r--r--"));
+        }
+        List<String> nobody = List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", jar.toString());
+        List<String> client = new ArrayList<>(nobody);
+        client.addAll(List.of("RmiClient", "-u", "alice", "-n", "1", "list"));
+        assertOneLine(ClusterFixture.exec(dir, new ProcessBuilder(client), Duration.ofSeconds(60)), 2,
+                "resources/tls/client.crt cannot be read by this user (permission denied): TLS keys are owner-only"
+                        + " (resources/tls belongs to root)");
+        List<String> admin = new ArrayList<>(nobody);
+        admin.addAll(List.of("shelf.cli.ShelfCommand", "admin", "-n", "1", "status"));
+        assertOneLine(ClusterFixture.exec(dir, new ProcessBuilder(admin), Duration.ofSeconds(60)), 2,
+                "resources/tls/admin.crt cannot be read by this user");
+        Path clusterFolder = Files.createDirectories(dir.resolve("logs/cluster")); // as a cluster of root's leaves it
+        Files.createFile(clusterFolder.resolve("lock"));
+        Files.setPosixFilePermissions(clusterFolder, PosixFilePermissions.fromString("rwx------"));
+        List<String> status = new ArrayList<>(nobody);
+        status.addAll(List.of("shelf.cli.ShelfCommand", "cluster", "status"));
+        assertOneLine(ClusterFixture.exec(dir, new ProcessBuilder(status), Duration.ofSeconds(60)), 3,
+                "logs/cluster: the folder belongs to root and this user may not look into it: ask as that user");
     }
 
     @Test
