@@ -60,9 +60,13 @@ public interface AdminService extends Remote {
      * each cycle's latency from asking to releasing in nanoseconds, measured on this node. For
      * {@code bench lock}, which asks for a long run in calls of at most {@link #MAX_CYCLES}.
      *
-     * @throws UnavailableException when the cycles did not finish within the node's request timeout
+     * @throws UnavailableException when a cycle got no grant within the node's request timeout, or the cycles did not
+     *                              finish within the request timeout plus {@link #MS_PER_CYCLE} ms a cycle
      */
     int MAX_CYCLES = 10_000;
+
+    /** What a call of {@link #lockCycles} may take a cycle, beyond the request timeout: 10 ms (100 cycles/s). */
+    long MS_PER_CYCLE = 10;
 
     long[] lockCycles(int cycles) throws RemoteException, UnavailableException;
 

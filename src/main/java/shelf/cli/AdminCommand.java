@@ -330,7 +330,7 @@ public final class AdminCommand implements Runnable {
             long started = System.nanoTime();
             long[] latencies = a.lockCycles(count);
             return Stats.of(latencies, (System.nanoTime() - started) / 1e9);
-        }, t -> t.requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS + count * 10L,
+        }, t -> t.requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS + count * AdminService.MS_PER_CYCLE,
                 (id, stats) -> "node " + id + ": " + count + " lock cycles, " + stats.toString().strip(), false);
     }
 }

@@ -1,6 +1,11 @@
 package shelf.node;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import shelf.api.UnavailableException;
 import shelf.fencing.FencingToken;
 
 /**
@@ -12,11 +17,17 @@ import shelf.fencing.FencingToken;
  * with the release (one call to the coordinator for both), and no thread wakes up between cycles. Started from any
  * thread (an RMI thread); a hold completed before its callback could be attached (the whole cycle ran on the calling
  * thread, as on an idle coordinator) is followed by the next one in a loop, not a deeper call.
+ *
+ * <p>{@link #await} gives each cycle its own deadline (a run on a busy machine is slow, not stuck) and the whole run
+ * one of its length; a run it gives up on asks for no more cycles.
  */
 public final class LockCycles {
     private final Node node;
     private final long[] latencies;
     private final CompletableFuture<long[]> done = new CompletableFuture<>();
+    /** Cycles completed: written with a release store (lazySet), no fence on the protocol thread's path. */
+    private final AtomicInteger completed = new AtomicInteger();
+    private volatile boolean cancelled;
 
     private LockCycles(Node node, int cycles) {
         this.node = node;
@@ -29,25 +40,80 @@ public final class LockCycles {
      * @return each cycle's time from asking to releasing, in nanoseconds
      */
     public static CompletableFuture<long[]> run(Node node, int cycles) {
+        return start(node, cycles).done;
+    }
+
+    /** Starts {@code cycles} cycles on {@code node}; {@link #await} waits for them. */
+    public static LockCycles start(Node node, int cycles) {
         LockCycles run = new LockCycles(node, cycles);
         run.from(0);
-        return run.done;
+        return run;
+    }
+
+    /** The cycles completed so far. */
+    public int completed() {
+        return completed.get();
+    }
+
+    /**
+     * Waits for the run: each cycle's time from asking to releasing, in nanoseconds.
+     *
+     * @param who      names the node in an error, as {@code "node 5"}
+     * @param cycleMs  how long one cycle may take: no cycle completed for as long ends the wait
+     * @param runMs    how long the whole run may take
+     * @throws UnavailableException when a cycle or the run took too long (no more cycles are asked for then), or a
+     *                              cycle failed as the node explains
+     */
+    public long[] await(String who, long cycleMs, long runMs) throws UnavailableException {
+        long started = System.nanoTime();
+        int seen = 0;
+        try {
+            while (true) {
+                long left = runMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                try {
+                    return done.get(Math.max(0, Math.min(cycleMs, left)), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    int now = completed.get();
+                    if (now == seen) {
+                        throw new UnavailableException(who + " got no grant of the cluster lock within " + cycleMs
+                                + " ms (cycle " + (now + 1) + " of " + latencies.length + ")");
+                    }
+                    if (left <= cycleMs) {
+                        throw new UnavailableException(who + " did " + now + " of " + latencies.length
+                                + " lock cycles in " + runMs + " ms, and stopped there (the machine is busy?)");
+                    }
+                    seen = now;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(who + " was interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof UnavailableException u ? u
+                    : new UnavailableException(who + " could not run the lock cycles: " + e.getCause());
+        } finally {
+            cancelled = !done.isDone();
+        }
     }
 
     private void from(int first) {
-        for (int i = first; i < latencies.length; i++) {
+        for (int i = first; i < latencies.length && !cancelled; i++) {
             long started = System.nanoTime();
             CompletableFuture<FencingToken> released = node.holdLock(0);
             if (!released.isDone()) {
                 int cycle = i;
                 released.whenComplete((token, failed) -> {
                     latencies[cycle] = System.nanoTime() - started;
+                    completed.lazySet(cycle + 1);
                     from(cycle + 1); // on the protocol thread, which completes the hold
                 });
                 return;
             }
             latencies[i] = System.nanoTime() - started;
+            completed.lazySet(i + 1);
         }
-        done.complete(latencies);
+        if (!cancelled) {
+            done.complete(latencies);
+        }
     }
 }

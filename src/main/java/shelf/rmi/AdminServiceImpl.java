@@ -210,7 +210,8 @@ final class AdminServiceImpl implements AdminService {
         if (cycles < 1 || cycles > MAX_CYCLES) {
             throw new IllegalArgumentException("between 1 and " + MAX_CYCLES + " cycles, not " + cycles);
         }
-        return await(LockCycles.run(node, cycles), config.timings().requestTimeoutMs());
+        long cycleMs = config.timings().requestTimeoutMs();
+        return LockCycles.start(node, cycles).await(me, cycleMs, cycleMs + cycles * MS_PER_CYCLE);
     }
 
     @Override

@@ -1,13 +1,15 @@
 package shelf.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
 import org.junit.jupiter.api.Test;
 import shelf.api.NodeStatus;
+import shelf.api.UnavailableException;
 import shelf.fencing.FencingToken;
 import shelf.library.Command;
 import shelf.library.Outcome;
@@ -46,7 +48,7 @@ class LockCyclesTest {
 
     /** A node whose holds complete when the test says so, as a follower's do when the grant arrives. */
     private static final class LaterNode extends InstantNode {
-        final Deque<CompletableFuture<FencingToken>> open = new ArrayDeque<>();
+        final Deque<CompletableFuture<FencingToken>> open = new LinkedBlockingDeque<>();
 
         @Override
         public CompletableFuture<FencingToken> holdLock(long millis) {
@@ -77,5 +79,63 @@ class LockCyclesTest {
         }
         assertTrue(done.isDone());
         assertEquals(3, done.join().length);
+    }
+
+    @Test
+    void aSlowRunIsWaitedForAsLongAsEachCycleEndsInTime() throws Exception {
+        LaterNode node = new LaterNode();
+        LockCycles run = LockCycles.start(node, 6);
+        Thread grants = new Thread(() -> {
+            for (int i = 1; i <= 6; i++) {
+                try {
+                    Thread.sleep(300); // six cycles of 300 ms: 1.8 s in all, each well inside its 1 s
+                } catch (InterruptedException e) {
+                    return;
+                }
+                node.open.poll().complete(new FencingToken(1, i));
+            }
+        });
+        grants.start();
+        assertEquals(6, run.await("node 1", 1_000, 60_000).length);
+        grants.join();
+    }
+
+    @Test
+    void aCycleWithoutAGrantEndsTheWaitAndTheRunAsksForNoMore() {
+        LaterNode node = new LaterNode();
+        LockCycles run = LockCycles.start(node, 3);
+        node.open.poll().complete(new FencingToken(1, 1));
+        UnavailableException e = assertThrows(UnavailableException.class, () -> run.await("node 5", 200, 60_000));
+        assertEquals("node 5 got no grant of the cluster lock within 200 ms (cycle 2 of 3)", e.getMessage());
+        node.open.poll().complete(new FencingToken(1, 2)); // the grant comes after all
+        assertEquals(2, node.holds, "no third cycle asked for");
+        assertEquals(2, run.completed());
+    }
+
+    @Test
+    void aRunSlowerThanItsLengthAllowsEndsWithHowFarItGot() {
+        LaterNode node = new LaterNode();
+        LockCycles run = LockCycles.start(node, 1_000);
+        Thread grants = new Thread(() -> {
+            for (int i = 1; i <= 1_000 && !Thread.currentThread().isInterrupted(); i++) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                CompletableFuture<FencingToken> hold = node.open.poll();
+                if (hold != null) {
+                    hold.complete(new FencingToken(1, i));
+                }
+            }
+        });
+        grants.start();
+        try {
+            UnavailableException e = assertThrows(UnavailableException.class, () -> run.await("node 2", 1_000, 1_500));
+            assertTrue(e.getMessage().matches("node 2 did \\d+ of 1000 lock cycles in 1500 ms, and stopped there .*"),
+                    e.getMessage());
+        } finally {
+            grants.interrupt();
+        }
     }
 }
