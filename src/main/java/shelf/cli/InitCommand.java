@@ -1,8 +1,10 @@
 package shelf.cli;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,11 +31,15 @@ import shelf.util.VersionProvider;
                 "Creates the cluster's TLS keys that are missing under resources/tls/ (a CA, one key per node of "
                         + "nodes.properties, the admin's and the client's), even when it refuses to erase the library; "
                         + "not with tls=off.",
-                "With store=postgresql in nodes.properties, the library is created in that database instead."})
+                "With store=postgresql in nodes.properties, the library is created in that database instead.",
+                "With --nodes N and no nodes.properties yet, it first writes one: N nodes on this machine "
+                        + "(127.0.0.1, ports 5001 and up), recording events, as the project's own."})
 public final class InitCommand implements Callable<Integer> {
     /** The library's size unless {@code --count} says otherwise (also what {@code cluster} creates). */
     static final int DEFAULT_BOOKS = 10;
     private static final int MAX_BOOKS = 1_000_000;
+    private static final int MAX_NODES = 100;
+    private static final int FIRST_PORT = 5001;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "" + DEFAULT_BOOKS,
             description = "Number of books (default ${DEFAULT-VALUE}).")
@@ -42,6 +48,10 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Erase an existing library even if it has loan records (never under running "
             + "nodes).")
     boolean force;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Also write nodes.properties (--config) for N nodes on this "
+            + "machine, 1 to " + MAX_NODES + ", ports " + FIRST_PORT + " and up; refused when the file exists.")
+    Integer nodes;
 
     @Option(names = "--resources", paramLabel = "DIR", defaultValue = "resources",
             description = "Library folder (default ${DEFAULT-VALUE}).")
@@ -60,6 +70,9 @@ public final class InitCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--count must be between 1 and " + MAX_BOOKS + ", got " + count);
         }
         Path library = libraryDir();
+        if (nodes != null) {
+            writeConfig();
+        }
         ensureKeys(library);
         if (Files.exists(config.file) && config.load().store().kind() == StoreConfig.Kind.POSTGRESQL) {
             return initPostgres(config.load());
@@ -112,6 +125,36 @@ public final class InitCommand implements Callable<Integer> {
         } catch (StoreException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
         }
+    }
+
+    /** {@code --nodes N}: a new cluster's nodes.properties, N nodes on 127.0.0.1 (never over an existing file). */
+    private void writeConfig() throws IOException {
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw new CliException(ExitCodes.USAGE, "--nodes must be between 1 and " + MAX_NODES + ", got " + nodes);
+        }
+        StringBuilder text = new StringBuilder("# Shelf cluster: one line per node, node.<id>=<host>:<port> (written by"
+                + " 'init --nodes " + nodes + "').\n"
+                + "# The host is what peers and clients dial, and what this node's RMI stubs advertise.\n");
+        for (int id = 1; id <= nodes; id++) {
+            text.append("node.").append(id).append("=127.0.0.1:").append(FIRST_PORT + id - 1).append('\n');
+        }
+        text.append("""
+
+                # Record each node's events for the dashboard and `timeline` (they cost a lock cycle about a third).
+                events=on
+
+                # Optional tuning, milliseconds (see README, "Configuration and tuning").
+                heartbeat.interval.ms=200
+                failure.timeout.ms=1000
+                """);
+        try {
+            Files.writeString(config.file, text, StandardOpenOption.CREATE_NEW);
+        } catch (FileAlreadyExistsException e) {
+            throw new CliException(ExitCodes.REFUSED, config.file + " exists: refusing to replace it (leave out --nodes to"
+                    + " use it, or move it away)");
+        }
+        System.out.println("Wrote " + config.file + ": " + nodes + (nodes == 1 ? " node" : " nodes") + " on 127.0.0.1, port"
+                + (nodes == 1 ? " " + FIRST_PORT : "s " + FIRST_PORT + "-" + (FIRST_PORT + nodes - 1)));
     }
 
     /** The local cluster's missing TLS keys, for the nodes of nodes.properties if there is one. */

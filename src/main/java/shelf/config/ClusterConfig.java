@@ -91,7 +91,7 @@ public final class ClusterConfig {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": configuration file not found in " + absoluteFolder(file) + " (run from the"
                     + " cluster's folder or pass --config FILE; a new cluster's file has a line node.<id>=<host>:<port> per"
-                    + " node, as node.1=127.0.0.1:5001)");
+                    + " node, as node.1=127.0.0.1:5001; 'init --nodes 5' writes one for five nodes on this machine)");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }

@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import shelf.cluster.ClusterLock;
+import shelf.config.ClusterConfig;
 import shelf.fencing.FencingToken;
 import shelf.library.Command;
 import shelf.library.FileLibraryStore;
 import shelf.library.LibraryFiles;
 import shelf.library.Op;
 import shelf.library.SampleCatalog;
+import shelf.tls.Role;
+import shelf.tls.TlsFiles;
 
 /** Bad input on the command line: one line on stderr, the documented exit code (2 for usage), nothing lost. */
 class BadInputTest {
@@ -128,6 +131,25 @@ class BadInputTest {
         line.setErr(new PrintWriter(new StringWriter(), true));
         assertEquals(2, line.execute("--timeout", "abc", "list"));
         assertEquals("", out.toString(), "without --json stdout stays empty");
+    }
+
+    @Test
+    void initWritesANewClustersConfigurationOnlyWhereThereIsNone(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("nodes.properties");
+        Path lib = dir.resolve("resources");
+        assertEquals(0, run(new InitCommand(), "--nodes", "3", "--config", config.toString(), "--dir", lib.toString()).code());
+        ClusterConfig written = ClusterConfig.load(config);
+        assertEquals(List.of(1, 2, 3), List.copyOf(written.ids()));
+        assertEquals("127.0.0.1:5003", written.node(3).orElseThrow().toString());
+        assertTrue(written.events().on(), "events on, as the project's own file");
+        assertTrue(TlsFiles.under(lib).has(Role.NODE, 3), "keys for the nodes it wrote");
+        String before = Files.readString(config);
+        assertOneLine(run(new InitCommand(), "--nodes", "5", "--config", config.toString(), "--dir", lib.toString()), 1,
+                "nodes.properties exists: refusing to replace it");
+        assertEquals(before, Files.readString(config), "the file as it was");
+        assertOneLine(run(new InitCommand(), "--nodes", "0", "--config", dir.resolve("x.properties").toString(), "--dir",
+                lib.toString()), 2, "--nodes must be between 1 and 100, got 0");
+        assertFalse(Files.exists(dir.resolve("x.properties")));
     }
 
     @Test
