@@ -15,22 +15,24 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
-import shelf.library.FileUserDirectory;
 import shelf.library.StoreException;
 import shelf.library.UserCredential;
 import shelf.library.UserDirectory;
 import shelf.library.Usernames;
+import shelf.store.Stores;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
 
 /**
  * {@code shelf users add|remove|list}: the library's users, in the file that {@code users.file} names in the cluster's
- * configuration (which turns user authentication on). Nodes see a change at their next request, without a restart.
+ * configuration, or in the library's database with {@code users=postgresql} (either turns user authentication on).
+ * Nodes see a change at their next request, without a restart.
  */
 @Command(name = "users", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Library users, when users.file=FILE in the configuration turns user authentication on.",
+        description = {"Library users, when users.file=FILE in the configuration turns user authentication on, or "
+                + "users=postgresql (with store=postgresql) keeps them in the library's database, seen by every host.",
                 "A user's PIN is kept as a salted slow hash (PBKDF2); running nodes see changes at once.",
-                "Exit codes: 0 ok, 1 refused (the user exists, no such user, unreadable users file), 2 usage."})
+                "Exit codes: 0 ok, 1 refused (the user exists, no such user, unreadable users file or database), 2 usage."})
 public final class UsersCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -110,9 +112,10 @@ public final class UsersCommand implements Runnable {
         } catch (ConfigException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
-        Path file = cluster.usersFile().orElseThrow(() -> new CliException(ExitCodes.USAGE, "user authentication is off in "
-                + cluster.source() + ": add " + ClusterConfig.USERS_FILE + "=resources/users.json to it first"));
-        return new FileUserDirectory(file, random);
+        return call(() -> Stores.users(cluster, random)).orElseThrow(() -> new CliException(ExitCodes.USAGE,
+                "user authentication is off in " + cluster.source() + ": add " + ClusterConfig.USERS_FILE
+                        + "=resources/users.json to it first (or " + ClusterConfig.USERS
+                        + "=postgresql, with store=postgresql)"));
     }
 
     /** Asks twice, without echo. */

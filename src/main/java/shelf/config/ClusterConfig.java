@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * The cluster as {@code nodes.properties} describes it: the nodes by id, the protocol's timings, and where the
- * library's users are when user authentication is on ({@code users.file=resources/users.json}; off without it).
+ * library's users are when user authentication is on ({@code users.file=resources/users.json}, or {@code users=postgresql}
+ * for the library's database; off without either).
  *
  * <p>Immutable and thread-safe. Parsing is strict: every malformed line, duplicate id, duplicate
  * address, bad port or unknown key is an error that names the file and the line.
@@ -36,6 +37,12 @@ public final class ClusterConfig {
     public static final String DEFAULT_FILE = "nodes.properties";
     /** The setting that turns user authentication on: the users file, relative to the working directory. */
     public static final String USERS_FILE = "users.file";
+    /** The setting that turns user authentication on with the users in the library's database: {@code users=postgresql}. */
+    public static final String USERS = "users";
+
+    /** Where the library's users are: a file, the library's database, or nowhere (user authentication off). */
+    private record Users(Path file, boolean database) {
+    }
 
     private static final Pattern NODE_LINE = Pattern.compile("node\\.([^=\\s]*)\\s*=\\s*(.*)");
     private static final Pattern KEY_LINE = Pattern.compile("([A-Za-z0-9_.\\-]+)\\s*=\\s*(.*)");
@@ -48,37 +55,25 @@ public final class ClusterConfig {
 
     private final Map<Integer, NodeAddress> nodes;
     private final Timings timings;
-    private final Path usersFile;
+    private final Users users;
     private final String source;
     private final boolean tls;
     private final ConnectionLimits limits;
     private final StoreConfig store;
     private final EventSettings events;
 
-    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, String source) {
-        this(nodes, timings, null, source, true);
-    }
-
-    /** A configuration; {@code usersFile} null leaves user authentication off; {@code tls} false means plaintext. */
-    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls) {
-        this(nodes, timings, usersFile, source, tls, ConnectionLimits.DEFAULTS, StoreConfig.FILE);
-    }
-
-    /** A configuration with the nodes' connection {@code limits} and the library in {@code store}. */
-    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls,
-                         ConnectionLimits limits, StoreConfig store) {
-        this(nodes, timings, usersFile, source, tls, limits, store, EventSettings.DEFAULTS);
-    }
-
-    /** A configuration whose nodes record their events as {@code events} says. */
-    public ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Path usersFile, String source, boolean tls,
-                         ConnectionLimits limits, StoreConfig store, EventSettings events) {
+    /**
+     * A configuration; {@code users} says where the library's users are when user authentication is on (neither a file
+     * nor the database: off); {@code tls} false means plaintext.
+     */
+    private ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Users users, String source, boolean tls,
+                          ConnectionLimits limits, StoreConfig store, EventSettings events) {
         this.events = events;
         this.limits = limits;
         this.store = store;
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
         this.timings = timings;
-        this.usersFile = usersFile;
+        this.users = users;
         this.source = source;
         this.tls = tls;
     }
@@ -164,7 +159,7 @@ public final class ClusterConfig {
         if (nodes.isEmpty()) {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
-        return new ClusterConfig(nodes, settings.timings.build(source), settings.usersFile, source, settings.tls,
+        return new ClusterConfig(nodes, settings.timings.build(source), settings.users(source), source, settings.tls,
                 settings.limits.build(source), settings.store.build(source), settings.events);
     }
 
@@ -173,9 +168,18 @@ public final class ClusterConfig {
         final Timings.Builder timings = Timings.builder();
         final ConnectionLimits.Builder limits = new ConnectionLimits.Builder();
         Path usersFile;
+        boolean usersInDatabase;
         boolean tls = true;
         final StoreConfig.Builder store = new StoreConfig.Builder();
         EventSettings events = EventSettings.DEFAULTS;
+
+        Users users(String source) throws ConfigException {
+            if (usersFile != null && usersInDatabase) {
+                throw new ConfigException(source + ": " + USERS_FILE + " and " + USERS + "=postgresql both say where the"
+                        + " users are: keep one");
+            }
+            return new Users(usersFile, usersInDatabase);
+        }
 
         void set(String key, String value, String where) throws ConfigException {
             if (store.set(key, value, where)) {
@@ -184,6 +188,12 @@ public final class ClusterConfig {
                 events = events.with(key, value, where);
             } else if (key.equals(USERS_FILE)) {
                 usersFile = usersFile(value, where);
+            } else if (key.equals(USERS)) {
+                if (!value.equals("postgresql")) {
+                    throw new ConfigException(where + ": " + USERS + " can only be postgresql (the users in the library's"
+                            + " database), got '" + value + "'; a users file is " + USERS_FILE + "=FILE");
+                }
+                usersInDatabase = true;
             } else if (key.equals(TLS)) {
                 tls = parseTls(value, where);
             } else if (ConnectionLimits.KEYS.containsKey(key)) {
@@ -353,7 +363,15 @@ public final class ClusterConfig {
      * and a node then refuses requests made on another user's behalf. Empty: off, and {@code -u USER} is trusted.
      */
     public Optional<Path> usersFile() {
-        return Optional.ofNullable(usersFile);
+        return Optional.ofNullable(users.file());
+    }
+
+    /**
+     * True when {@code users=postgresql}: user authentication is on, with the users in the library's database (which
+     * needs {@code store=postgresql}), so that every host sees each change at once.
+     */
+    public boolean usersInDatabase() {
+        return users.database();
     }
 
     /** False only when the file says {@code tls=off}: plaintext, unauthenticated connections. */
@@ -368,7 +386,7 @@ public final class ClusterConfig {
 
     /** This configuration with the library in {@code store} instead (tests and {@code cluster --store}). */
     public ClusterConfig withStore(StoreConfig store) {
-        return new ClusterConfig(nodes, timings, usersFile, source, tls, limits, store, events);
+        return new ClusterConfig(nodes, timings, users, source, tls, limits, store, events);
     }
 
     /** Whether nodes record their events, and how much they keep ({@code events}, {@code events.max.bytes}). */

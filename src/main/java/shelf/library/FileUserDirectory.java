@@ -40,8 +40,6 @@ public final class FileUserDirectory implements UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(FileUserDirectory.class);
     private static final int FORMAT = 1;
     private static final int KEY_BYTES = 32;
-    /** A bound on one PIN check's cost, whatever the file says: about 17 times the default. */
-    private static final int MAX_ITERATIONS = 10_000_000;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** The file's contents, as Jackson reads and writes them. */
@@ -167,32 +165,13 @@ public final class FileUserDirectory implements UserDirectory {
             if (u == null) {
                 return "user " + (i + 1) + ": empty";
             }
-            String problem = problem(u);
+            String problem = UserCredential.problem(u);
             if (problem == null && !seen.add(u.name())) {
                 problem = "listed twice";
             }
             if (problem != null) {
                 return "user " + (i + 1) + (Usernames.isValid(u.name()) ? " (" + u.name() + ")" : "") + ": " + problem;
             }
-        }
-        return null;
-    }
-
-    private static String problem(UserCredential u) {
-        if (!Usernames.isValid(u.name())) {
-            return "not a valid user name";
-        }
-        if (!UserCredential.ALGORITHM.equals(u.algorithm())) {
-            return "unknown algorithm (expected " + UserCredential.ALGORITHM + ")";
-        }
-        if (u.iterations() < 1 || u.iterations() > MAX_ITERATIONS) {
-            return "iterations must be between 1 and " + MAX_ITERATIONS;
-        }
-        if (u.salt() == null || u.salt().length < UserCredential.SALT_BYTES) {
-            return "the salt is missing or shorter than " + UserCredential.SALT_BYTES + " bytes";
-        }
-        if (u.hash() == null || u.hash().length != UserCredential.HASH_BYTES) {
-            return "the hash is missing or not " + UserCredential.HASH_BYTES + " bytes";
         }
         return null;
     }

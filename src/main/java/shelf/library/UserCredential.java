@@ -27,6 +27,8 @@ public record UserCredential(String name, String algorithm, int iterations, byte
     public static final int ITERATIONS = 600_000;
     public static final int SALT_BYTES = 16;
     public static final int HASH_BYTES = 32;
+    /** A bound on one PIN check's cost, whatever the users store says: about 17 times the default. */
+    public static final int MAX_ITERATIONS = 10_000_000;
     /** The PIN lengths {@code users add} accepts. */
     public static final int MIN_PIN = 4;
     public static final int MAX_PIN = 1024;
@@ -41,6 +43,29 @@ public record UserCredential(String name, String algorithm, int iterations, byte
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         return new UserCredential(Usernames.check(name), ALGORITHM, iterations, salt, derive(ALGORITHM, pin, salt, iterations));
+    }
+
+    /**
+     * What is wrong with an entry read from a users store (a file or a table anyone with access may have edited), or
+     * null when nothing is: a name, a known algorithm, a bounded cost, a salt and a hash of the right sizes.
+     */
+    public static String problem(UserCredential u) {
+        if (!Usernames.isValid(u.name())) {
+            return "not a valid user name";
+        }
+        if (!UserCredential.ALGORITHM.equals(u.algorithm())) {
+            return "unknown algorithm (expected " + UserCredential.ALGORITHM + ")";
+        }
+        if (u.iterations() < 1 || u.iterations() > MAX_ITERATIONS) {
+            return "iterations must be between 1 and " + MAX_ITERATIONS;
+        }
+        if (u.salt() == null || u.salt().length < UserCredential.SALT_BYTES) {
+            return "the salt is missing or shorter than " + UserCredential.SALT_BYTES + " bytes";
+        }
+        if (u.hash() == null || u.hash().length != UserCredential.HASH_BYTES) {
+            return "the hash is missing or not " + UserCredential.HASH_BYTES + " bytes";
+        }
+        return null;
     }
 
     /** Whether {@code pin} is this user's: the slow hash, then a comparison in constant time. */

@@ -16,7 +16,6 @@ import shelf.config.ClusterConfig;
 import shelf.library.AccessRefusedException;
 import shelf.library.Book;
 import shelf.library.Command;
-import shelf.library.FileUserDirectory;
 import shelf.library.HistoryRecord;
 import shelf.library.LibraryStore;
 import shelf.library.Outcome;
@@ -26,7 +25,10 @@ import shelf.library.UserAuthentication;
 import shelf.library.UserCredential;
 import shelf.library.Usernames;
 import shelf.node.Node;
+import shelf.node.NodeStartException;
+import shelf.store.Stores;
 import shelf.tls.Role;
+import shelf.util.ExitCodes;
 import shelf.util.Texts;
 
 /**
@@ -70,11 +72,21 @@ final class LibraryServiceImpl implements LibraryService {
         }
     }
 
-    /** The service as {@code config} asks: with user authentication when it names a {@code users.file}. */
-    static LibraryServiceImpl create(Node node, LibraryStore store, ClusterConfig config, Access access) {
-        UserAuthentication users = config.usersFile()
-                .map(f -> new UserAuthentication(new FileUserDirectory(f, new SecureRandom()), Clock.systemUTC()))
-                .orElse(null);
+    /**
+     * The service as {@code config} asks: with user authentication when it names a {@code users.file} or
+     * {@code users=postgresql}.
+     *
+     * @throws NodeStartException when the users' database is not the library's or cannot be reached
+     */
+    static LibraryServiceImpl create(Node node, LibraryStore store, ClusterConfig config, Access access)
+            throws NodeStartException {
+        UserAuthentication users;
+        try {
+            users = Stores.users(config, new SecureRandom()).map(d -> new UserAuthentication(d, Clock.systemUTC()))
+                    .orElse(null);
+        } catch (StoreException e) {
+            throw new NodeStartException(ExitCodes.REFUSED, "node " + node.id() + ": " + e.getMessage());
+        }
         return new LibraryServiceImpl(node, store, config.timings().requestTimeoutMs(), users, access);
     }
 

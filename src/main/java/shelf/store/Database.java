@@ -34,7 +34,7 @@ public final class Database {
     private static final int MAX_CAUSES = 32;
     private static final int MIN_SOCKET_TIMEOUT_S = 2;
     /** The version of the newest migration in {@code db/migration/shelf} ({@code V<version>__*.sql}). */
-    static final String SCHEMA_VERSION = "1";
+    static final String SCHEMA_VERSION = "2";
 
     private final StoreConfig config;
     private final String password;

@@ -1,15 +1,19 @@
 package shelf.store;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shelf.config.ClusterConfig;
 import shelf.config.StoreConfig;
 import shelf.library.FileLibraryStore;
+import shelf.library.FileUserDirectory;
 import shelf.library.LibraryStore;
 import shelf.library.StoreException;
+import shelf.library.UserDirectory;
 
 /** Opens the library where {@code nodes.properties} says it is ({@code store=file} or {@code store=postgresql}). */
 public final class Stores {
@@ -83,6 +87,24 @@ public final class Stores {
             return PostgresLibraryStore.open(database(config), clock, loanDays, who);
         }
         return FileLibraryStore.open(resources, clock, loanDays, who);
+    }
+
+    /**
+     * Where {@code config} keeps the library's users: its users file ({@code users.file}), or the library's database
+     * ({@code users=postgresql}); empty when user authentication is off.
+     *
+     * @throws StoreException when {@code users=postgresql} but the library is not in PostgreSQL, or its database cannot
+     *                        be reached or upgraded
+     */
+    public static Optional<UserDirectory> users(ClusterConfig config, SecureRandom random) throws StoreException {
+        if (!config.usersInDatabase()) {
+            return config.usersFile().map(file -> new FileUserDirectory(file, random));
+        }
+        if (config.store().kind() != StoreConfig.Kind.POSTGRESQL) {
+            throw new StoreException(config.source() + ": " + ClusterConfig.USERS + "=postgresql keeps the users in the"
+                    + " library's database: it needs store=postgresql (or a users file: " + ClusterConfig.USERS_FILE + "=FILE)");
+        }
+        return Optional.of(PostgresUserDirectory.open(database(config), random));
     }
 
     /** The PostgreSQL database of {@code config} ({@code store=postgresql}), its sessions bounded below {@code lease.ms}. */

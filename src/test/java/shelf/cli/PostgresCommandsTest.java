@@ -1,11 +1,17 @@
 package shelf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.config.ClusterConfig;
 import shelf.fencing.FencingToken;
+import shelf.library.AccessRefusedException;
 import shelf.library.Command;
 import shelf.library.FileLibraryStore;
 import shelf.library.LibraryFiles;
@@ -20,6 +27,10 @@ import shelf.library.LibraryStore;
 import shelf.library.Op;
 import shelf.library.SampleCatalog;
 import shelf.library.StoreException;
+import shelf.library.UserAuthentication;
+import shelf.library.UserCredential;
+import shelf.library.UserDirectory;
+import shelf.store.Database;
 import shelf.store.EmbeddedDatabase;
 import shelf.store.Stores;
 import shelf.util.ExitCodes;
@@ -75,6 +86,57 @@ class PostgresCommandsTest {
             assertEquals(5, fresh.books().size());
             assertEquals(List.of(), fresh.history(null));
         }
+    }
+
+    @Test
+    void usersInTheDatabaseAreSeenByEveryNodeAtOnceAndARemovedUsersSessionEnds() throws Exception {
+        Path config = Files.write(dir.resolve("users.properties"), List.of("node.1=127.0.0.1:5001", "tls=off",
+                "store=postgresql", "store.url=" + server.storeConfig().url(), "store.user=" + server.storeConfig().user(),
+                "users=postgresql"));
+        UsersCommand add = new UsersCommand();
+        add.env = Map.of("PIN", "2468");
+        add.iterations = 1_000;
+        assertEquals(ExitCodes.OK, Cli.run(add, "add", "ann", "--pin-env", "PIN", "--config", config.toString()));
+        assertEquals(ExitCodes.REFUSED, Cli.run(add, "add", "ann", "--pin-env", "PIN", "--config", config.toString()),
+                "ann is already a user");
+        ClusterConfig cluster = ClusterConfig.load(config);
+        // two nodes, each with its own sessions to the database, as on two hosts
+        UserAuthentication one = new UserAuthentication(Stores.users(cluster, new SecureRandom()).orElseThrow(),
+                Clock.systemUTC());
+        UserAuthentication two = new UserAuthentication(Stores.users(cluster, new SecureRandom()).orElseThrow(),
+                Clock.systemUTC());
+        String ticket = one.login("ann", "2468".toCharArray());
+        two.authorize(ticket, "ann"); // a ticket from one node is good at the other after a failover
+        assertThrows(AccessRefusedException.class, () -> two.login("ann", "1111".toCharArray()));
+        assertEquals(ExitCodes.OK, Cli.run(new UsersCommand(), "remove", "ann", "--config", config.toString()));
+        AccessRefusedException gone = assertThrows(AccessRefusedException.class, () -> two.authorize(ticket, "ann"));
+        assertEquals("ann is not a library user any more", gone.getMessage());
+        assertEquals(ExitCodes.REFUSED, Cli.run(new UsersCommand(), "remove", "ann", "--config", config.toString()));
+    }
+
+    @Test
+    void usersInTheDatabaseNeedTheLibraryThereAndEveryEntryIsCheckedBeforeItIsBelieved() throws Exception {
+        Path fileStore = Files.write(dir.resolve("file.properties"), List.of("node.1=127.0.0.1:5001", "users=postgresql"));
+        StoreException e = assertThrows(StoreException.class,
+                () -> Stores.users(ClusterConfig.load(fileStore), new SecureRandom()));
+        assertTrue(e.getMessage().endsWith("users=postgresql keeps the users in the library's database: it needs"
+                + " store=postgresql (or a users file: users.file=FILE)"), e.getMessage());
+        assertEquals(ExitCodes.REFUSED, Cli.run(new UsersCommand(), "list", "--config", fileStore.toString()));
+
+        Path config = Files.write(dir.resolve("users.properties"), List.of("node.1=127.0.0.1:5001", "tls=off",
+                "store=postgresql", "store.url=" + server.storeConfig().url(), "store.user=" + server.storeConfig().user(),
+                "users=postgresql"));
+        UserDirectory users = Stores.users(ClusterConfig.load(config), new SecureRandom()).orElseThrow();
+        users.add(UserCredential.create("cat", "2468".toCharArray(), new SecureRandom(), 1_000));
+        try (Connection c = Database.trusting(server.storeConfig(), 1_000).connect();
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE users SET iterations = 2000000000 WHERE name = 'cat'"); // a PIN check of hours
+            c.commit();
+        }
+        StoreException forged = assertThrows(StoreException.class, () -> users.find("cat"));
+        assertTrue(forged.getMessage().endsWith("user cat is not a valid entry: iterations must be between 1 and 10000000"),
+                forged.getMessage());
+        assertTrue(users.remove("cat"));
     }
 
     @Test

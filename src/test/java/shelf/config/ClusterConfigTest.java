@@ -1,6 +1,7 @@
 package shelf.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,21 @@ class ClusterConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "users.file="), "test"));
         assertEquals("test line 2: users.file needs a file, e.g. users.file=resources/users.json", e.getMessage());
+    }
+
+    @Test
+    void usersInTheDatabaseTurnUserAuthenticationOnWithoutAFile() throws ConfigException {
+        assertFalse(ClusterConfig.parse(List.of("node.1=127.0.0.1:5001"), "test").usersInDatabase(), "off by default");
+        ClusterConfig on = ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "users=postgresql"), "test");
+        assertTrue(on.usersInDatabase());
+        assertTrue(on.usersFile().isEmpty());
+        ConfigException other = assertThrows(ConfigException.class,
+                () -> ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "users=file"), "test"));
+        assertEquals("test line 2: users can only be postgresql (the users in the library's database), got 'file'; a users"
+                + " file is users.file=FILE", other.getMessage());
+        ConfigException both = assertThrows(ConfigException.class, () -> ClusterConfig.parse(
+                List.of("node.1=127.0.0.1:5001", "users=postgresql", "users.file=resources/users.json"), "test"));
+        assertEquals("test: users.file and users=postgresql both say where the users are: keep one", both.getMessage());
     }
 
     @Test
