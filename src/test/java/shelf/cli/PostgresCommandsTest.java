@@ -17,11 +17,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
 import shelf.fencing.FencingToken;
 import shelf.library.AccessRefusedException;
 import shelf.library.Command;
 import shelf.library.FileLibraryStore;
+import shelf.library.FileUserDirectory;
 import shelf.library.LibraryFiles;
 import shelf.library.LibraryStore;
 import shelf.library.Op;
@@ -40,13 +42,16 @@ class PostgresCommandsTest {
     @TempDir
     static Path dataDir;
     private static EmbeddedDatabase server;
+    /** The one node of these configurations, on a free port: the commands refuse to run while a node answers there. */
+    private static String node;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startPostgres() throws StoreException {
+    static void startPostgres() throws Exception {
         server = EmbeddedDatabase.start(dataDir.resolve("pg"), 0);
+        node = "node.1=127.0.0.1:" + LocalCluster.freePorts(1).get(0);
     }
 
     @AfterAll
@@ -55,7 +60,7 @@ class PostgresCommandsTest {
     }
 
     private Path config() throws Exception {
-        return Files.write(dir.resolve("nodes.properties"), List.of("node.1=127.0.0.1:5001", "tls=off", "store=postgresql",
+        return Files.write(dir.resolve("nodes.properties"), List.of(node, "tls=off", "store=postgresql",
                 "store.url=" + server.storeConfig().url(), "store.user=" + server.storeConfig().user()));
     }
 
@@ -90,7 +95,7 @@ class PostgresCommandsTest {
 
     @Test
     void usersInTheDatabaseAreSeenByEveryNodeAtOnceAndARemovedUsersSessionEnds() throws Exception {
-        Path config = Files.write(dir.resolve("users.properties"), List.of("node.1=127.0.0.1:5001", "tls=off",
+        Path config = Files.write(dir.resolve("users.properties"), List.of(node, "tls=off",
                 "store=postgresql", "store.url=" + server.storeConfig().url(), "store.user=" + server.storeConfig().user(),
                 "users=postgresql"));
         UsersCommand add = new UsersCommand();
@@ -116,14 +121,14 @@ class PostgresCommandsTest {
 
     @Test
     void usersInTheDatabaseNeedTheLibraryThereAndEveryEntryIsCheckedBeforeItIsBelieved() throws Exception {
-        Path fileStore = Files.write(dir.resolve("file.properties"), List.of("node.1=127.0.0.1:5001", "users=postgresql"));
+        Path fileStore = Files.write(dir.resolve("file.properties"), List.of(node, "users=postgresql"));
         StoreException e = assertThrows(StoreException.class,
                 () -> Stores.users(ClusterConfig.load(fileStore), new SecureRandom()));
         assertTrue(e.getMessage().endsWith("users=postgresql keeps the users in the library's database: it needs"
                 + " store=postgresql (or a users file: users.file=FILE)"), e.getMessage());
         assertEquals(ExitCodes.REFUSED, Cli.run(new UsersCommand(), "list", "--config", fileStore.toString()));
 
-        Path config = Files.write(dir.resolve("users.properties"), List.of("node.1=127.0.0.1:5001", "tls=off",
+        Path config = Files.write(dir.resolve("users.properties"), List.of(node, "tls=off",
                 "store=postgresql", "store.url=" + server.storeConfig().url(), "store.user=" + server.storeConfig().user(),
                 "users=postgresql"));
         UserDirectory users = Stores.users(ClusterConfig.load(config), new SecureRandom()).orElseThrow();
@@ -140,8 +145,31 @@ class PostgresCommandsTest {
     }
 
     @Test
+    void storeCopyBringsTheUsersFileAlongWhenTheUsersMoveToTheDatabaseTheirPinsUnchanged() throws Exception {
+        Path files = dir.resolve("resources");
+        new LibraryFiles(files).create(SampleCatalog.books(3));
+        FileUserDirectory file = new FileUserDirectory(files.resolve("users.json"), new SecureRandom());
+        file.add(UserCredential.create("dee", "2468".toCharArray(), new SecureRandom(), 1_000));
+        file.add(UserCredential.create("eve", "1357".toCharArray(), new SecureRandom(), 1_000));
+        Path noUsers = config();
+        assertEquals(ExitCodes.USAGE, Cli.run(new StoreCommand(), "copy", "--force", "--from", files.toString(), "--users",
+                files.resolve("users.json").toString(), "--config", noUsers.toString()), "no users=postgresql to copy into");
+        Path config = Files.write(dir.resolve("users.properties"), List.of(node, "tls=off",
+                "store=postgresql", "store.url=" + server.storeConfig().url(), "store.user=" + server.storeConfig().user(),
+                "users=postgresql"));
+        assertEquals(ExitCodes.OK, Cli.run(new StoreCommand(), "copy", "--force", "--from", files.toString(), "--config",
+                config.toString()));
+        UserDirectory copied = Stores.users(ClusterConfig.load(config), new SecureRandom()).orElseThrow();
+        assertEquals(List.of("dee", "eve"), copied.names().stream().filter(n -> n.equals("dee") || n.equals("eve")).toList());
+        assertEquals(file.find("eve").orElseThrow(), copied.find("eve").orElseThrow(), "the PIN hash as it was");
+        new UserAuthentication(copied, Clock.systemUTC()).login("dee", "2468".toCharArray());
+        copied.remove("dee");
+        copied.remove("eve");
+    }
+
+    @Test
     void storeCopyWithoutAPostgresqlStoreIsAUsageError() throws Exception {
-        Path config = Files.write(dir.resolve("nodes.properties"), List.of("node.1=127.0.0.1:5001"));
+        Path config = Files.write(dir.resolve("nodes.properties"), List.of(node));
         assertEquals(ExitCodes.USAGE, Cli.run(new StoreCommand(), "copy", "--config", config.toString()));
     }
 }
