@@ -32,6 +32,7 @@ import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
 import shelf.lock.LockPhase;
 import shelf.rmi.Credentials;
+import shelf.store.Stores;
 import shelf.tls.Role;
 import shelf.tls.TlsFiles;
 import shelf.util.ShelfJar;
@@ -375,9 +376,14 @@ public final class LocalCluster implements AutoCloseable {
                             && s.epoch() == node.get().epoch())) {
                 return node.get();
             }
+            String last = lastLine(dir.resolve("logs").resolve("node-" + id + ".log"), 0);
+            if (node.isEmpty() && last.contains(Stores.WAITING_FOR_DATABASE)) { // it may wait for long: say so now
+                throw new IllegalStateException("node " + id + " waits for the library's database before it listens, and"
+                        + " joins once the database answers; the last line of its log: " + last);
+            }
             Thread.sleep(AGREEMENT_POLL_MS);
         }
-        // Why, often: "waiting for the database", a port in use, a library it refused.
+        // Why, often: a port in use, a library it refused.
         String last = lastLine(dir.resolve("logs").resolve("node-" + id + ".log"), 0);
         throw new IllegalStateException("node " + id + " did not join a coordinator that every node answering follows within "
                 + timeout.toMillis() + " ms" + (last.isEmpty() ? "" : "; the last line of its log: " + last));

@@ -32,6 +32,9 @@ public final class Stores {
     private Stores() {
     }
 
+    /** What a node's log line says while it waits for an unreachable database (and {@code cluster restart} looks for). */
+    public static final String WAITING_FOR_DATABASE = "waiting for the database";
+
     /**
      * As {@link #open}, but a PostgreSQL library whose database cannot be reached (not running yet, restarting, cut
      * off) is waited for: a node started before its database, as hosts may boot, or while it restarts, starts once it
@@ -66,7 +69,7 @@ public final class Stores {
                 }
                 long now = System.nanoTime();
                 if (!waited || now - noted >= TimeUnit.MILLISECONDS.toNanos(NOTE_EVERY_MS)) {
-                    log.warn("{}: {}; waiting for the database (trying again every {} ms; stop the node to give up)", who,
+                    log.warn("{}: {}; " + WAITING_FOR_DATABASE + " (trying again every {} ms; stop the node to give up)", who,
                             e.getMessage(), retryMs);
                     noted = now;
                 }

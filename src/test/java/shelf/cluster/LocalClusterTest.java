@@ -2,6 +2,7 @@ package shelf.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -45,13 +46,27 @@ class LocalClusterTest {
         Path config = Files.writeString(dir.resolve("nodes.properties"), "node.1=127.0.0.1:" + LocalCluster.freePorts(1).get(0)
                 + "\ntls=off\n");
         Files.createDirectories(dir.resolve("logs"));
+        String refused = "node 1: resources/history.log: acknowledged records are missing [2026-12-02 05:30:50.902 ERROR]";
+        Files.writeString(dir.resolve("logs").resolve("node-1.log"), "node 1: ==== run started ====\n" + refused + "\n");
+        LocalCluster view = LocalCluster.open(dir, config, dir.resolve("shelf.jar"), List.of());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> view.awaitJoined(1, Duration.ofMillis(300)));
+        assertTrue(e.getMessage().endsWith("within 300 ms; the last line of its log: " + refused), e.getMessage());
+    }
+
+    @Test
+    void aNodeWaitingForItsDatabaseIsReportedAtOnceNotAfterTheTimeout(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("nodes.properties"), "node.1=127.0.0.1:" + LocalCluster.freePorts(1).get(0)
+                + "\ntls=off\n");
+        Files.createDirectories(dir.resolve("logs"));
         String waiting = "node 1: jdbc:postgresql://db:5432/shelf: …; waiting for the database (trying again every 1000 ms;"
                 + " stop the node to give up) [2026-12-02 05:30:50.902 WARN]";
         Files.writeString(dir.resolve("logs").resolve("node-1.log"), "node 1: ==== run started ====\n" + waiting + "\n");
         LocalCluster view = LocalCluster.open(dir, config, dir.resolve("shelf.jar"), List.of());
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> view.awaitJoined(1, Duration.ofMillis(300)));
-        assertTrue(e.getMessage().endsWith("; the last line of its log: " + waiting), e.getMessage());
+        IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(
+                IllegalStateException.class, () -> view.awaitJoined(1, Duration.ofMinutes(10))));
+        assertEquals("node 1 waits for the library's database before it listens, and joins once the database answers;"
+                + " the last line of its log: " + waiting, e.getMessage());
     }
 
     @Test
