@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import shelf.config.StoreConfig;
@@ -26,13 +28,15 @@ import shelf.util.Texts;
  * <p>A row lock has no lease, so every session is bounded below the cluster lock's lease: a holder paused inside its
  * transaction (SIGSTOP, a GC pause) loses its session after {@code idle_in_transaction_session_timeout}, and a writer
  * waits at most {@code lock_timeout} for a row; both are half of {@code lease.ms}, so by the time the lock server gives
- * the lock to the next holder, the paused one's transaction has been rolled back. Socket timeouts turn a database that
- * stops answering into an error, not a hang. Thread-safe; immutable.
+ * the lock to the next holder, the paused one's transaction has been rolled back. Connect, login and socket timeouts turn
+ * a database that stops answering into an error, not a hang. Thread-safe; immutable.
  */
 public final class Database {
     /** How deep {@link #unreachable} looks into an exception's causes. */
     private static final int MAX_CAUSES = 32;
     private static final int MIN_SOCKET_TIMEOUT_S = 2;
+    /** PostgreSQL's SQLSTATE for a table that does not exist: a database without Shelf's schema yet. */
+    private static final String UNDEFINED_TABLE = "42P01";
     /** The version of the newest migration in {@code db/migration/shelf} ({@code V<version>__*.sql}). */
     static final String SCHEMA_VERSION = "2";
 
@@ -89,6 +93,21 @@ public final class Database {
         return config.url();
     }
 
+    /**
+     * How long a session may take to connect, to log in and to answer a read, in seconds, as pgjdbc's properties: the
+     * login too, since a database that accepts the connection and then says nothing (paused, or cut off after the TCP
+     * handshake) held a new session's start, and a node's start with it, for as long as that lasted.
+     */
+    private Properties timeouts() {
+        long leaseS = Math.max(1, leaseMs / 1000);
+        long socketS = Math.max(MIN_SOCKET_TIMEOUT_S, 2 * leaseS);
+        Properties props = new Properties();
+        props.setProperty("connectTimeout", Long.toString(leaseS));
+        props.setProperty("loginTimeout", Long.toString(socketS));
+        props.setProperty("socketTimeout", Long.toString(socketS));
+        return props;
+    }
+
     /** A new session, in manual-commit mode, with the bounded waits above. */
     public Connection connect() throws SQLException {
         Properties props = new Properties();
@@ -96,9 +115,7 @@ public final class Database {
         if (password != null) {
             props.setProperty("password", password);
         }
-        long leaseS = Math.max(1, leaseMs / 1000);
-        props.setProperty("connectTimeout", Long.toString(leaseS));
-        props.setProperty("socketTimeout", Long.toString(Math.max(MIN_SOCKET_TIMEOUT_S, 2 * leaseS)));
+        props.putAll(timeouts());
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("ApplicationName", "shelf");
         Connection c = DriverManager.getConnection(config.url(), props);
@@ -120,14 +137,19 @@ public final class Database {
      * already at {@link #SCHEMA_VERSION} is seen with one query, without starting Flyway (seconds on a busy machine).
      */
     public void migrate() throws StoreException {
-        if (!migrated && schemaIsCurrent()) {
-            migrated = true;
-        }
         if (migrated) {
             return;
         }
         try {
-            Flyway.configure(Database.class.getClassLoader()).dataSource(config.url(), config.user(), password)
+            if (schemaIsCurrent()) {
+                migrated = true;
+                return;
+            }
+        } catch (SQLException e) {
+            throw failed("checking the library's schema", e); // not reached, or refused us: no Flyway (it would hang)
+        }
+        try {
+            Flyway.configure(Database.class.getClassLoader()).dataSource(withTimeouts(config.url()), config.user(), password)
                     .locations("classpath:db/migration/shelf").loggers("slf4j").load().migrate();
             migrated = true;
         } catch (FlywayException e) {
@@ -137,14 +159,28 @@ public final class Database {
         }
     }
 
-    private boolean schemaIsCurrent() {
-        try (Connection c = connect(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+    /** Whether the schema is at {@link #SCHEMA_VERSION}: false when it is older or there is none yet. */
+    private boolean schemaIsCurrent() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
                         + " ORDER BY installed_rank DESC LIMIT 1")) {
             return rs.next() && SCHEMA_VERSION.equals(rs.getString(1));
         } catch (SQLException e) {
-            return false; // no schema yet, or the database is down: Flyway says which
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                return false; // a new database: Flyway creates the schema
+            }
+            throw e;
         }
+    }
+
+    /** {@code url} with this class's connect, login and socket timeouts, for Flyway, which opens its own sessions. */
+    private String withTimeouts(String url) {
+        Properties props = timeouts();
+        StringBuilder b = new StringBuilder(url).append(url.contains("?") ? '&' : '?');
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
+            b.append(key).append('=').append(props.getProperty(key)).append('&');
+        }
+        return b.substring(0, b.length() - 1);
     }
 
     /**
@@ -173,6 +209,7 @@ public final class Database {
     }
 
     private static String oneLine(SQLException e) {
-        return Texts.firstLine(e.getMessage(), e.getClass().getSimpleName());
+        String line = Texts.firstLine(e.getMessage(), e.getClass().getSimpleName());
+        return line.endsWith(".") ? line.substring(0, line.length() - 1) : line; // the caller's sentence goes on after it
     }
 }
