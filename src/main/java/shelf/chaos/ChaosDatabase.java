@@ -11,12 +11,16 @@ import shelf.store.PostgresLibrary;
 
 /**
  * The PostgreSQL library of {@code chaos --store postgresql}: an embedded server in the run's folder, its library
- * created before the nodes start, and the store fault that only a database has: the server stopped for the fault's
- * time, then started again on the same port with the same data (each node reconnects on its next write).
+ * created before the nodes start, and the store faults that only a database has, for every node at once: the server
+ * stopped (connections refused; started again on the same port with the same data at the heal), or frozen (SIGSTOP to
+ * every process of it: connections open and silent, as a hung or cut-off database host; resumed at the heal). Each
+ * node reconnects on its next operation.
  */
 final class ChaosDatabase implements AutoCloseable {
+    private enum State { RUNNING, STOPPED, FROZEN }
+
     private EmbeddedDatabase server;
-    private boolean stopped;
+    private State state = State.RUNNING;
 
     private ChaosDatabase(EmbeddedDatabase server) {
         this.server = server;
@@ -40,32 +44,46 @@ final class ChaosDatabase implements AutoCloseable {
                 server.storeConfig().user());
     }
 
-    /** Stops the server (sessions ended, committed data kept): every node's writes fail until {@link #resume}. */
-    synchronized String stop() throws StoreException {
-        if (!stopped) {
-            server.close();
-            stopped = true;
+    /**
+     * Stops the server (sessions ended, committed data kept), or with {@code freeze} freezes it: every node's
+     * operations fail until {@link #resume}. Nothing when it is already stopped or frozen.
+     */
+    synchronized String stop(boolean freeze) throws StoreException {
+        if (state == State.RUNNING) {
+            if (freeze) {
+                server.freeze();
+            } else {
+                server.close();
+            }
+            state = freeze ? State.FROZEN : State.STOPPED;
         }
-        return "PostgreSQL on port " + server.port() + " stopped";
+        return "PostgreSQL on port " + server.port() + (state == State.FROZEN
+                ? " frozen (SIGSTOP: connections open, no answers)" : " stopped");
     }
 
-    /** Starts the server again after {@link #stop}, on its port with its data; nothing when it runs. */
+    /** Starts the server again after {@link #stop}, on its port with its data, or thaws it; nothing when it runs. */
     synchronized void resume() throws StoreException {
-        if (stopped) {
+        if (state == State.STOPPED) {
             server = server.startAgain();
-            stopped = false;
+        } else if (state == State.FROZEN) {
+            server.thaw();
         }
+        state = State.RUNNING;
     }
 
     synchronized boolean running() {
-        return !stopped;
+        return state == State.RUNNING;
     }
 
     @Override
     public synchronized void close() throws StoreException {
-        if (!stopped) {
+        if (state == State.FROZEN) {
+            server.thaw(); // a frozen server cannot shut down
+            state = State.RUNNING;
+        }
+        if (state == State.RUNNING) {
             server.close();
-            stopped = true;
+            state = State.STOPPED;
         }
     }
 }

@@ -142,13 +142,13 @@ final class Nemesis {
     }
 
     /**
-     * A file library's store fault: one node's writes (or fsyncs) fail; a PostgreSQL library's: the database stopped, for
-     * every node at once.
+     * A file library's store fault: one node's writes (or fsyncs) fail; a PostgreSQL library's, for every node at once:
+     * the database stopped (or, on the draw that picks fsyncs for a file, frozen).
      */
     private String storeFault(Draw d, int node, String target) {
         if (database != null) {
             try {
-                return database.stop();
+                return database.stop(d.fsync);
             } catch (StoreException e) {
                 return "(the database did not stop: " + Throwables.oneLine(e) + ")";
             }

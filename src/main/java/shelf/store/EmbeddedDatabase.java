@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,8 @@ import shelf.library.StoreException;
 public final class EmbeddedDatabase implements AutoCloseable {
     /** The embedded server's superuser and database; it trusts local connections, so there is no password. */
     public static final String USER = "postgres";
+    /** How long {@code kill} gets to deliver a signal. */
+    private static final long SIGNAL_WAIT_S = 5;
 
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
@@ -113,6 +116,56 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public EmbeddedDatabase startAgain() throws StoreException {
         return start(dataDir, port());
+    }
+
+    /**
+     * Freezes the server: SIGSTOP to its postmaster, then to every backend, so connections stay open and nothing
+     * answers, as a database host that hangs or is cut off; {@link #thaw} resumes it. For {@code chaos}.
+     */
+    public void freeze() throws StoreException {
+        ProcessHandle postmaster = postmaster();
+        signal("STOP", List.of(postmaster)); // first: it forks no new backend while the others are stopped
+        signal("STOP", postmaster.descendants().toList());
+    }
+
+    /** Resumes a server {@link #freeze} froze (every process of it: SIGCONT). */
+    public void thaw() throws StoreException {
+        ProcessHandle postmaster = postmaster();
+        List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+        all.add(postmaster);
+        signal("CONT", all);
+    }
+
+    private ProcessHandle postmaster() throws StoreException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).strip());
+            return ProcessHandle.of(pid).filter(p -> runsOn(p, dataDir)).orElseThrow(() ->
+                    new StoreException("the PostgreSQL of " + dataDir + " (pid " + pid + ") is not running"));
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot tell which process the PostgreSQL of " + dataDir + " is: " + pidFile + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void signal(String signal, List<ProcessHandle> processes) throws StoreException {
+        if (processes.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        processes.forEach(p -> command.add(Long.toString(p.pid())));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!kill.waitFor(SIGNAL_WAIT_S, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new StoreException("kill -" + signal + " of the embedded PostgreSQL did not finish");
+            }
+        } catch (IOException e) {
+            throw new StoreException("kill -" + signal + " of the embedded PostgreSQL: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while signalling the embedded PostgreSQL", e);
+        }
     }
 
     public int port() {

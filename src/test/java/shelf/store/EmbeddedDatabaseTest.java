@@ -2,6 +2,7 @@ package shelf.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,12 +10,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shelf.library.StoreException;
 
-/** The embedded server a killed {@code cluster} leaves behind: found by its folder, stopped, and the folder usable again. */
+/**
+ * The embedded server a killed {@code cluster} leaves behind: found by its folder, stopped, and the folder usable again;
+ * and the frozen server of {@code chaos}.
+ */
 class EmbeddedDatabaseTest {
     @Test
     void aServerLeftRunningOnTheFolderIsStoppedAndANewOneStartsOnTheSameData(@TempDir Path dir) throws Exception {
@@ -52,5 +57,24 @@ class EmbeddedDatabaseTest {
         Files.writeString(data.resolve("postmaster.pid"), "not a pid\n");
         assertEquals(Optional.empty(), EmbeddedDatabase.stopLeftOver(data, 1_000));
         assertTrue(ProcessHandle.current().isAlive());
+    }
+
+    @Test
+    void aFrozenServerKeepsItsConnectionsButAnswersNothingUntilItIsThawed(@TempDir Path dir) throws Exception {
+        try (EmbeddedDatabase server = EmbeddedDatabase.start(dir.resolve("postgresql"), 0)) {
+            Database db = Database.trusting(server.storeConfig(), 1_000);
+            try (Connection open = db.connect()) {
+                server.freeze();
+                try {
+                    StoreException e = assertThrows(StoreException.class, db::migrate, "a new session cannot log in");
+                    assertTrue(Database.unreachable(e), e.getMessage());
+                    assertThrows(SQLException.class, () -> open.createStatement().executeQuery("SELECT 1"),
+                            "an open session gets no answer within its socket timeout");
+                } finally {
+                    server.thaw();
+                }
+            }
+            db.migrate(); // answers again
+        }
     }
 }
