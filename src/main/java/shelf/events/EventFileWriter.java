@@ -148,7 +148,7 @@ public final class EventFileWriter implements EventSink {
     private void writeQueued(List<Event> events) {
         noteDrops();
         while (queue.drainTo(events, 4096) > 0) {
-            if (reopened()) {
+            if (writable()) {
                 write(events);
             } else {
                 lost += events.size();
@@ -185,8 +185,8 @@ public final class EventFileWriter implements EventSink {
         }
     }
 
-    /** Whether the file is open: it is, unless a write failed and the file cannot be opened again yet. */
-    private boolean reopened() {
+    /** Whether the file can be written: open, or opened again once {@value #RETRY_MS} ms have passed since a failure. */
+    private boolean writable() {
         if (channel != null) {
             return true;
         }
