@@ -29,6 +29,7 @@ import shelf.cluster.LocalCluster;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
+import shelf.config.StoreConfig;
 import shelf.library.LibraryFiles;
 import shelf.library.SampleCatalog;
 import shelf.library.StoreException;
@@ -91,6 +92,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = config.load();
+        refuseUsersWithoutDatabase(cluster);
         List<Integer> ids = chosenIds(cluster);
         Path dir = Path.of("").toAbsolutePath();
         ClusterLock lock = lock(dir);
@@ -230,6 +232,15 @@ public final class ClusterCommand implements Callable<Integer> {
             }
         }
         return ids;
+    }
+
+    /** {@code users=postgresql} needs the library in PostgreSQL: said before any node starts (each would exit). */
+    private void refuseUsersWithoutDatabase(ClusterConfig cluster) {
+        if (cluster.usersInDatabase() && cluster.store().kind() != StoreConfig.Kind.POSTGRESQL && !store.equals("postgresql")) {
+            throw new CliException(ExitCodes.USAGE, cluster.source() + ": " + ClusterConfig.USERS + "=postgresql keeps the"
+                    + " users in the library's database: start the cluster with --store postgresql (or name a database"
+                    + " with store=postgresql, or keep the users in a file: " + ClusterConfig.USERS_FILE + "=FILE)");
+        }
     }
 
     /** {@code --store postgresql}: the embedded server, started; {@code --store file}: null. */

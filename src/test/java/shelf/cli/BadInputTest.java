@@ -112,6 +112,13 @@ class BadInputTest {
     }
 
     @Test
+    void clusterWithUsersInADatabaseItDoesNotHaveStartsNothing(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("nodes.properties"), "node.1=127.0.0.1:1\nusers=postgresql\n");
+        assertOneLine(run(new ClusterCommand(), "--config", config.toString()), 2, "users=postgresql keeps the users in the"
+                + " library's database: start the cluster with --store postgresql");
+    }
+
+    @Test
     void aCommandLineMistakeUnderJsonIsAlsoOneDocumentOnStdout() {
         for (Object command : new Object[] {new ClientCommand(), new AdminCommand()}) {
             StringWriter out = new StringWriter();
