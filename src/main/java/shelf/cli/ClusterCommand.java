@@ -328,11 +328,10 @@ public final class ClusterCommand implements Callable<Integer> {
         for (int id : ids) {
             Optional<Process> exited = owner.newlyExited(id);
             if (exited.isPresent()) {
-                Path out = dir.resolve("logs").resolve("node-" + id + ".out");
-                List<String> tail = Files.exists(out) ? Files.readAllLines(out) : List.of();
+                String said = LocalCluster.lastLine(dir.resolve("logs").resolve("node-" + id + ".out"), 0);
                 System.out.printf(Locale.US, "[%d] *** node %d exited with code %d%s; it is not restarted (restart it: "
                                 + "java -jar %s cluster restart %d)%n", id, id, exited.get().exitValue(),
-                        tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1), ShelfJar.typed(dir), id);
+                        said.isEmpty() ? "" : ": " + said, ShelfJar.typed(dir), id);
             }
         }
     }

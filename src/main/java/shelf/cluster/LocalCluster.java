@@ -529,7 +529,7 @@ public final class LocalCluster implements AutoCloseable {
      * The last line that is not blank in what {@code file} holds after byte {@code from} (its last 4 KB at most), or "";
      * the line before the JVM's own last words when it could not start ("A fatal exception has occurred").
      */
-    static String lastLine(Path file, long from) {
+    public static String lastLine(Path file, long from) {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             long start = Math.max(from, in.length() - LAST_LINE_BYTES);
             if (start >= in.length()) {
