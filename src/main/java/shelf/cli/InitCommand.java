@@ -148,6 +148,10 @@ public final class InitCommand implements Callable<Integer> {
                 failure.timeout.ms=1000
                 """);
         try {
+            Path folder = config.file.toAbsolutePath().getParent();
+            if (folder != null) {
+                Files.createDirectories(folder);
+            }
             Files.writeString(config.file, text, StandardOpenOption.CREATE_NEW);
         } catch (FileAlreadyExistsException e) {
             throw new CliException(ExitCodes.REFUSED, config.file + " exists: refusing to replace it (leave out --nodes to"

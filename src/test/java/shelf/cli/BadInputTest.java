@@ -157,6 +157,9 @@ class BadInputTest {
         assertOneLine(run(new InitCommand(), "--nodes", "0", "--config", dir.resolve("x.properties").toString(), "--dir",
                 lib.toString()), 2, "--nodes must be between 1 and 100, got 0");
         assertFalse(Files.exists(dir.resolve("x.properties")));
+        Path deeper = dir.resolve("new/folder/nodes.properties");
+        assertEquals(0, run(new InitCommand(), "--nodes", "1", "--config", deeper.toString(), "--dir", lib.toString()).code());
+        assertEquals(List.of(1), List.copyOf(ClusterConfig.load(deeper).ids()), "its folder created");
     }
 
     @Test
