@@ -19,6 +19,7 @@ import shelf.library.StoreException;
 import shelf.library.UserCredential;
 import shelf.library.UserDirectory;
 import shelf.library.Usernames;
+import shelf.store.Database;
 import shelf.store.Stores;
 import shelf.util.ExitCodes;
 import shelf.util.VersionProvider;
@@ -32,7 +33,8 @@ import shelf.util.VersionProvider;
         description = {"Library users, when users.file=FILE in the configuration turns user authentication on, or "
                 + "users=postgresql (with store=postgresql) keeps them in the library's database, seen by every host.",
                 "A user's PIN is kept as a salted slow hash (PBKDF2); running nodes see changes at once.",
-                "Exit codes: 0 ok, 1 refused (the user exists, no such user, unreadable users file or database), 2 usage."})
+                "Exit codes: 0 ok, 1 refused (the user exists, no such user, unreadable users file or table), 2 usage, "
+                        + "3 the database cannot be reached."})
 public final class UsersCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -158,12 +160,15 @@ public final class UsersCommand implements Runnable {
         T call() throws StoreException;
     }
 
-    /** A users file that cannot be read or written is a refusal (exit 1), as a corrupted library is for a node. */
+    /**
+     * A users file or table that cannot be read or written is a refusal (exit 1), as a corrupted library is for a node;
+     * a database that cannot be reached (down, restarting, silent) is unavailable (exit 3): try again later.
+     */
     private static <T> T call(StoreCall<T> c) {
         try {
             return c.call();
         } catch (StoreException e) {
-            throw new CliException(ExitCodes.REFUSED, e.getMessage());
+            throw new CliException(Database.unreachable(e) ? ExitCodes.UNAVAILABLE : ExitCodes.REFUSED, e.getMessage());
         }
     }
 

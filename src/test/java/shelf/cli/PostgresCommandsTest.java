@@ -127,6 +127,11 @@ class PostgresCommandsTest {
         assertTrue(e.getMessage().endsWith("users=postgresql keeps the users in the library's database: it needs"
                 + " store=postgresql (or a users file: users.file=FILE)"), e.getMessage());
         assertEquals(ExitCodes.REFUSED, Cli.run(new UsersCommand(), "list", "--config", fileStore.toString()));
+        Path down = Files.write(dir.resolve("down.properties"), List.of(node, "tls=off", "store=postgresql",
+                "store.url=jdbc:postgresql://127.0.0.1:" + LocalCluster.freePorts(1).get(0) + "/shelf", "store.user=shelf",
+                "users=postgresql"));
+        assertEquals(ExitCodes.UNAVAILABLE, Cli.run(new UsersCommand(), "list", "--config", down.toString()),
+                "a database that is not there: try again later");
 
         Path config = Files.write(dir.resolve("users.properties"), List.of(node, "tls=off",
                 "store=postgresql", "store.url=" + server.storeConfig().url(), "store.user=" + server.storeConfig().user(),
