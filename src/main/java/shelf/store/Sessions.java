@@ -1,5 +1,6 @@
 package shelf.store;
 
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,10 +13,13 @@ import shelf.library.StoreException;
 
 /**
  * The readers' sessions: a few kept open between queries, more opened when many read at once. A query that fails
- * drops its session (the database may have restarted), so the next one connects afresh. Thread-safe.
+ * drops its session (the database may have restarted), so the next one connects afresh; on a kept session it is tried
+ * once more on a new one, unless it timed out (a silent database would keep the new one waiting as long). Thread-safe.
  */
 final class Sessions implements AutoCloseable {
     private static final int KEPT = 4;
+    /** How deep {@link #timedOut} looks into an exception's causes. */
+    private static final int MAX_CAUSES = 32;
 
     private final Database db;
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(KEPT);
@@ -45,6 +49,9 @@ final class Sessions implements AutoCloseable {
                 return query(kept, sql, binder, reader);
             } catch (SQLException e) {
                 closeQuietly(kept);
+                if (timedOut(e)) { // a database that says nothing: a new session would wait as long again to log in
+                    throw db.failed(doing, e);
+                }
             }
         }
         Connection c = null;
@@ -73,6 +80,17 @@ final class Sessions implements AutoCloseable {
         c.rollback();
         give(c);
         return rows;
+    }
+
+    /** Whether {@code e} is a read that got no answer in time (the socket timeout), not a session the database ended. */
+    static boolean timedOut(SQLException e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void give(Connection c) {

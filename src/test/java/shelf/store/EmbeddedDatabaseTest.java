@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,11 +64,17 @@ class EmbeddedDatabaseTest {
     void aFrozenServerKeepsItsConnectionsButAnswersNothingUntilItIsThawed(@TempDir Path dir) throws Exception {
         try (EmbeddedDatabase server = EmbeddedDatabase.start(dir.resolve("postgresql"), 0)) {
             Database db = Database.trusting(server.storeConfig(), 1_000);
+            Sessions readers = new Sessions(db);
+            assertEquals(List.of(1), readers.query("probing", "SELECT 1", ps -> { }, rs -> rs.getInt(1)), "a kept session");
             try (Connection open = db.connect()) {
                 server.freeze();
                 try {
                     StoreException e = assertThrows(StoreException.class, db::migrate, "a new session cannot log in");
                     assertTrue(Database.unreachable(e), e.getMessage());
+                    StoreException read = assertThrows(StoreException.class,
+                            () -> readers.query("probing", "SELECT 1", ps -> { }, rs -> rs.getInt(1)));
+                    assertTrue(Sessions.timedOut((SQLException) read.getCause()),
+                            "the kept session's timeout, not a new session's login after it: " + read.getMessage());
                     assertThrows(SQLException.class, () -> open.createStatement().executeQuery("SELECT 1"),
                             "an open session gets no answer within its socket timeout");
                 } finally {
@@ -75,6 +82,7 @@ class EmbeddedDatabaseTest {
                 }
             }
             db.migrate(); // answers again
+            readers.close();
         }
     }
 }
