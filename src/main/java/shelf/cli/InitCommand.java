@@ -100,10 +100,9 @@ public final class InitCommand implements Callable<Integer> {
      * answering on its port.
      */
     private void refuseUnderRunningNodes(Path library) throws IOException {
-        Path folder = library.toAbsolutePath().normalize().getParent();
-        RunningNodes.refuseCluster(folder, library.toString());
-        if (Files.exists(config.file) && library.toAbsolutePath().normalize().equals(
-                config.file.toAbsolutePath().normalize().resolveSibling("resources"))) {
+        Path absolute = library.toAbsolutePath().normalize();
+        RunningNodes.refuseCluster(absolute.getParent(), library.toString());
+        if (Files.exists(config.file) && absolute.equals(config.file.toAbsolutePath().normalize().resolveSibling("resources"))) {
             RunningNodes.refuseNodes(config.load(), library.toString());
         }
     }
