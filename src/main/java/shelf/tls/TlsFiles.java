@@ -238,7 +238,8 @@ public final class TlsFiles {
         Path folder = file.toAbsolutePath().getParent();
         String owner;
         try {
-            owner = " (" + file.getParent() + " belongs to " + Files.getOwner(folder).getName() + ")";
+            owner = " (" + (file.getParent() != null ? file.getParent() : folder) + " belongs to "
+                    + Files.getOwner(folder).getName() + ")";
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             owner = "";
         }
