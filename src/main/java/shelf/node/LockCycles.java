@@ -19,7 +19,9 @@ import shelf.fencing.FencingToken;
  * thread, as on an idle coordinator) is followed by the next one in a loop, not a deeper call.
  *
  * <p>{@link #await} gives each cycle its own deadline (a run on a busy machine is slow, not stuck) and the whole run
- * one of its length; a run it gives up on asks for no more cycles.
+ * one of its length. A run it gives up on goes on to its end, as before it had these deadlines: a cycle the node is
+ * waiting for when the caller stops waiting is still granted and released, and the tests that kill a node mid-run
+ * rely on its cycles going on.
  */
 public final class LockCycles {
     private final Node node;
@@ -27,7 +29,6 @@ public final class LockCycles {
     private final CompletableFuture<long[]> done = new CompletableFuture<>();
     /** Cycles completed: written with a release store (lazySet), no fence on the protocol thread's path. */
     private final AtomicInteger completed = new AtomicInteger();
-    private volatile boolean cancelled;
 
     private LockCycles(Node node, int cycles) {
         this.node = node;
@@ -61,8 +62,7 @@ public final class LockCycles {
      * @param who      names the node in an error, as {@code "node 5"}
      * @param cycleMs  how long one cycle may take: no cycle completed for as long ends the wait
      * @param runMs    how long the whole run may take
-     * @throws UnavailableException when a cycle or the run took too long (no more cycles are asked for then), or a
-     *                              cycle failed as the node explains
+     * @throws UnavailableException when a cycle or the run took too long, or a cycle failed as the node explains
      */
     public long[] await(String who, long cycleMs, long runMs) throws UnavailableException {
         long started = System.nanoTime();
@@ -80,7 +80,7 @@ public final class LockCycles {
                     }
                     if (left <= cycleMs) {
                         throw new UnavailableException(who + " did " + now + " of " + latencies.length
-                                + " lock cycles in " + runMs + " ms, and stopped there (the machine is busy?)");
+                                + " lock cycles in " + runMs + " ms (the machine is busy?)");
                     }
                     seen = now;
                 }
@@ -91,13 +91,11 @@ public final class LockCycles {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof UnavailableException u ? u
                     : new UnavailableException(who + " could not run the lock cycles: " + e.getCause());
-        } finally {
-            cancelled = !done.isDone();
         }
     }
 
     private void from(int first) {
-        for (int i = first; i < latencies.length && !cancelled; i++) {
+        for (int i = first; i < latencies.length; i++) {
             long started = System.nanoTime();
             CompletableFuture<FencingToken> released = node.holdLock(0);
             if (!released.isDone()) {
@@ -112,8 +110,6 @@ public final class LockCycles {
             latencies[i] = System.nanoTime() - started;
             completed.lazySet(i + 1);
         }
-        if (!cancelled) {
-            done.complete(latencies);
-        }
+        done.complete(latencies);
     }
 }

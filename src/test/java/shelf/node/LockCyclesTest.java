@@ -101,14 +101,14 @@ class LockCyclesTest {
     }
 
     @Test
-    void aCycleWithoutAGrantEndsTheWaitAndTheRunAsksForNoMore() {
+    void aCycleWithoutAGrantEndsTheWaitAndTheRunGoesOnWhenTheGrantComes() {
         LaterNode node = new LaterNode();
         LockCycles run = LockCycles.start(node, 3);
         node.open.poll().complete(new FencingToken(1, 1));
         UnavailableException e = assertThrows(UnavailableException.class, () -> run.await("node 5", 200, 60_000));
         assertEquals("node 5 got no grant of the cluster lock within 200 ms (cycle 2 of 3)", e.getMessage());
         node.open.poll().complete(new FencingToken(1, 2)); // the grant comes after all
-        assertEquals(2, node.holds, "no third cycle asked for");
+        assertEquals(3, node.holds, "the run goes on");
         assertEquals(2, run.completed());
     }
 
@@ -132,7 +132,7 @@ class LockCyclesTest {
         grants.start();
         try {
             UnavailableException e = assertThrows(UnavailableException.class, () -> run.await("node 2", 1_000, 1_500));
-            assertTrue(e.getMessage().matches("node 2 did \\d+ of 1000 lock cycles in 1500 ms, and stopped there .*"),
+            assertTrue(e.getMessage().matches("node 2 did \\d+ of 1000 lock cycles in 1500 ms \\(the machine is busy\\?\\)"),
                     e.getMessage());
         } finally {
             grants.interrupt();
