@@ -39,7 +39,6 @@ import shelf.util.AtomicFiles;
 public final class FileUserDirectory implements UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(FileUserDirectory.class);
     private static final int FORMAT = 1;
-    private static final int KEY_BYTES = 32;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** The file's contents, as Jackson reads and writes them. */
@@ -152,8 +151,8 @@ public final class FileUserDirectory implements UserDirectory {
         if (c == null || c.format() != FORMAT) {
             return "expected \"format\": " + FORMAT;
         }
-        if (c.sessionKey() == null || c.sessionKey().length < KEY_BYTES) {
-            return "the session key is missing or shorter than " + KEY_BYTES + " bytes";
+        if (c.sessionKey() == null || c.sessionKey().length < SESSION_KEY_BYTES) {
+            return "the session key is missing or shorter than " + SESSION_KEY_BYTES + " bytes";
         }
         return c.users() == null ? "no \"users\" list" : problem(c.users());
     }
@@ -211,7 +210,7 @@ public final class FileUserDirectory implements UserDirectory {
     private boolean apply(UnaryOperator<Contents> change) throws StoreException, IOException {
         Contents current = read();
         if (current == null) {
-            byte[] key = new byte[KEY_BYTES];
+            byte[] key = new byte[SESSION_KEY_BYTES];
             random.nextBytes(key);
             current = new Contents(FORMAT, key, List.of());
         }

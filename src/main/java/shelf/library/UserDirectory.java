@@ -11,6 +11,9 @@ import java.util.Optional;
  * at its next read. Implementations are thread-safe, and every method may block on storage.
  */
 public interface UserDirectory {
+    /** The length of the key that signs session tickets, and the least a directory's key may have. */
+    int SESSION_KEY_BYTES = 32;
+
     /** The user's credential, or empty when there is no such user (or no directory yet). */
     Optional<UserCredential> find(String name) throws StoreException;
 

@@ -21,6 +21,7 @@ import org.flywaydb.core.api.FlywayException;
 import shelf.config.StoreConfig;
 import shelf.library.StoreException;
 import shelf.util.Texts;
+import shelf.util.Throwables;
 
 /**
  * The PostgreSQL database a {@link StoreConfig} names: opens sessions whose waits are bounded, and migrates the schema.
@@ -32,8 +33,6 @@ import shelf.util.Texts;
  * a database that stops answering into an error, not a hang. Thread-safe; immutable.
  */
 public final class Database {
-    /** How deep {@link #unreachable} looks into an exception's causes. */
-    private static final int MAX_CAUSES = 32;
     private static final int MIN_SOCKET_TIMEOUT_S = 2;
     /** PostgreSQL's SQLSTATE for a table that does not exist: a database without Shelf's schema yet. */
     private static final String UNDEFINED_TABLE = "42P01";
@@ -189,19 +188,11 @@ public final class Database {
      * "shutting down" (57P03, 57P01). A wrong password (28P01) or a missing schema is no such failure.
      */
     public static boolean unreachable(Throwable e) {
-        Throwable t = e;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) { // a looping chain ends too
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P03")
-                    || sql.getSQLState().equals("57P01"))) {
-                return true;
-            }
-        }
-        return false;
+        return Throwables.anyCause(e, t -> t instanceof ConnectException || t instanceof NoRouteToHostException
+                || t instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
+                || sql.getSQLState().equals("57P03") || sql.getSQLState().equals("57P01")));
     }
+
 
     /** An error talking to the database as one line, naming it. */
     StoreException failed(String doing, SQLException e) {

@@ -62,15 +62,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @return the pid of the server stopped; empty when none was running
      */
     public static Optional<Long> stopLeftOver(Path dataDir, long waitMs) throws StoreException {
-        Path pidFile = dataDir.resolve("postmaster.pid");
-        Optional<ProcessHandle> server;
-        try {
-            List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile, StandardCharsets.UTF_8) : List.of();
-            server = lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
-                    .filter(p -> runsOn(p, dataDir));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty(); // no readable pid: nothing of ours to stop; PostgreSQL judges the file itself
-        }
+        Optional<ProcessHandle> server = server(dataDir);
         if (server.isEmpty()) {
             return Optional.empty();
         }
@@ -91,6 +83,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while stopping the PostgreSQL left running in " + dataDir, e);
+        }
+    }
+
+    /**
+     * The live PostgreSQL server of {@code dataDir}: the process {@code postmaster.pid} names, if it runs PostgreSQL on
+     * that very folder; empty when there is none, or no readable pid (PostgreSQL judges the file itself).
+     */
+    private static Optional<ProcessHandle> server(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile, StandardCharsets.UTF_8) : List.of();
+            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
+                    .filter(p -> runsOn(p, dataDir));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
@@ -137,16 +144,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private ProcessHandle postmaster() throws StoreException {
-        Path pidFile = dataDir.resolve("postmaster.pid");
-        try {
-            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).strip());
-            return ProcessHandle.of(pid).filter(p -> runsOn(p, dataDir)).orElseThrow(() ->
-                    new StoreException("the PostgreSQL of " + dataDir + " (pid " + pid + ") is not running"));
-        } catch (IOException | RuntimeException e) {
-            throw new StoreException("cannot tell which process the PostgreSQL of " + dataDir + " is: " + pidFile + ": "
-                    + e.getMessage(), e);
-        }
+        return server(dataDir).orElseThrow(() -> new StoreException("the embedded PostgreSQL of " + dataDir
+                + " is not running (no live process in its postmaster.pid)"));
     }
+
 
     private static void signal(String signal, List<ProcessHandle> processes) throws StoreException {
         if (processes.isEmpty()) {

@@ -20,7 +20,6 @@ import shelf.library.UserDirectory;
  * never changes once created, so it is read once. Thread-safe.
  */
 public final class PostgresUserDirectory implements UserDirectory {
-    private static final int KEY_BYTES = 32;
 
     private final Database db;
     private final Sessions sessions;
@@ -73,8 +72,8 @@ public final class PostgresUserDirectory implements UserDirectory {
             if (rows.isEmpty()) {
                 throw new StoreException(location() + " has no users yet: add one first (users add <name>)");
             }
-            if (rows.get(0).length < KEY_BYTES) {
-                throw new StoreException(location() + ": the session key is shorter than " + KEY_BYTES + " bytes");
+            if (rows.get(0).length < SESSION_KEY_BYTES) {
+                throw new StoreException(location() + ": the session key is shorter than " + SESSION_KEY_BYTES + " bytes");
             }
             key = rows.get(0);
             sessionKey = key;
@@ -84,7 +83,7 @@ public final class PostgresUserDirectory implements UserDirectory {
 
     @Override
     public boolean add(UserCredential user) throws StoreException {
-        byte[] key = new byte[KEY_BYTES];
+        byte[] key = new byte[SESSION_KEY_BYTES];
         random.nextBytes(key);
         return write("adding user " + user.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import shelf.library.StoreException;
+import shelf.util.Throwables;
 
 /**
  * The readers' sessions: a few kept open between queries, more opened when many read at once. A query that fails
@@ -18,8 +19,6 @@ import shelf.library.StoreException;
  */
 final class Sessions implements AutoCloseable {
     private static final int KEPT = 4;
-    /** How deep {@link #timedOut} looks into an exception's causes. */
-    private static final int MAX_CAUSES = 32;
 
     private final Database db;
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(KEPT);
@@ -84,14 +83,9 @@ final class Sessions implements AutoCloseable {
 
     /** Whether {@code e} is a read that got no answer in time (the socket timeout), not a session the database ended. */
     static boolean timedOut(SQLException e) {
-        Throwable t = e;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-            if (t instanceof SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return Throwables.anyCause(e, SocketTimeoutException.class::isInstance);
     }
+
 
     private void give(Connection c) {
         if (!idle.offer(c)) {

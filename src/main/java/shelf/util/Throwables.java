@@ -10,6 +10,7 @@ import java.nio.file.NotDirectoryException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Exception chains, for the one-line messages users see (RMI wraps the cause that explains a failure). */
 public final class Throwables {
@@ -27,6 +28,17 @@ public final class Throwables {
             root = root.getCause();
         }
         return root;
+    }
+
+    /** Whether {@code e} or one of its causes is {@code test}'s; a chain that loops back on itself ends too. */
+    public static boolean anyCause(Throwable e, Predicate<Throwable> test) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (test.test(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
