@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
 import org.jline.reader.EndOfFileException;
@@ -69,8 +70,17 @@ public final class ClientCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "COMMAND", description = "A command and its arguments (omit for the prompt).")
     List<String> words = List.of();
 
+    /** Where {@code SHELF_PIN} is read: this process's environment, or the caller's when the {@link ClientAgent} runs it. */
+    Map<String, String> environment = System.getenv();
+
+    /** Run by the {@link ClientAgent}: what needs a terminal (the prompt, a PIN typed) is handed back to the launcher. */
+    boolean inAgent;
+
     @Override
     public Integer call() throws IOException, ConfigException {
+        if (inAgent && words.isEmpty()) {
+            throw new ClientAgent.NeedsTerminal("the prompt");
+        }
         try {
             return runWith(session());
         } catch (CliException e) {
@@ -105,8 +115,16 @@ public final class ClientCommand implements Callable<Integer> {
         LibraryConnection connection = new LibraryConnection(List.copyOf(cluster.nodes().values()), nodeId,
                 node -> Stubs.lookup(node, LibraryService.class), !noFailover,
                 new LibraryConnection.Timeouts(answerMs, callMs, LibraryConnection.PROBE_AFTER_MS), System.err);
-        return new ClientSession(user, connection, json, System.out, System.err,
-                Pins.forClient(pinFile, user, System.getenv(), System.console()));
+        return new ClientSession(user, connection, json, System.out, System.err, pins());
+    }
+
+    private Pins.Source pins() {
+        if (inAgent && pinFile == null && !environment.containsKey(Pins.ENV)) {
+            return () -> {
+                throw new ClientAgent.NeedsTerminal("a PIN to type");
+            };
+        }
+        return Pins.forClient(pinFile, user, environment, System.console());
     }
 
     /** Runs the command, or the prompt. */

@@ -53,6 +53,7 @@ class LauncherTest {
         b.environment().put("SHELF_JAR", jar.toString());
         b.environment().remove("SHELF_CDS");
         b.environment().remove("JAVA_OPTS");
+        b.environment().put("SHELF_AGENT", "off"); // no client agent started with this stand-in for java
         b.environment().putAll(env);
         Process p = b.inheritIO().start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
