@@ -28,13 +28,15 @@ import shelf.util.ExitCodes;
  * that the nodes agree on a coordinator, and a one-shot client ({@code RmiClient -u alice -n 1 list}) against that
  * cluster, each started as a user starts it: {@code java ...} as written (no class-data-sharing archive, nor for the
  * nodes: {@code SHELF_CDS=off}), and through the launcher {@code bin/shelf} (archives; skipped when the jar has no
- * {@code ../bin/shelf} beside it). Each variant has one run first that is not counted (it records the archives). The
+ * {@code ../bin/shelf} beside it; there also the client served by the folder's client agent, warm). Each variant has one
+ * run first that is not counted (it records the archives). The
  * client is timed {@code --settle} seconds after the nodes agree: against a cluster that is up, as a user runs it, not
  * while five JVMs compile their start on the same two cores.
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
         description = {"Wall time of the cluster command until its nodes agree, and of a one-shot client.",
-                "Each is started with plain java and through bin/shelf (class-data-sharing archives)."})
+                "Each is started with plain java and through bin/shelf (class-data-sharing archives); the client also",
+                "through bin/shelf's client agent (a warm client JVM of the folder)."})
 final class StartupBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,7 +63,10 @@ final class StartupBench implements Callable<Integer> {
     /** The two ways a user starts a program, as the results name them. */
     static final String PLAIN = "java -jar / java -cp (no archives)";
     static final String LAUNCHER = "bin/shelf (archives)";
+    /** The one-shot client through bin/shelf when the folder's client agent serves it (no JVM started). */
+    static final String AGENT = "bin/shelf, the folder's client agent warm";
     private static final long CLUSTER_TIMEOUT_SECONDS = 120;
+    private static final long AGENT_START_SECONDS = 60;
 
     /** Min, median and max of a few wall times, in milliseconds. */
     record Spread(long min, long median, long max) {
@@ -97,10 +102,10 @@ final class StartupBench implements Callable<Integer> {
             LocalCluster.create(dir, BenchCluster.NODES, BenchCluster.BOOKS, tls.settings(), jar, common.jvm).close();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             measure(results, PLAIN, dir, List.of(java, "-jar", jar.toString()),
-                    List.of(java, "-cp", jar.toString(), "RmiClient"), "off");
+                    List.of(java, "-cp", jar.toString(), "RmiClient"), "off", false);
             if (Files.isExecutable(launcher)) {
                 measure(results, LAUNCHER, dir, List.of(launcher.toString()),
-                        List.of(launcher.toString(), "RmiClient"), "on");
+                        List.of(launcher.toString(), "RmiClient"), "on", true);
             }
         } finally {
             BenchCluster.delete(dir);
@@ -118,10 +123,15 @@ final class StartupBench implements Callable<Integer> {
         return "one-shot client list (ms), " + variant;
     }
 
+    /**
+     * {@code runs} (and one first, not counted) of: the cluster started until its nodes agree, then, once it settled,
+     * the one-shot client in a JVM of its own, and with {@code agent} also through the folder's client agent.
+     */
     private void measure(Map<String, Object> results, String variant, Path dir, List<String> shelf, List<String> client,
-                         String archives) throws IOException, InterruptedException {
+                         String archives, boolean agent) throws IOException, InterruptedException {
         List<Long> starts = new ArrayList<>();
         List<Long> clients = new ArrayList<>();
+        List<Long> agents = new ArrayList<>();
         for (int run = 0; run <= runs; run++) {
             long started = System.nanoTime();
             Process cluster = start(dir, concat(shelf, "cluster", "--no-color"), archives);
@@ -130,11 +140,17 @@ final class StartupBench implements Callable<Integer> {
                 long ms = (System.nanoTime() - started) / 1_000_000;
                 common.progress(variant + ": cluster agreed after " + ms + " ms");
                 Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
-                long clientMs = oneShot(dir, concat(client, "-u", "alice", "-n", "1", "list"), archives);
+                List<String> list = concat(client, "-u", "alice", "-n", "1", "list");
+                long clientMs = oneShot(dir, list, archives, false);
                 common.progress(variant + ": client list took " + clientMs + " ms");
+                long agentMs = agent ? viaAgent(dir, list, archives) : 0;
+                if (agent) {
+                    common.progress(AGENT + ": client list took " + agentMs + " ms");
+                }
                 if (run > 0) { // the first run of each variant records the archives: not counted
                     starts.add(ms);
                     clients.add(clientMs);
+                    agents.add(agentMs);
                 }
             } finally {
                 cluster.destroy(); // SIGTERM: the cluster stops its nodes (and keeps their archive)
@@ -143,6 +159,32 @@ final class StartupBench implements Callable<Integer> {
         }
         results.put(clusterKey(variant), Spread.of(starts));
         results.put(clientKey(variant), Spread.of(clients));
+        if (agent) {
+            results.put(clientKey(AGENT), Spread.of(agents));
+        }
+    }
+
+    /**
+     * The one-shot client served by the folder's client agent: one run in a JVM of its own starts the agent (not
+     * timed); once the agent's file says it serves (it has warmed up), the next run is timed; then the agent is stopped
+     * (its file removed), so that each run of the cluster has an agent of its own.
+     */
+    private static long viaAgent(Path dir, List<String> command, String archives) throws IOException, InterruptedException {
+        Path file = dir.resolve("resources").resolve("client-agent");
+        oneShot(dir, command, archives, true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AGENT_START_SECONDS);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no client agent served after " + AGENT_START_SECONDS
+                        + " s (see logs/client-agent.log in the cluster's folder)");
+            }
+            Thread.sleep(50);
+        }
+        try {
+            return oneShot(dir, command, archives, true);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private static List<String> concat(List<String> head, String... tail) {
@@ -152,8 +194,13 @@ final class StartupBench implements Callable<Integer> {
     }
 
     private static Process start(Path dir, List<String> command, String archives) throws IOException {
+        return start(dir, command, archives, false);
+    }
+
+    private static Process start(Path dir, List<String> command, String archives, boolean agent) throws IOException {
         ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         b.environment().put(ClassArchive.SWITCH, archives);
+        b.environment().put("SHELF_AGENT", agent ? "on" : "off");
         b.environment().put("SHELF_JAR", LocalCluster.currentJar().toString()); // the launcher's jar: this one
         return b.start();
     }
@@ -195,9 +242,10 @@ final class StartupBench implements Callable<Integer> {
     }
 
     /** A client run to its end: its wall time in ms; it must exit 0. */
-    private static long oneShot(Path dir, List<String> command, String archives) throws IOException, InterruptedException {
+    private static long oneShot(Path dir, List<String> command, String archives, boolean agent)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Process p = start(dir, command, archives);
+        Process p = start(dir, command, archives, agent);
         p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
         int code = p.waitFor();
         long ms = (System.nanoTime() - started) / 1_000_000;

@@ -94,6 +94,10 @@ final class SummaryBench implements Callable<Integer> {
         s.put("contended against one follower", verdict(Math.round(contended.perSecond()) + "/s vs "
                 + Math.round(follower.perSecond()) + "/s", contended.perSecond() >= follower.perSecond(),
                 "target >= one follower"));
+        if (started.get(StartupBench.clientKey(StartupBench.AGENT)) instanceof StartupBench.Spread agent) {
+            s.put("one-shot client list (ms), " + StartupBench.AGENT, verdict(agent, agent.median() <= CLIENT_MS,
+                    "target median <= " + CLIENT_MS));
+        }
         for (String variant : new String[] {StartupBench.LAUNCHER, StartupBench.PLAIN}) {
             StartupBench.Spread client = (StartupBench.Spread) started.get(StartupBench.clientKey(variant));
             StartupBench.Spread cluster = (StartupBench.Spread) started.get(StartupBench.clusterKey(variant));
