@@ -41,6 +41,8 @@ public final class Credentials {
     private static final ThreadLocal<KeyMaterial> LOOKUP = new ThreadLocal<>();
     private static volatile Choice choice;
     private static volatile Prepared prepared;
+    /** The key material {@link #choose} read last, and how its files stood before (their paths name the folder). */
+    private static volatile Read lastRead;
 
     /**
      * Key material being read ahead of its use by {@link #prepare}: one role's files under one folder (absolute), and
@@ -156,17 +158,36 @@ public final class Credentials {
         choose(config, role, Path.of("resources"));
     }
 
-    /** Chooses what {@code config} asks for, with {@code role}'s key from {@code resources/tls}. */
+    /**
+     * Chooses what {@code config} asks for, with {@code role}'s key from {@code resources/tls}. The same key chosen again,
+     * its files unchanged, is the same key material (checked for expiry again): its TLS connections, which RMI pools
+     * for a while after a call, are used again instead of a new handshake (the client agent's commands, one after
+     * another).
+     */
     public static void choose(ClusterConfig config, Role role, Path resources) throws ConfigException {
         Prepared ahead = prepared;
         prepared = null;
         if (config != null && !config.tls()) {
             usePlaintext();
+            return;
+        }
+        Path where = canonical(resources);
+        List<String> files = stamp(where, role);
+        Read last = lastRead;
+        KeyMaterial keys;
+        if (last != null && last.files().equals(files) && isChosen(last.keys())) { // the paths name the role and folder
+            keys = last.keys();
         } else {
             Optional<KeyMaterial> read = ahead == null ? Optional.empty() : ahead.take(resources, role);
-            KeyMaterial keys = read.isPresent() ? read.get() : TlsFiles.under(resources).load(role, 0);
-            use(keys.requireValid(java.time.Instant.now()));
+            keys = read.isPresent() ? read.get() : TlsFiles.under(resources).load(role, 0);
         }
+        use(keys.requireValid(java.time.Instant.now()));
+        lastRead = new Read(keys, files);
+    }
+
+    private static boolean isChosen(KeyMaterial keys) {
+        Choice c = choice;
+        return c != null && c.keys() == keys;
     }
 
     /** The factory this process's registry lookups use: TLS with its keys, or plaintext. */

@@ -67,6 +67,35 @@ class CredentialsTest {
     }
 
     @Test
+    void theSameKeyChosenAgainIsTheSameKeyMaterialSoItsPooledConnectionsServeAgain() throws Exception {
+        Path resources = resources();
+        Credentials.choose(config(true), Role.CLIENT, resources);
+        KeyMaterial first = ((TlsClientSocketFactory) Credentials.sockets()).keys();
+
+        Credentials.choose(config(true), Role.CLIENT, resources.resolve("..").resolve("resources"));
+
+        assertSame(first, ((TlsClientSocketFactory) Credentials.sockets()).keys());
+        assertEquals(Credentials.sockets(), Credentials.sockets()); // RMI pools connections by this factory
+    }
+
+    @Test
+    void aKeyChangedOrRemovedSinceItWasChosenIsReadAgain() throws Exception {
+        Path resources = resources();
+        Credentials.choose(config(true), Role.CLIENT, resources);
+        Files.writeString(resources.resolve("tls").resolve("client.key"), "not a key\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> Credentials.choose(config(true), Role.CLIENT, resources));
+        assertTrue(e.getMessage().contains("client.key"), e.getMessage());
+
+        Path other = dir.resolve("other").resolve("resources");
+        TlsFiles.under(other).ensureLocalCluster(config(true));
+        Credentials.choose(config(true), Role.CLIENT, other);
+        deleteClientKey(other);
+        e = assertThrows(ConfigException.class, () -> Credentials.choose(config(true), Role.CLIENT, other));
+        assertTrue(e.getMessage().startsWith("no TLS key for client: "), e.getMessage());
+    }
+
+    @Test
     void anotherRoleOrFolderIsReadAgain() throws Exception {
         Path resources = resources();
         Credentials.prepare(resources, Role.ADMIN).get();
