@@ -9,51 +9,64 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a command run by the {@link ClientAgent} printed: its standard output and error, line by line in the order they
- * were written, kept until the command ends and then sent to {@code bin/shelf}, which prints each line on the stream it
- * was meant for. Kept, not streamed, because a command the agent hands back (it needs a terminal) must have printed
- * nothing.
+ * What a command run by the {@link ClientAgent} printed: its standard output and error, in the order they were written,
+ * kept until the command ends and then sent to {@code bin/shelf}, which copies each part to the stream it was meant for
+ * ({@code head -c}: bytes as they are, not a shell loop per line). Kept, not streamed, because a command the agent
+ * hands back (it needs a terminal) must have printed nothing; and so the exit code can go first: a reader that stops
+ * reading (a pipe into {@code head}) still ends with it.
  *
  * <pre>
- * o TEXT\n    a line of standard output          O TEXT\n   its last text, which ended without a newline
- * e TEXT\n    a line of standard error           E TEXT\n   the same for standard error
- * x CODE\n    the command's exit code, last
+ * x CODE\n          the command's exit code
+ * o LEN\nBYTES      LEN bytes of standard output          (any number of these two, in the order written)
+ * e LEN\nBYTES      LEN bytes of standard error
+ * end\n             all was sent
  * </pre>
  */
 final class Transcript {
-    private final List<String> lines = new ArrayList<>();
-    private final Stream out = new Stream('o');
-    private final Stream err = new Stream('e');
-    private final PrintStream outPrint = new PrintStream(out, true, StandardCharsets.UTF_8);
-    private final PrintStream errPrint = new PrintStream(err, true, StandardCharsets.UTF_8);
+    /** Bytes written one after another to one stream. */
+    private record Part(char stream, ByteArrayOutputStream bytes) {
+    }
+
+    private final List<Part> parts = new ArrayList<>();
+    private final PrintStream out = new PrintStream(new Stream('o'), true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(new Stream('e'), true, StandardCharsets.UTF_8);
 
     PrintStream out() {
-        return outPrint;
+        return out;
     }
 
     PrintStream err() {
-        return errPrint;
+        return err;
     }
 
-    /** Every line in the order written, each stream's unfinished last text, then the exit code. */
+    /** The exit code, every part in the order written, and the end mark. */
     void send(OutputStream to, int exitCode) throws IOException {
-        outPrint.flush();
-        errPrint.flush();
-        synchronized (lines) {
-            out.finish();
-            err.finish();
-            for (String line : lines) {
-                to.write(line.getBytes(StandardCharsets.UTF_8));
-                to.write('\n');
+        out.flush();
+        err.flush();
+        to.write(("x " + exitCode + "\n").getBytes(StandardCharsets.US_ASCII));
+        synchronized (parts) {
+            for (Part p : parts) {
+                to.write((p.stream() + " " + p.bytes().size() + "\n").getBytes(StandardCharsets.US_ASCII));
+                p.bytes().writeTo(to);
             }
         }
-        to.write(("x " + exitCode + "\n").getBytes(StandardCharsets.US_ASCII));
+        to.write("end\n".getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** One of the two streams: whole lines go to the shared list as they end. */
+    private void append(char stream, byte[] b, int off, int len) {
+        synchronized (parts) {
+            Part last = parts.isEmpty() ? null : parts.get(parts.size() - 1);
+            if (last == null || last.stream() != stream) {
+                last = new Part(stream, new ByteArrayOutputStream());
+                parts.add(last);
+            }
+            last.bytes().write(b, off, len);
+        }
+    }
+
+    /** One of the two streams. */
     private final class Stream extends OutputStream {
         private final char tag;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
         Stream(char tag) {
             this.tag = tag;
@@ -61,28 +74,12 @@ final class Transcript {
 
         @Override
         public void write(int b) {
-            synchronized (lines) {
-                if (b == '\n') {
-                    lines.add(tag + " " + pending.toString(StandardCharsets.UTF_8));
-                    pending.reset();
-                } else {
-                    pending.write(b);
-                }
-            }
+            append(tag, new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                write(b[i]);
-            }
-        }
-
-        void finish() {
-            if (pending.size() > 0) {
-                lines.add(Character.toUpperCase(tag) + " " + pending.toString(StandardCharsets.UTF_8));
-                pending.reset();
-            }
+            append(tag, b, off, len);
         }
     }
 }
