@@ -33,7 +33,14 @@ class ClientAgentIT {
 
     /** {@code bin/shelf RmiClient args} in {@code dir}: the built jar, no archives (none written into target/). */
     private static ClusterFixture.Run client(Path dir, Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of("bin", "shelf").toAbsolutePath().toString(), "RmiClient"));
+        return client(List.of(), dir, env, args);
+    }
+
+    /** The same, run by {@code shell} ({@code sh bin/shelf ...}), or as a program when none is given. */
+    private static ClusterFixture.Run client(List<String> shell, Path dir, Map<String, String> env, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(shell);
+        command.addAll(List.of(Path.of("bin", "shelf").toAbsolutePath().toString(), "RmiClient"));
         command.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(command);
         b.environment().put("SHELF_JAR", LocalCluster.currentJar().toString());
@@ -118,6 +125,8 @@ class ClientAgentIT {
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().contains("Pride and Prejudice"), r.toString());
             assertEquals("", told.get(30, TimeUnit.SECONDS), "the launcher sent the stranger nothing");
+            // sh (dash) has no /dev/tcp: it asks no agent (its failed redirection once ended the launcher, exit 2)
+            assertEquals(r, client(List.of("sh"), dir, Map.of(), "-u", "alice", "-n", "1", "list"));
 
             stranger.close(); // now nobody listens on the port the file names
             ClusterFixture.Run again = client(dir, "-u", "alice", "-n", "1", "list");
