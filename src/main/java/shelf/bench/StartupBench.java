@@ -170,10 +170,10 @@ final class StartupBench implements Callable<Integer> {
      * (its file removed), so that each run of the cluster has an agent of its own.
      */
     private static long viaAgent(Path dir, List<String> command, String archives) throws IOException, InterruptedException {
-        Path file = dir.resolve("resources").resolve("client-agent");
         oneShot(dir, command, archives, true);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AGENT_START_SECONDS);
-        while (!Files.exists(file)) {
+        Path file;
+        while ((file = agentFile(dir)) == null) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no client agent served after " + AGENT_START_SECONDS
                         + " s (see logs/client-agent.log in the cluster's folder)");
@@ -191,6 +191,14 @@ final class StartupBench implements Callable<Integer> {
         List<String> all = new ArrayList<>(head);
         all.addAll(List.of(tail));
         return all;
+    }
+
+    /** The client agent's file in the cluster's folder ({@code resources/client-agent.HOST}), or null while none. */
+    private static Path agentFile(Path dir) throws IOException {
+        try (var files = Files.list(dir.resolve("resources"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("client-agent.")
+                    && !f.getFileName().toString().endsWith(".lock")).findFirst().orElse(null);
+        }
     }
 
     private static Process start(Path dir, List<String> command, String archives) throws IOException {

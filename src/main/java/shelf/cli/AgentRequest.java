@@ -15,7 +15,7 @@ import java.util.List;
  * make it read without end.
  *
  * <pre>
- * PROOF\n            the launcher's secret from resources/client-agent (hex)
+ * PROOF\n            the launcher's secret from resources/client-agent.HOST (hex)
  * PROGRAM\n          RmiClient
  * N\n                the number of arguments, 0..{@value #MAX_ARGS}
  * LEN\nBYTES\n       N times: one argument, LEN bytes of UTF-8

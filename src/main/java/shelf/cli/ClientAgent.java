@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import shelf.api.LibraryService;
 import shelf.config.ClusterConfig;
@@ -37,6 +38,7 @@ import shelf.rmi.RmiServer;
 import shelf.rmi.Stubs;
 import shelf.tls.Role;
 import shelf.util.AtomicFiles;
+import shelf.util.ExitCodes;
 import shelf.util.ShelfJar;
 import shelf.util.Throwables;
 
@@ -46,7 +48,8 @@ import shelf.util.Throwables;
  * exactly as {@link ClientCommand} runs it in a JVM of its own, in this folder, with the caller's {@code SHELF_PIN};
  * what needs a terminal (the prompt, a PIN to type) is handed back to the launcher, which then starts that JVM.
  *
- * <p>How it is reached: {@code resources/client-agent} (owner-only) names the loopback port and two random secrets.
+ * <p>How it is reached: {@code resources/client-agent.HOST} (owner-only) names the loopback port and two random
+ * secrets.
  * The agent speaks first, with its own secret, so the launcher sends nothing (not a PIN) to a stranger that took the
  * port after the agent ended; the launcher then proves itself with the other, so only a user who can read the file
  * (who can read the client's TLS key beside it) can have a command run. One command at a time: a launcher that finds
@@ -54,9 +57,11 @@ import shelf.util.Throwables;
  * runs from is rebuilt, or when its file is removed or replaced (the folder deleted, another agent started).
  */
 public final class ClientAgent {
-    /** Where the agent says how to reach it: {@code PORT AGENT-PROOF LAUNCHER-PROOF PID}. */
-    static final Path FILE = Path.of("resources", "client-agent");
-    private static final Path LOCK = Path.of("resources", "client-agent.lock");
+    /**
+     * The names of the file under {@code resources/} where an agent says how to reach it ({@code PORT AGENT-PROOF
+     * LAUNCHER-PROOF PID}): {@code client-agent.HOST}, as {@code bin/shelf} names it for its host.
+     */
+    static final Pattern FILE_NAME = Pattern.compile("client-agent(\\.[A-Za-z0-9_.-]{1,255})?");
     static final int DEFAULT_IDLE_SECONDS = 600;
     /** The exit code with which a command is handed back: the launcher runs it in a JVM of its own. */
     static final int HAND_BACK = -1;
@@ -74,6 +79,8 @@ public final class ClientAgent {
         }
     }
 
+    private final Path file;
+    private final Path lock;
     private final long idleMs;
     private final PrintStream log;
     private final Optional<Path> jar;
@@ -83,7 +90,9 @@ public final class ClientAgent {
     private volatile int served;
     private volatile long lastCommand;
 
-    ClientAgent(long idleMs, PrintStream log, Optional<Path> jar) {
+    ClientAgent(String fileName, long idleMs, PrintStream log, Optional<Path> jar) {
+        this.file = Path.of("resources", fileName);
+        this.lock = Path.of("resources", fileName + ".lock");
         this.idleMs = idleMs;
         this.log = log;
         this.jar = jar;
@@ -93,17 +102,25 @@ public final class ClientAgent {
         this.launcherProof = proof(random);
     }
 
-    /** {@code java -cp shelf.jar shelf.cli.ClientAgent [IDLE-SECONDS]}, started by {@code bin/shelf} in the folder. */
+    /**
+     * {@code java -cp shelf.jar shelf.cli.ClientAgent [IDLE-SECONDS [FILE-NAME]]}, started by {@code bin/shelf} in the
+     * folder.
+     */
     public static void main(String[] args) {
         long idleSeconds = DEFAULT_IDLE_SECONDS;
         try {
             idleSeconds = args.length > 0 ? Math.max(1, Long.parseLong(args[0])) : DEFAULT_IDLE_SECONDS;
         } catch (NumberFormatException e) {
-            System.err.println("client agent: idle seconds must be a number, got '" + args[0] + "'; "
-                    + DEFAULT_IDLE_SECONDS + " it is");
+            System.err.println("client agent: idle seconds must be a whole number, got '" + args[0] + "'; using "
+                    + DEFAULT_IDLE_SECONDS);
+        }
+        String name = args.length > 1 ? args[1] : "client-agent";
+        if (!FILE_NAME.matcher(name).matches()) {
+            System.err.println("client agent: not an agent's file name: '" + name + "' (client-agent.HOST expected)");
+            System.exit(ExitCodes.USAGE);
         }
         try {
-            new ClientAgent(idleSeconds * 1000, System.err, ShelfJar.locate()).serve();
+            new ClientAgent(name, idleSeconds * 1000, System.err, ShelfJar.locate()).serve();
         } catch (IOException e) {
             System.err.println("client agent: cannot serve: " + Throwables.rootCause(e).getMessage());
         }
@@ -112,9 +129,9 @@ public final class ClientAgent {
 
     /** Serves until idle, rebuilt or replaced; returns at once when another agent serves the folder. */
     void serve() throws IOException {
-        try (FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = lockFile.tryLock()) {
-            if (lock == null) {
+        try (FileChannel lockFile = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lockFile.tryLock()) {
+            if (held == null) {
                 return; // another agent serves this folder
             }
             warmUp();
@@ -122,7 +139,7 @@ public final class ClientAgent {
                 server.setSoTimeout(TICK_MS);
                 String address = server.getLocalPort() + " " + agentProof + " " + launcherProof + " "
                         + ProcessHandle.current().pid() + "\n";
-                AtomicFiles.write(FILE, address.getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
+                AtomicFiles.write(file, address.getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
                 say("serves the RmiClient commands of %s on %s:%d; stops after %d s without one",
                         Path.of("").toAbsolutePath(), server.getInetAddress().getHostAddress(), server.getLocalPort(),
                         idleMs / 1000);
@@ -214,13 +231,13 @@ public final class ClientAgent {
             return "its jar " + jar.orElseThrow() + " was rebuilt";
         }
         try {
-            if (!Files.readString(FILE, StandardCharsets.US_ASCII).equals(address)) {
-                return FILE + " names another agent";
+            if (!Files.readString(file, StandardCharsets.US_ASCII).equals(address)) {
+                return file + " names another agent";
             }
         } catch (NoSuchFileException e) {
-            return FILE + " was removed";
+            return file + " was removed";
         } catch (IOException e) {
-            return FILE + " cannot be read: " + e.getMessage();
+            return file + " cannot be read: " + e.getMessage();
         }
         return null;
     }
@@ -287,8 +304,8 @@ public final class ClientAgent {
 
     private void removeIfOurs(String address) {
         try {
-            if (Files.readString(FILE, StandardCharsets.US_ASCII).equals(address)) {
-                Files.delete(FILE);
+            if (Files.readString(file, StandardCharsets.US_ASCII).equals(address)) {
+                Files.delete(file);
             }
         } catch (IOException e) {
             // gone already, or another agent's now

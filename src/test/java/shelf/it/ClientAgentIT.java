@@ -56,6 +56,12 @@ class ClientAgentIT {
         return client(dir, Map.of(), args);
     }
 
+    /** {@code resources/client-agent.HOST}: the host's name as bash has it (gethostname), as bin/shelf writes it. */
+    private static Path agentFile(Path dir) throws Exception {
+        String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip().replaceAll("[^A-Za-z0-9_.-]", "_");
+        return dir.resolve("resources").resolve("client-agent." + host);
+    }
+
     private static String agentLog(Path dir) throws Exception {
         Path log = dir.resolve("logs").resolve("client-agent.log");
         return Files.exists(log) ? Files.readString(log) : "";
@@ -66,7 +72,7 @@ class ClientAgentIT {
         try (ClusterFixture f = new ClusterFixture(dir, 1)) {
             f.cluster.startAll();
             f.cluster.awaitAgreement(List.of(1), LocalCluster.AGREEMENT_TIMEOUT);
-            Path agentFile = dir.resolve("resources").resolve("client-agent");
+            Path agentFile = agentFile(dir);
 
             ClusterFixture.Run cold = client(dir, "-u", "alice", "-n", "1", "list"); // a JVM of its own: starts the agent
             assertEquals(0, cold.code(), cold.toString());
@@ -91,8 +97,8 @@ class ClientAgentIT {
             assertTrue(options.err().startsWith("RmiClient: option '--node' (ID) should be specified only once"), options.err());
 
             Files.delete(agentFile); // the agent stops, and says how many it ran: all but the first
-            Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> agentLog(dir).contains("stops: resources/client-agent was removed; it ran 6 commands"));
+            String stopped = "stops: " + dir.relativize(agentFile) + " was removed; it ran 6 commands";
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> agentLog(dir).contains(stopped));
         }
     }
 
@@ -102,7 +108,7 @@ class ClientAgentIT {
         try (ClusterFixture f = new ClusterFixture(dir, 1)) {
             f.cluster.startAll();
             f.cluster.awaitAgreement(List.of(1), LocalCluster.AGREEMENT_TIMEOUT);
-            Path agentFile = dir.resolve("resources").resolve("client-agent");
+            Path agentFile = agentFile(dir);
             // a file naming the stranger's port (as after an agent ended and another program took its port), and a live
             // process, so that no agent is started meanwhile
             Files.writeString(agentFile, stranger.getLocalPort() + " " + "aa".repeat(24) + " " + "bb".repeat(24) + " "
