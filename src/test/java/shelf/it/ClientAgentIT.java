@@ -74,10 +74,14 @@ class ClientAgentIT {
             f.cluster.awaitAgreement(List.of(1), LocalCluster.AGREEMENT_TIMEOUT);
             Path agentFile = agentFile(dir);
 
-            ClusterFixture.Run cold = client(dir, "-u", "alice", "-n", "1", "list"); // a JVM of its own: starts the agent
+            // a JVM of its own, which starts the agent
+            ClusterFixture.Run cold = client(dir, Map.of("SHELF_PIN", "8642"), "-u", "alice", "-n", "1", "list");
             assertEquals(0, cold.code(), cold.toString());
             Awaitility.await().atMost(AGENT_START).until(() -> Files.exists(agentFile));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(agentFile)));
+            String pid = Files.readString(agentFile).strip().split(" ")[3];
+            String environment = Files.readString(Path.of("/proc", pid, "environ"));
+            assertTrue(environment.contains("SHELF_JAR=") && !environment.contains("SHELF_PIN"), "no PIN kept by the agent");
 
             ClusterFixture.Run warm = client(dir, "-u", "alice", "-n", "1", "list");
             assertEquals(cold, warm);
