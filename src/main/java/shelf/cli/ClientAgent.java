@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class ClientAgent {
      * The names of the file under {@code resources/} where an agent says how to reach it ({@code PORT AGENT-PROOF
      * LAUNCHER-PROOF PID}): {@code client-agent.HOST}, as {@code bin/shelf} names it for its host.
      */
-    static final Pattern FILE_NAME = Pattern.compile("client-agent(\\.[A-Za-z0-9_.-]{1,255})?");
+    private static final Pattern FILE_NAME = Pattern.compile("client-agent(\\.[A-Za-z0-9_.-]{1,255})?");
     static final int DEFAULT_IDLE_SECONDS = 600;
     /** The exit code with which a command is handed back: the launcher runs it in a JVM of its own. */
     static final int HAND_BACK = -1;
@@ -115,7 +116,7 @@ public final class ClientAgent {
                     + DEFAULT_IDLE_SECONDS);
         }
         String name = args.length > 1 ? args[1] : "client-agent";
-        if (!FILE_NAME.matcher(name).matches()) {
+        if (!isFileName(name)) {
             System.err.println("client agent: not an agent's file name: '" + name + "' (client-agent.HOST expected)");
             System.exit(ExitCodes.USAGE);
         }
@@ -300,6 +301,29 @@ public final class ClientAgent {
             System.setErr(stderr);
             Logging.shutdown();
         }
+    }
+
+    /**
+     * Stops the client agents of {@code folder} (one per host that shares it): their files are removed, and each agent
+     * stops within a second when it finds its file gone. How many there were.
+     */
+    static int stopAgentsOf(Path folder) {
+        int stopped = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder.resolve("resources"), "client-agent*")) {
+            for (Path f : files) {
+                if (isFileName(f.getFileName().toString()) && Files.deleteIfExists(f)) {
+                    stopped++;
+                }
+            }
+        } catch (IOException e) {
+            // no resources folder, or none to remove
+        }
+        return stopped;
+    }
+
+    /** Whether {@code name} is an agent's file ({@code client-agent.HOST}), not its lock ({@code ….lock}). */
+    static boolean isFileName(String name) {
+        return FILE_NAME.matcher(name).matches() && !name.endsWith(".lock");
     }
 
     private void removeIfOurs(String address) {

@@ -220,6 +220,9 @@ final class ClusterOwner {
         report.add(down == ids.size() ? "No node was running." : leftRunning.isEmpty() ? "All nodes stopped."
                 : "The nodes it started are stopped; left running: node" + (leftRunning.size() > 1 ? "s " : " ")
                         + leftRunning.toString().replaceAll("[\\[\\]]", "") + ".");
+        if (ClientAgent.stopAgentsOf(dir) > 0) {
+            report.add("The folder's client agent stops too (bin/shelf starts one again with the next client command).");
+        }
         return report;
     }
 

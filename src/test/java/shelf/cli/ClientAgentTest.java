@@ -10,7 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's side of {@code bin/shelf}'s hand-over: the request it believes, and what it sends back. */
 class ClientAgentTest {
@@ -89,6 +92,20 @@ class ClientAgentTest {
     @Test
     void thePromptIsHandedBackToAJvmOfItsOwn() throws Exception {
         assertEquals("handed back", sent(new AgentRequest("RmiClient", List.of("-u", "alice", "-n", "1"), null)));
+    }
+
+    @Test
+    void stoppingAFoldersAgentsRemovesTheirFilesAndNothingElse(@TempDir Path folder) throws Exception {
+        Path resources = Files.createDirectories(folder.resolve("resources"));
+        for (String name : List.of("client-agent.vm", "client-agent.other-host", "client-agent.vm.lock", "catalog.json")) {
+            Files.writeString(resources.resolve(name), "x");
+        }
+        assertEquals(2, ClientAgent.stopAgentsOf(folder));
+        try (var left = Files.list(resources)) {
+            assertEquals(List.of("catalog.json", "client-agent.vm.lock"),
+                    left.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(0, ClientAgent.stopAgentsOf(folder.resolve("nothing here")));
     }
 
     @Test
