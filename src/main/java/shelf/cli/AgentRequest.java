@@ -31,10 +31,21 @@ record AgentRequest(String program, List<String> args, String pin) {
     static final int MAX_BYTES = 64 * 1024;
     private static final int MAX_LINE = 256;
 
-    /** A request that is not what the launcher sends: the connection is closed, and the agent serves the next. */
-    static final class Malformed extends IOException {
+    /**
+     * A request the agent does not take: from a caller that knows the launcher's secret, too large or not in the
+     * launcher's form (it is handed back, and the launcher runs the command in a JVM of its own, which says what is wrong
+     * with it); else see {@link Stranger}.
+     */
+    static class Malformed extends IOException {
         Malformed(String message) {
             super(message);
+        }
+    }
+
+    /** A caller without the launcher's secret: told nothing, its connection closed. */
+    static final class Stranger extends Malformed {
+        Stranger() {
+            super("a caller without the launcher's proof");
         }
     }
 
@@ -42,7 +53,7 @@ record AgentRequest(String program, List<String> args, String pin) {
     static AgentRequest read(InputStream in, String proof) throws IOException {
         String given = line(in);
         if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.US_ASCII), proof.getBytes(StandardCharsets.US_ASCII))) {
-            throw new Malformed("a caller without the launcher's proof");
+            throw new Stranger();
         }
         String program = line(in);
         if (!program.equals("RmiClient")) {
@@ -86,7 +97,7 @@ record AgentRequest(String program, List<String> args, String pin) {
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new Malformed("a " + what + " out of range");
+        throw new Malformed(what + " out of range");
     }
 
     /** One line of ASCII up to {@value #MAX_LINE} bytes, without its newline. */
@@ -95,10 +106,10 @@ record AgentRequest(String program, List<String> args, String pin) {
         int b;
         while ((b = in.read()) != '\n') {
             if (b < 0) {
-                throw new Malformed("a request that ends early");
+                throw new Malformed("the request ends early");
             }
             if (line.size() == MAX_LINE || b < 0x20 || b > 0x7e) {
-                throw new Malformed("a line that is not the launcher's");
+                throw new Malformed("a line that is not the launcher's form");
             }
             line.write(b);
         }

@@ -3,6 +3,7 @@ package shelf.cli;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -72,6 +73,7 @@ public final class ClientAgent {
     private static final int TICK_MS = 1_000;
     private static final int PROOF_BYTES = 24;
     private static final byte[] BUSY = "busy\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALLBACK = "fallback\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Thrown where a command needs a terminal the agent has not: the launcher runs it in a JVM of its own. */
     static final class NeedsTerminal extends RuntimeException {
@@ -254,21 +256,33 @@ public final class ClientAgent {
         out.write(("shelf-agent " + agentProof + "\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         AgentRequest request;
+        InputStream in = new BufferedInputStream(caller.getInputStream());
         try {
-            request = AgentRequest.read(new BufferedInputStream(caller.getInputStream()), launcherProof);
-        } catch (AgentRequest.Malformed e) {
-            say("refused a caller: %s", e.getMessage());
+            request = AgentRequest.read(in, launcherProof);
+        } catch (AgentRequest.Stranger e) {
+            say("refused %s", e.getMessage());
             return false;
+        } catch (AgentRequest.Malformed e) { // the launcher's, but too large: its own JVM says what is wrong with it
+            say("handed back a request it does not take: %s", e.getMessage());
+            out.write(FALLBACK);
+            out.flush();
+            caller.shutdownOutput();
+            // what the launcher still sends is read to its end (it closes once it has the answer): closed with
+            // unread bytes, the connection would be reset, and the launcher might lose the answer
+            while (in.skip(AgentRequest.MAX_BYTES) > 0 || in.read() >= 0) {
+                // discarded
+            }
+            return true;
         }
         if (jarRebuilt()) { // the launcher runs the new jar itself
-            out.write("fallback\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(FALLBACK);
             out.flush();
             return false;
         }
         Transcript transcript = new Transcript();
         int code = run(request, transcript);
         if (code == HAND_BACK) {
-            out.write("fallback\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(FALLBACK);
         } else {
             served = served + 1; // this thread alone writes it
             transcript.send(out, code);

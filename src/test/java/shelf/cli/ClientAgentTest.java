@@ -57,7 +57,7 @@ class ClientAgentTest {
 
     @Test
     void nothingIsBelievedFromACallerWithoutTheProof() {
-        AgentRequest.Malformed e = assertThrows(AgentRequest.Malformed.class,
+        AgentRequest.Malformed e = assertThrows(AgentRequest.Stranger.class,
                 () -> read(wire("0a1b2d", "RmiClient", List.of("list"), null)));
         assertEquals("a caller without the launcher's proof", e.getMessage());
     }
@@ -72,7 +72,9 @@ class ClientAgentTest {
         String otherProgram = PROOF + "\nCreateBooks\n0\n-1\n";
         String endless = PROOF + "\n" + "R".repeat(10_000);
         for (String bad : List.of(tooMany, tooLong, negative, shortField, notAnumber, otherProgram, endless)) {
-            assertThrows(AgentRequest.Malformed.class, () -> read(bad.getBytes(StandardCharsets.UTF_8)), bad);
+            AgentRequest.Malformed e = assertThrows(AgentRequest.Malformed.class,
+                    () -> read(bad.getBytes(StandardCharsets.UTF_8)), bad);
+            assertTrue(!(e instanceof AgentRequest.Stranger), "the launcher's, handed back: " + bad);
         }
     }
 

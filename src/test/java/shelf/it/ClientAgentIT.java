@@ -96,6 +96,13 @@ class ClientAgentIT {
             assertTrue(json.out().startsWith("{\"ok\":false,"), json.toString());
             ClusterFixture.Run usage = client(dir, "-u", "bob", "-n", "1", "borrow", "zwölf €");
             assertEquals(new ClusterFixture.Run(2, "", "book id must be a whole number, got 'zwölf €'\n"), usage);
+            // more than the agent takes (256 arguments): handed back, and the JVM says what is wrong (it ended the
+            // launcher by SIGPIPE, exit 141, as the agent closed while the launcher still wrote)
+            List<String> many = new ArrayList<>(List.of("-u", "bob", "-n", "1", "borrow"));
+            for (int i = 0; i < 300; i++) {
+                many.add(String.valueOf(i));
+            }
+            assertEquals(new ClusterFixture.Run(2, "", "usage: borrow <bookId>\n"), client(dir, many.toArray(String[]::new)));
             ClusterFixture.Run options = client(dir, "-u", "bob", "-n", "1", "-n", "2", "list");
             assertEquals(2, options.code(), options.toString());
             assertTrue(options.err().startsWith("RmiClient: option '--node' (ID) should be specified only once"), options.err());
