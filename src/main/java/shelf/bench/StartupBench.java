@@ -134,7 +134,7 @@ final class StartupBench implements Callable<Integer> {
         List<Long> agents = new ArrayList<>();
         for (int run = 0; run <= runs; run++) {
             long started = System.nanoTime();
-            Process cluster = start(dir, concat(shelf, "cluster", "--no-color"), archives);
+            Process cluster = start(dir, concat(shelf, "cluster", "--no-color"), archives, false);
             try {
                 awaitAgreement(cluster);
                 long ms = (System.nanoTime() - started) / 1_000_000;
@@ -199,10 +199,6 @@ final class StartupBench implements Callable<Integer> {
             return files.filter(f -> f.getFileName().toString().startsWith("client-agent.")
                     && !f.getFileName().toString().endsWith(".lock")).findFirst().orElse(null);
         }
-    }
-
-    private static Process start(Path dir, List<String> command, String archives) throws IOException {
-        return start(dir, command, archives, false);
     }
 
     private static Process start(Path dir, List<String> command, String archives, boolean agent) throws IOException {

@@ -49,14 +49,17 @@ public final class Credentials {
      * how those files stood before they were read.
      */
     private record Prepared(Path resources, Role role, Future<Read> task) {
-        /** The key material read ahead, if it is {@code role}'s under {@code resources}, read, and its files unchanged. */
-        Optional<KeyMaterial> take(Path resources, Role role) {
+        /**
+         * The key material read ahead, if it is {@code role}'s under {@code resources}, read, and its files as they stand
+         * now ({@code files}, {@link #stamp}) unchanged since.
+         */
+        Optional<KeyMaterial> take(Path resources, Role role, List<String> files) {
             if (!this.resources.equals(canonical(resources)) || this.role != role) {
                 return Optional.empty();
             }
             try {
                 Read read = task.get();
-                return read.files().equals(stamp(this.resources, role)) ? Optional.of(read.keys()) : Optional.empty();
+                return read.files().equals(files) ? Optional.of(read.keys()) : Optional.empty();
             } catch (ExecutionException e) { // read again where it is needed: that read reports what is wrong
                 return Optional.empty();
             } catch (InterruptedException e) {
@@ -178,7 +181,7 @@ public final class Credentials {
         if (last != null && last.files().equals(files) && isChosen(last.keys())) { // the paths name the role and folder
             keys = last.keys();
         } else {
-            Optional<KeyMaterial> read = ahead == null ? Optional.empty() : ahead.take(resources, role);
+            Optional<KeyMaterial> read = ahead == null ? Optional.empty() : ahead.take(resources, role, files);
             keys = read.isPresent() ? read.get() : TlsFiles.under(resources).load(role, 0);
         }
         use(keys.requireValid(java.time.Instant.now()));
