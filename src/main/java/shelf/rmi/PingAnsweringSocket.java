@@ -24,7 +24,9 @@ import java.net.Socket;
  * stream), just as the real ping would have found it, with the same outcome for the caller: a failed call.
  *
  * <p>It wraps any connected socket, a plain one or a TLS one ({@link TlsClientSocketFactory}): it sees the bytes RMI
- * writes and reads, before encryption and after decryption.
+ * writes and reads, before encryption and after decryption. Being every client socket's wrapper, it also gives a long
+ * call its allowance ({@link LongCalls}): each read waits the socket's own read timeout plus the allowance of the call
+ * running on the reading thread, if any.
  */
 final class PingAnsweringSocket extends DelegatingSocket {
     /** RMI's transport constants (sun.rmi.transport.TransportConstants). */
@@ -55,7 +57,7 @@ final class PingAnsweringSocket extends DelegatingSocket {
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (in == null) {
-            in = new Input(delegate.getInputStream());
+            in = new Input(delegate.getInputStream(), delegate.getSoTimeout());
         }
         return in;
     }
@@ -96,8 +98,14 @@ final class PingAnsweringSocket extends DelegatingSocket {
     }
 
     private final class Input extends FilterInputStream {
-        Input(InputStream in) {
+        /** The socket's own read timeout, and the one its last read waited (with a long call's allowance). */
+        private final int readTimeoutMs;
+        private int appliedMs;
+
+        Input(InputStream in, int readTimeoutMs) {
             super(in);
+            this.readTimeoutMs = readTimeoutMs;
+            this.appliedMs = readTimeoutMs;
         }
 
         @Override
@@ -112,6 +120,11 @@ final class PingAnsweringSocket extends DelegatingSocket {
                 ackPending = false;
                 b[off] = (byte) PING_ACK;
                 return 1;
+            }
+            int wanted = LongCalls.readTimeoutMs(readTimeoutMs);
+            if (wanted != appliedMs) {
+                delegate.setSoTimeout(wanted);
+                appliedMs = wanted;
             }
             int n = in.read(b, off, len);
             if (n > 0) {
