@@ -169,6 +169,27 @@ class LauncherTest {
     }
 
     @Test
+    void throughASymbolicLinkItFindsTheJarBesideTheLaunchersRealPlace() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.createDirectories(project.resolve("bin"));
+        Files.createDirectories(project.resolve("target"));
+        Path launcher = Files.copy(LAUNCHER, project.resolve("bin").resolve("shelf"));
+        Files.copy(jar, project.resolve("target").resolve("shelf.jar"));
+        Path onPath = Files.createDirectories(dir.resolve("path"));
+        Files.createSymbolicLink(onPath.resolve("shelf"), onPath.relativize(launcher));
+        ProcessBuilder b = new ProcessBuilder(onPath.resolve("shelf").toString(), "RmiClient", "-u", "alice", "list");
+        b.environment().put("JAVA", java.toString());
+        b.environment().remove("SHELF_JAR");
+        b.environment().put("SHELF_CDS", "off");
+        b.environment().put("SHELF_AGENT", "off");
+        Process p = b.inheritIO().start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        Path bin = project.toRealPath().resolve("bin");
+        assertEquals("-XX:TieredStopAtLevel=1 -cp " + bin + "/../target/shelf.jar RmiClient -u alice list", lastCall());
+    }
+
+    @Test
     void switchedOffItRunsPlainJava() throws Exception {
         assertEquals(0, run(Map.of("SHELF_CDS", "off", "JAVA_OPTS", "-Xmx64m"), "RmiNode", "1"));
         assertEquals("-Xmx64m -cp " + jar + " RmiNode 1", lastCall());
