@@ -108,7 +108,7 @@ public final class ClientCommand implements Callable<Integer> {
         cluster.require(nodeId);
         Credentials.choose(cluster, Role.CLIENT); // resources/tls/client.crt and .key, or plaintext with tls=off
         Files.createDirectories(Path.of("logs"));
-        Logging.toFile(Path.of("logs", "client-" + user + ".log"), false, Logging.Level.INFO);
+        Logging.toFile(Path.of("logs", "client-" + user + ".log"), cluster.logs(), false, Logging.Level.INFO);
         RmiServer.useClientTimeouts(cluster);
         long answerMs = timeoutMs != null ? timeoutMs : Math.max(1_000, cluster.timings().rpcTimeoutMs());
         long callMs = cluster.timings().requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS;

@@ -1,5 +1,6 @@
 package shelf.cli;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.BindException;
@@ -7,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -343,31 +345,42 @@ public final class ClusterCommand implements Callable<Integer> {
 
     private static List<String> newLines(Path file, int id, Map<Integer, Long> positions, Map<Integer, StringBuilder> partial)
             throws IOException {
-        if (!Files.exists(file)) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) { // not yet written, or between a roll's renaming and the new file
             return List.of();
         }
         long position = positions.getOrDefault(id, 0L);
+        StringBuilder buffer = partial.computeIfAbsent(id, k -> new StringBuilder());
+        if (size < position) { // the log rolled (Logging): what was written after the last look is in file.1
+            read(Path.of(file + ".1"), position, buffer);
+            position = 0;
+        }
+        positions.put(id, position + read(file, position, buffer));
         List<String> lines = new ArrayList<>();
+        int nl;
+        while ((nl = buffer.indexOf("\n")) >= 0) {
+            lines.add(buffer.substring(0, nl));
+            buffer.delete(0, nl + 1);
+        }
+        return lines;
+    }
+
+    /** Appends to {@code buffer} what {@code file} holds from byte {@code position} on (at most 1 MB). */
+    private static long read(Path file, long position, StringBuilder buffer) throws IOException {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             long length = in.length();
-            if (length < position) {
-                position = 0;
-            }
-            if (length == position) {
-                return lines;
+            if (length <= position) {
+                return 0;
             }
             byte[] bytes = new byte[(int) Math.min(length - position, MAX_READ_BYTES)];
             in.seek(position);
             in.readFully(bytes);
-            positions.put(id, position + bytes.length);
-            StringBuilder buffer = partial.computeIfAbsent(id, k -> new StringBuilder());
             buffer.append(new String(bytes, StandardCharsets.UTF_8));
-            int nl;
-            while ((nl = buffer.indexOf("\n")) >= 0) {
-                lines.add(buffer.substring(0, nl));
-                buffer.delete(0, nl + 1);
-            }
+            return bytes.length;
+        } catch (FileNotFoundException e) {
+            return 0;
         }
-        return lines;
     }
 }

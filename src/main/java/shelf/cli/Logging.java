@@ -6,14 +6,21 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.Duration;
+import ch.qos.logback.core.util.FileSize;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import shelf.config.LogSettings;
 
 /**
  * Sets up logging for a node or a client: one file under {@code logs/}, lines that begin with the
- * node id (the message does), the time and level after it; the RMI runtime's JUL logging bridged in.
+ * node id (the message does), the time and level after it; the RMI runtime's JUL logging bridged in. The file rolls
+ * at its share of {@code log.max.bytes} ({@link LogSettings}): {@code node-1.log} becomes {@code node-1.log.1}, and so
+ * on up to {@code .3}.
  *
  * <p>Lines are written by the thread that logs them, straight to the file (a write to the page cache, a
  * few microseconds). An asynchronous appender costs more: at thousands of lock events a second, waking its worker
@@ -36,15 +43,19 @@ public final class Logging {
         WARN
     }
 
+    /** How often, at most, the log's size is looked at: a stat call, not on every line. */
+    private static final long SIZE_CHECK_MS = 1_000;
+
     private Logging() {
     }
 
     /**
-     * Sends logs to {@code file} (appending) and, if {@code console}, also to stdout.
+     * Sends logs to {@code file} (appending, rolled as {@code limit} says) and, if {@code console}, also to stdout.
      *
+     * @param file  a path whose name has no {@code %} (a user's name or a node id: logback reads it as a pattern)
      * @param level DEBUG adds heartbeats and RMI internals; WARN keeps only problems
      */
-    public static void toFile(Path file, boolean console, Level level) {
+    public static void toFile(Path file, LogSettings limit, boolean console, Level level) {
         boolean verbose = level == Level.DEBUG;
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
@@ -65,15 +76,7 @@ public final class Logging {
         // the JDK traces every serialization filter check at this logger's TRACE level: never wanted, and costly
         ctx.getLogger("java.io.serialization").setLevel(ch.qos.logback.classic.Level.INFO);
 
-        FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
-        fileAppender.setContext(ctx);
-        fileAppender.setName("FILE");
-        fileAppender.setFile(file.toString());
-        fileAppender.setAppend(true);
-        fileAppender.setEncoder(encoder(ctx, PATTERN));
-        fileAppender.start();
-
-        root.addAppender(fileAppender);
+        root.addAppender(rollingFile(ctx, file, limit, SIZE_CHECK_MS));
 
         if (console) {
             ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
@@ -85,6 +88,36 @@ public final class Logging {
         }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+    }
+
+    /**
+     * An appender to {@code file} that rolls it into {@code file.1} … {@code file.3} when it has reached its share of the
+     * limit, looking at its size at most every {@code checkMs} (logback's default is a minute: a busy node's file would
+     * outgrow its share by a minute of lines).
+     */
+    static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext ctx, Path file, LogSettings limit, long checkMs) {
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(ctx);
+        appender.setName("FILE");
+        appender.setFile(file.toString());
+        appender.setAppend(true);
+        appender.setEncoder(encoder(ctx, PATTERN));
+        FixedWindowRollingPolicy rolled = new FixedWindowRollingPolicy();
+        rolled.setContext(ctx);
+        rolled.setParent(appender);
+        rolled.setFileNamePattern(file + ".%i");
+        rolled.setMinIndex(1);
+        rolled.setMaxIndex(LogSettings.ROLLED);
+        rolled.start();
+        SizeBasedTriggeringPolicy<ILoggingEvent> atSize = new SizeBasedTriggeringPolicy<>();
+        atSize.setContext(ctx);
+        atSize.setMaxFileSize(new FileSize(limit.fileBytes()));
+        atSize.setCheckIncrement(Duration.buildByMilliseconds(checkMs));
+        atSize.start();
+        appender.setRollingPolicy(rolled);
+        appender.setTriggeringPolicy(atSize);
+        appender.start();
+        return appender;
     }
 
     static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {

@@ -70,7 +70,7 @@ public final class NodeCommand implements Callable<Integer> {
         java.nio.file.Files.createDirectories(Path.of("logs"));
         // The console gets the log too when a person watches it; under the cluster command it would only duplicate the file.
         Logging.Level level = verbose ? Logging.Level.DEBUG : logLevel;
-        Logging.toFile(Path.of("logs", "node-" + id + ".log"), System.console() != null, level);
+        Logging.toFile(Path.of("logs", "node-" + id + ".log"), cluster.logs(), System.console() != null, level);
         LoggerFactory.getLogger(NodeCommand.class).info(startLine(id, cluster, resources, level));
         if (exitWithParent) {
             ParentPipe.exitWhenClosed(id, System.in);

@@ -61,21 +61,32 @@ public final class ClusterConfig {
     private final ConnectionLimits limits;
     private final StoreConfig store;
     private final EventSettings events;
+    private final LogSettings logs;
 
-    /**
-     * A configuration; {@code users} says where the library's users are when user authentication is on (neither a file
-     * nor the database: off); {@code tls} false means plaintext.
-     */
-    private ClusterConfig(Map<Integer, NodeAddress> nodes, Timings timings, Users users, String source, boolean tls,
-                          ConnectionLimits limits, StoreConfig store, EventSettings events) {
-        this.events = events;
-        this.limits = limits;
-        this.store = store;
+    /** The configuration of {@code nodes} with the other lines' {@code settings}, from {@code source}. */
+    private ClusterConfig(Map<Integer, NodeAddress> nodes, Settings settings, String source) throws ConfigException {
         this.nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
-        this.timings = timings;
-        this.users = users;
+        this.timings = settings.timings.build(source);
+        this.users = settings.users(source);
         this.source = source;
-        this.tls = tls;
+        this.tls = settings.tls;
+        this.limits = settings.limits.build(source);
+        this.store = settings.store.build(source);
+        this.events = settings.events;
+        this.logs = settings.logs;
+    }
+
+    /** {@code base} with the library in {@code store}. */
+    private ClusterConfig(ClusterConfig base, StoreConfig store) {
+        this.nodes = base.nodes;
+        this.timings = base.timings;
+        this.users = base.users;
+        this.source = base.source;
+        this.tls = base.tls;
+        this.limits = base.limits;
+        this.store = store;
+        this.events = base.events;
+        this.logs = base.logs;
     }
 
     /** Reads and validates a configuration file: UTF-8 text (a byte-order mark is allowed). */
@@ -159,8 +170,7 @@ public final class ClusterConfig {
         if (nodes.isEmpty()) {
             throw new ConfigException(source + ": no nodes configured (expected lines like node.1=127.0.0.1:5001)");
         }
-        return new ClusterConfig(nodes, settings.timings.build(source), settings.users(source), source, settings.tls,
-                settings.limits.build(source), settings.store.build(source), settings.events);
+        return new ClusterConfig(nodes, settings, source);
     }
 
     /** The settings other than nodes, as the lines give them. */
@@ -172,6 +182,7 @@ public final class ClusterConfig {
         boolean tls = true;
         final StoreConfig.Builder store = new StoreConfig.Builder();
         EventSettings events = EventSettings.DEFAULTS;
+        LogSettings logs = LogSettings.DEFAULTS;
 
         Users users(String source) throws ConfigException {
             if (usersFile != null && usersInDatabase) {
@@ -186,6 +197,8 @@ public final class ClusterConfig {
                 return;
             } else if (EventSettings.has(key)) {
                 events = events.with(key, value, where);
+            } else if (key.equals(LogSettings.MAX_BYTES)) {
+                logs = LogSettings.of(value, where);
             } else if (key.equals(USERS_FILE)) {
                 usersFile = usersFile(value, where);
             } else if (key.equals(USERS)) {
@@ -386,12 +399,17 @@ public final class ClusterConfig {
 
     /** This configuration with the library in {@code store} instead (tests and {@code cluster --store}). */
     public ClusterConfig withStore(StoreConfig store) {
-        return new ClusterConfig(nodes, timings, users, source, tls, limits, store, events);
+        return new ClusterConfig(this, store);
     }
 
     /** Whether nodes record their events, and how much they keep ({@code events}, {@code events.max.bytes}). */
     public EventSettings events() {
         return events;
+    }
+
+    /** How much of its log a node keeps on disk ({@code log.max.bytes}). */
+    public LogSettings logs() {
+        return logs;
     }
 
     /** Where this configuration came from, for messages. */
