@@ -343,7 +343,8 @@ public final class ClusterCommand implements Callable<Integer> {
         return open >= 0 && line.length() - open > TIME_LENGTH + 1 ? line.substring(open + 1, open + 1 + TIME_LENGTH) : "";
     }
 
-    private static List<String> newLines(Path file, int id, Map<Integer, Long> positions, Map<Integer, StringBuilder> partial)
+    /** The lines {@code file} (node {@code id}'s log) got since the last call, also across a roll of the file. */
+    static List<String> newLines(Path file, int id, Map<Integer, Long> positions, Map<Integer, StringBuilder> partial)
             throws IOException {
         long size;
         try {
