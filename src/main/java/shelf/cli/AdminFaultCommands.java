@@ -14,6 +14,7 @@ import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.library.StoreFault;
 import shelf.util.ExitCodes;
+import shelf.util.Texts;
 import shelf.util.VersionProvider;
 
 /**
@@ -98,7 +99,8 @@ final class AdminFaultCommands {
         static List<Set<Integer>> sides(String spec, List<Integer> ids) {
             String[] parts = spec.split("/", -1);
             if (parts.length < 2) {
-                throw usage("a partition has at least two sides separated by '/', as in 1,2,3/4,5; got '" + spec + "'");
+                throw usage("a partition has at least two sides separated by '/', as in 1,2,3/4,5; got '"
+                        + Texts.quoted(spec) + "'");
             }
             List<Set<Integer>> sides = new ArrayList<>();
             Set<Integer> seen = new HashSet<>();

@@ -7,11 +7,15 @@ import shelf.api.UnavailableException;
 import shelf.config.ConfigException;
 import shelf.node.NodeStartException;
 import shelf.util.ExitCodes;
+import shelf.util.Texts;
 import shelf.util.Throwables;
 import shelf.util.VersionProvider;
 
 /** Runs a picocli command with Shelf's exit codes and one-line error messages. */
 public final class Cli {
+    /** The most of picocli's message on a mistake that is printed: it quotes what was typed. */
+    private static final int PARSE_ERROR_CHARS = 300;
+
     private Cli() {
     }
 
@@ -27,7 +31,9 @@ public final class Cli {
         // A mistake on the command line: one line naming it, and where to read more; not the whole usage text.
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine line = e.getCommandLine();
-            String message = e.getMessage() + " (see: " + line.getCommandSpec().qualifiedName() + " --help)";
+            // picocli quotes what was typed: a megabyte or a terminal's escape sequence must not come back whole
+            String said = Texts.visible(Texts.clip(e.getMessage(), PARSE_ERROR_CHARS));
+            String message = said + " (see: " + line.getCommandSpec().qualifiedName() + " --help)";
             line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + message);
             if (asksForJson(args)) { // DESIGN §4: with --json an error is also one document on stdout
                 line.getOut().println(ClientSession.errorDocument(ExitCodes.USAGE, message));

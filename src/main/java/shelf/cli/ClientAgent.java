@@ -42,6 +42,7 @@ import shelf.tls.Role;
 import shelf.util.AtomicFiles;
 import shelf.util.ExitCodes;
 import shelf.util.ShelfJar;
+import shelf.util.Texts;
 import shelf.util.Throwables;
 
 /**
@@ -114,7 +115,7 @@ public final class ClientAgent {
         try {
             idleSeconds = args.length > 0 ? Math.max(1, Long.parseLong(args[0])) : DEFAULT_IDLE_SECONDS;
         } catch (NumberFormatException e) {
-            System.err.println("client agent: idle seconds must be a whole number, got '" + args[0] + "'; using "
+            System.err.println("client agent: idle seconds must be a whole number, got '" + Texts.quoted(args[0]) + "'; using "
                     + DEFAULT_IDLE_SECONDS);
         }
         String name = args.length > 1 ? args[1] : "client-agent";

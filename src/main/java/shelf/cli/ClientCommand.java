@@ -30,6 +30,7 @@ import shelf.rmi.RmiServer;
 import shelf.rmi.Stubs;
 import shelf.tls.Role;
 import shelf.util.ExitCodes;
+import shelf.util.Texts;
 import shelf.util.VersionProvider;
 
 /** {@code RmiClient -u <user> -n <node> [COMMAND ARGS]} / {@code shelf client}. */
@@ -99,7 +100,7 @@ public final class ClientCommand implements Callable<Integer> {
     private ClientSession session() throws IOException, ConfigException {
         if (!Usernames.isValid(user)) {
             throw new CliException(ExitCodes.USAGE,
-                    "invalid user name '" + user + "': use 1-64 letters, digits, '.', '_' or '-'");
+                    "invalid user name '" + Texts.quoted(user) + "': use 1-64 letters, digits, '.', '_' or '-'");
         }
         if (timeoutMs != null && (timeoutMs < 1 || timeoutMs > 3_600_000)) {
             throw new CliException(ExitCodes.USAGE, "--timeout must be between 1 and 3600000 ms, got " + timeoutMs);

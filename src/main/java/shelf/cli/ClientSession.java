@@ -24,6 +24,7 @@ import shelf.library.Op;
 import shelf.library.Outcome;
 import shelf.library.Page;
 import shelf.util.ExitCodes;
+import shelf.util.Texts;
 
 /**
  * One client's commands against its node: parses a command line's words, calls the node, prints the
@@ -242,7 +243,8 @@ final class ClientSession {
                 out.println(HELP);
                 yield ExitCodes.OK;
             }
-            default -> throw new CliException(ExitCodes.USAGE, "unknown command '" + command + "'; type 'help' for the list");
+            default -> throw new CliException(ExitCodes.USAGE,
+                    "unknown command '" + Texts.quoted(command) + "'; type 'help' for the list");
         };
     }
 
@@ -367,7 +369,7 @@ final class ClientSession {
         try {
             return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            throw new CliException(ExitCodes.USAGE, "book id must be a whole number, got '" + text + "'");
+            throw new CliException(ExitCodes.USAGE, "book id must be a whole number, got '" + Texts.quoted(text) + "'");
         }
     }
 
@@ -380,7 +382,8 @@ final class ClientSession {
             try {
                 id = Integer.parseInt(args.get(0).strip());
             } catch (NumberFormatException e) {
-                throw new CliException(ExitCodes.USAGE, "node id must be a whole number, got '" + args.get(0) + "'");
+                throw new CliException(ExitCodes.USAGE,
+                        "node id must be a whole number, got '" + Texts.quoted(args.get(0)) + "'");
             }
             library.prefer(id);
         }

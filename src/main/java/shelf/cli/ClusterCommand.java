@@ -37,6 +37,7 @@ import shelf.library.SampleCatalog;
 import shelf.library.StoreException;
 import shelf.util.ExitCodes;
 import shelf.util.ShelfJar;
+import shelf.util.Texts;
 import shelf.util.VersionProvider;
 
 /**
@@ -250,7 +251,8 @@ public final class ClusterCommand implements Callable<Integer> {
         return switch (store) {
             case "file" -> null;
             case "postgresql" -> EmbeddedClusterStore.start(dir, config.file, cluster);
-            default -> throw new CliException(ExitCodes.USAGE, "--store must be file or postgresql, got '" + store + "'");
+            default -> throw new CliException(ExitCodes.USAGE,
+                    "--store must be file or postgresql, got '" + Texts.quoted(store) + "'");
         };
     }
 

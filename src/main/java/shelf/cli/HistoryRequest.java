@@ -2,6 +2,7 @@ package shelf.cli;
 
 import java.util.List;
 import shelf.util.ExitCodes;
+import shelf.util.Texts;
 
 /**
  * The words of {@code history [<bookId>] [--limit N] [--after SEQ]}, checked: at most {@code limit} records (all, when
@@ -64,7 +65,7 @@ record HistoryRequest(Integer bookId, long after, Long limit) {
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new CliException(ExitCodes.USAGE, option + " must be " + what + ", got '" + value + "'");
+        throw new CliException(ExitCodes.USAGE, option + " must be " + what + ", got '" + Texts.quoted(value) + "'");
     }
 
     private static int bookId(String word) {

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import shelf.util.Texts;
 
 /**
  * The cluster as {@code nodes.properties} describes it: the nodes by id, the protocol's timings, and where the
@@ -163,7 +164,7 @@ public final class ClusterConfig {
             Matcher key = KEY_LINE.matcher(line);
             if (!key.matches()) {
                 throw new ConfigException(where + ": expected node.<id>=<host>:<port> or <setting>=<value>, got '"
-                        + visible(line) + "'");
+                        + Texts.visible(line) + "'");
             }
             settings.set(key.group(1), key.group(2).strip(), where);
         }
@@ -252,7 +253,7 @@ public final class ClusterConfig {
         }
         String host = value.substring(0, colon);
         if (!HOST.matcher(host).matches()) {
-            throw new ConfigException(where + ": node " + id + " has an invalid host '" + visible(host) + "'");
+            throw new ConfigException(where + ": node " + id + " has an invalid host '" + Texts.visible(host) + "'");
         }
         if (isWildcard(host)) {
             throw new ConfigException(where + ": node " + id + " has host " + host + ", which is no address to dial: peers and"
@@ -275,18 +276,6 @@ public final class ClusterConfig {
     /** A first line without the byte-order mark some editors write at the start of a UTF-8 file. */
     private static String withoutByteOrderMark(String line) {
         return line.startsWith("\uFEFF") ? line.substring(1) : line;
-    }
-
-    /** The text with invisible characters (controls, zero-width and other format characters) written as \\uXXXX. */
-    static String visible(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            int type = Character.getType(c);
-            boolean invisible = Character.isISOControl(c) || type == Character.FORMAT
-                    || Character.isSpaceChar(c) && c != ' ';
-            b.append(invisible ? String.format(Locale.US, "\\u%04X", (int) c) : String.valueOf(c));
-        }
-        return b.toString();
     }
 
     /** 0.0.0.0, [::] and their other spellings: "every interface", not an address of one machine. */

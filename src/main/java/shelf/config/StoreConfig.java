@@ -2,6 +2,7 @@ package shelf.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import shelf.util.Texts;
 
 /**
  * Where the library lives, from {@code nodes.properties}: {@code store=file} (the default: the shared {@code resources/}
@@ -83,7 +84,7 @@ public record StoreConfig(Kind kind, String url, String user, Path passwordFile,
         private static String url(String value, String where) throws ConfigException {
             if (!value.startsWith("jdbc:postgresql:")) {
                 throw new ConfigException(where + ": store.url must be a PostgreSQL JDBC URL like"
-                        + " jdbc:postgresql://host:5432/shelf, got '" + ClusterConfig.visible(value) + "'");
+                        + " jdbc:postgresql://host:5432/shelf, got '" + Texts.visible(value) + "'");
             }
             return value;
         }

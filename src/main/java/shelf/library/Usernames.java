@@ -17,7 +17,7 @@ public final class Usernames {
     /** Returns the name, or throws with a message that says what is allowed. */
     public static String check(String name) {
         if (!isValid(name)) {
-            throw new IllegalArgumentException("invalid user name '" + Texts.clip(name)
+            throw new IllegalArgumentException("invalid user name '" + Texts.quoted(name)
                     + "': use 1-64 letters, digits, '.', '_' or '-'");
         }
         return name;

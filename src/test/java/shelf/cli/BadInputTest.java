@@ -223,4 +223,14 @@ class BadInputTest {
         assertOneLine(run(new NodeCommand(), "1", "--config", config.toString()), 2,
                 "node 1's address 192.0.2.1:17601 in " + config + " is not on this machine");
     }
+
+    @Test
+    void aMistakeOnTheCommandLineQuotesWhatWasTypedClippedAndVisible() {
+        Run huge = run(new ClientCommand(), "-u", "alice", "-n", "1", "--timeout", "x".repeat(100_000), "list");
+        assertOneLine(huge, 2, "Invalid value for option '--timeout': 'xxxx");
+        assertTrue(huge.err().length() < 500, huge.err());
+        assertTrue(huge.err().contains("... (1000"), huge.err());
+        Run escape = run(new ClientCommand(), "-u", "al\u001B[2Jice", "-n", "1", "list");
+        assertOneLine(escape, 2, "invalid user name 'al\\u001B[2Jice'");
+    }
 }

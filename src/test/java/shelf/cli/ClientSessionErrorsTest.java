@@ -185,6 +185,18 @@ class ClientSessionErrorsTest {
     }
 
     @Test
+    void whatWasTypedComesBackClippedAndWithItsInvisibleCharactersSpelledOut() {
+        LibraryService library = mock(LibraryService.class);
+        assertEquals(2, run(library, false, "borrow", "9".repeat(1_000_000)));
+        assertEquals("book id must be a whole number, got '" + "9".repeat(80) + "... (1000000 characters)'\n", err());
+        assertEquals(2, run(library, false, "bor\u001B[31mrow\u0007"));
+        assertEquals("unknown command 'bor\\u001B[31mrow\\u0007'; type 'help' for the list\n", err());
+        assertEquals(2, run(library, false, "node", "\u001B]0;owned\u0007"));
+        assertEquals("node id must be a whole number, got '\\u001B]0;owned\\u0007'\n", err());
+        verifyNoInteractions(library);
+    }
+
+    @Test
     void anEmptyAnswerIsSaidInWordsOrAsAnEmptyList() throws Exception {
         LibraryService library = mock(LibraryService.class);
         when(library.loans("alice", null)).thenReturn(List.of());
