@@ -57,8 +57,10 @@ public final class LockClient {
     private long heldFrom;
     /** When the held lease began by this node's clock: the coordinator's began no earlier. */
     private long leaseFrom;
-    /** The held lease's length: the grant's first lease, then, from the first renewal, the full lease. */
+    /** The held lease's length: the grant's first lease, then, from the first renewal, {@link #renewedLeaseMs}. */
     private long heldLeaseMs;
+    /** What a renewal extends the held lease to: the coordinator's full lease (the grant says), at most this node's. */
+    private long renewedLeaseMs;
     private long resendAfterMs;
     private final LogLimiter refusalLog = new LogLimiter(REFUSALS_LOGGED_PER_SECOND, 1_000);
     private final LogLimiter cycleLog = LogLimiter.busy(); // asking, granted, releasing: one budget for the cycle's lines
@@ -125,7 +127,7 @@ public final class LockClient {
             // after it is sent, so the lease counted from now ends no later than the coordinator's.
             out.send(coordinator, new LeaseRenewal(self, epoch, held));
             leaseFrom = now;
-            heldLeaseMs = leaseMs;
+            heldLeaseMs = renewedLeaseMs;
         }
         if (waitingRequestId != 0 && scheduler.now() - sentAt >= resendAfterMs) {
             // Lock rule: an unanswered request is sent again, in case it or its grant was lost (the server de-duplicates).
@@ -272,6 +274,9 @@ public final class LockClient {
         // Lock rule: the first lease is the grant's (shorter than the full lease: LockServer.firstLeaseMs), never longer
         // than this node's configured lease.
         heldLeaseMs = Math.max(0, Math.min(g.leaseMs(), leaseMs));
+        // Lock rule: a renewal extends the lease to the coordinator's full lease, never longer than this node's: a node
+        // started with a longer lease.ms (a file edited, nodes restarted one by one) must not outlast the coordinator's.
+        renewedLeaseMs = Math.max(0, Math.min(g.renewedLeaseMs(), leaseMs));
         waitingRequestId = 0;
         if (cycleLog.admit(scheduler.now())) {
             log.info("{}: lock granted, token {}, after {} ms{}", me, held, heldFrom - requestedAt, cycleLog.suppressedNote());

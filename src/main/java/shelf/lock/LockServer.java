@@ -144,7 +144,7 @@ public final class LockServer {
                     r.from(), holder.token);
             long firstLease = firstLeaseMs(timings);
             holder = holder.renewedUntil(Math.max(holder.leaseUntil, scheduler.now() + firstLease));
-            out.send(r.from(), new LockGrant(self, epoch, r.requestId(), holder.token, firstLease));
+            out.send(r.from(), new LockGrant(self, epoch, r.requestId(), holder.token, firstLease, timings.leaseMs()));
             return;
         }
         // Lock rule: requests queue FIFO, one per node: a newer request replaces the node's older one, a re-send is ignored.
@@ -298,7 +298,7 @@ public final class LockServer {
             log.info("{}: lock granted to node {} (request {}), token {}, first lease {} ms, {} waiting{}", me, next.node,
                     next.requestId, token, firstLease, queue.size(), grantedLog.suppressedNote());
         }
-        out.send(next.node, new LockGrant(self, epoch, next.requestId, token, firstLease));
+        out.send(next.node, new LockGrant(self, epoch, next.requestId, token, firstLease, timings.leaseMs()));
     }
 
     private void checkLease(long armedEpoch) {

@@ -85,8 +85,13 @@ public sealed interface Message extends Serializable {
         }
     }
 
-    /** Coordinator to node: "you hold the mutex, with this fencing token, for this lease unless renewed." */
-    record LockGrant(int from, long epoch, long requestId, FencingToken token, long leaseMs) implements Message {
+    /**
+     * Coordinator to node: "you hold the mutex, with this fencing token, for this lease unless renewed; each renewal
+     * extends it to {@code renewedLeaseMs} from its arrival". The holder counts neither longer than this says, whatever
+     * its own file's {@code lease.ms}: the coordinator's clock is the one that revokes.
+     */
+    record LockGrant(int from, long epoch, long requestId, FencingToken token, long leaseMs, long renewedLeaseMs)
+            implements Message {
         private Object writeReplace() {
             return new Wire(this);
         }

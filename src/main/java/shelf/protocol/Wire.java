@@ -68,7 +68,8 @@ public final class Wire implements Externalizable {
             out.writeLong(m.requestId());
             token(out, m.token());
             out.writeLong(m.leaseMs());
-        }, in -> new Message.LockGrant(in.readInt(), in.readLong(), in.readLong(), token(in), in.readLong())),
+            out.writeLong(m.renewedLeaseMs());
+        }, in -> new Message.LockGrant(in.readInt(), in.readLong(), in.readLong(), token(in), in.readLong(), in.readLong())),
         new Kind<>(8, Message.LockRelease.class, (out, m) -> {
             head(out, m);
             token(out, m.token());

@@ -33,8 +33,11 @@ import shelf.protocol.Batch;
 final class PeerFrames {
     /** "SHLF": a peer channel's first four bytes (RMI's are "JRMI"). */
     static final int MAGIC = 0x53484C46;
-    /** The frames' version, after the magic: two bytes, as RMI's opening has its version there too. */
-    static final short VERSION = 1;
+    /**
+     * The frames' version, after the magic: two bytes, as RMI's opening has its version there too. 2: a grant carries
+     * the coordinator's full lease as well as its first.
+     */
+    static final short VERSION = 2;
     /** "SHLA": the node's answer to the opening, before its membership fingerprint. */
     static final int ACK = 0x53484C41;
     /** No frame is longer: a full batch of the largest messages is far below it. */

@@ -175,7 +175,7 @@ class SecurityIT {
         assertEquals("node 1 refused NodeService: a COORDINATOR claiming to be from node 5 came with node 3's certificate",
                 e.getMessage());
         refused(SecurityException.class,
-                () -> one.grantLock(new Message.LockGrant(5, epoch, 1, new FencingToken(epoch, 99), 60_000)));
+                () -> one.grantLock(new Message.LockGrant(5, epoch, 1, new FencingToken(epoch, 99), 60_000, 2_000)));
         refused(SecurityException.class, () -> one.releaseLock(new Message.LockRelease(5, epoch, new FencingToken(epoch, 1))));
         refused(SecurityException.class, () -> one.deliver(Batch.of(new Message.Heartbeat(3, epoch),
                 new Message.Coordinator(5, Long.MAX_VALUE))));

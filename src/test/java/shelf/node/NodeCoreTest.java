@@ -159,7 +159,7 @@ class NodeCoreTest {
     void everyMessageTypeIsRoutedToARoleAndShowsItsSenderAlive() throws Exception {
         NodeCore core = node(2, 3);
         FencingToken token = new FencingToken(1, 1);
-        List<Message> oneOfEach = List.of(new Message.LockRequest(1, 0, 1), new Message.LockGrant(3, 0, 1, token, 500),
+        List<Message> oneOfEach = List.of(new Message.LockRequest(1, 0, 1), new Message.LockGrant(3, 0, 1, token, 500, 2_000),
                 new Message.LockRelease(1, 0, token), new Message.LeaseRenewal(1, 0, token), new Message.Heartbeat(1, 0),
                 new Message.HeartbeatAck(3, 0), new Message.Election(1, 0),
                 new Message.Stamped(new Message.Ok(3, 0), 7, new long[] {0, 0, 7}, 1), // unwrapped, then routed
@@ -244,7 +244,7 @@ class NodeCoreTest {
         CompletableFuture<long[]> cycles = LockCycles.run(core, 2);
         scheduler.runFor(1);
         Message.LockRequest first = lastSent(Message.LockRequest.class);
-        core.deliver(new Message.LockGrant(2, 12, first.requestId(), new FencingToken(12, 1), 500));
+        core.deliver(new Message.LockGrant(2, 12, first.requestId(), new FencingToken(12, 1), 500, 2_000));
         scheduler.runFor(1);
 
         int release = indexOfLast(Message.LockRelease.class);
@@ -253,7 +253,7 @@ class NodeCoreTest {
         assertEquals(sentInTask.get(release), sentInTask.get(next),
                 "the release and the next request are sent by one task, so the transport can carry them in one call");
         core.deliver(new Message.LockGrant(2, 12, ((Message.LockRequest) sent.get(next)).requestId(),
-                new FencingToken(12, 2), 500));
+                new FencingToken(12, 2), 500, 2_000));
         scheduler.runFor(1);
         assertEquals(2, cycles.getNow(new long[0]).length);
     }

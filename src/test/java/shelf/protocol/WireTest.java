@@ -36,13 +36,13 @@ class WireTest {
             new Message.HeartbeatAck(5, 4),
             new Message.Stale(3, 4, 5),
             new Message.LockRequest(1, 4, 99),
-            new Message.LockGrant(5, 4, 99, TOKEN, 30_000),
+            new Message.LockGrant(5, 4, 99, TOKEN, 30_000, 2_000),
             new Message.LockRelease(1, 4, TOKEN),
             new Message.LeaseRenewal(1, 4, TOKEN),
             new Message.LockStateQuery(5, 4),
             new Message.LockStateReport(1, 4, TOKEN, 99, 100),
             new Message.LockStateReport(2, 4, null, 0, 0),
-            new Message.Stamped(new Message.LockGrant(5, 4, 99, TOKEN, 30_000), 17, new long[] {1, 0, 3, 0, 9}, 42));
+            new Message.Stamped(new Message.LockGrant(5, 4, 99, TOKEN, 30_000, 2_000), 17, new long[] {1, 0, 3, 0, 9}, 42));
 
 
 
@@ -75,7 +75,7 @@ class WireTest {
         String text = new String(call, StandardCharsets.ISO_8859_1);
         assertFalse(text.contains("Message") || text.contains("FencingToken"), "no record's class is described");
         assertTrue(call.length < 100, "release and request in " + call.length + " bytes");
-        byte[] alone = serialize(new Message.LockGrant(5, 4, 100, TOKEN, 30_000));
+        byte[] alone = serialize(new Message.LockGrant(5, 4, 100, TOKEN, 30_000, 2_000));
         assertFalse(new String(alone, StandardCharsets.ISO_8859_1).contains("LockGrant"), "a message alone, as a Wire");
     }
 

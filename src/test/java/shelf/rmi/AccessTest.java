@@ -74,7 +74,7 @@ class AccessTest {
                 () -> access.fromPeer(new Message.Coordinator(5, Long.MAX_VALUE)));
         assertEquals("node 1 refused NodeService: a COORDINATOR claiming to be from node 5 came with node 3's certificate",
                 e.getMessage());
-        Batch batch = Batch.of(new Message.Heartbeat(3, 7), new Message.LockGrant(5, 7, 1, new FencingToken(7, 1), 1000));
+        Batch batch = Batch.of(new Message.Heartbeat(3, 7), new Message.LockGrant(5, 7, 1, new FencingToken(7, 1), 1000, 2_000));
         assertThrows(SecurityException.class, () -> access.fromPeer(batch), "one impostor refuses the whole batch");
     }
 

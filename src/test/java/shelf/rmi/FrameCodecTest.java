@@ -28,7 +28,7 @@ class FrameCodecTest {
 
     private static final Batch CYCLE = Batch.of(new Message.LockRelease(2, 9, new FencingToken(9, 41)),
             new Message.LockRequest(2, 9, 42));
-    private static final Batch GRANT = Batch.of(new Message.LockGrant(1, 9, 42, new FencingToken(9, 42), 800));
+    private static final Batch GRANT = Batch.of(new Message.LockGrant(1, 9, 42, new FencingToken(9, 42), 800, 2_000));
 
     @Test
     void framesOfEverySizeReadBackAsWrittenInTurn() throws IOException {

@@ -27,7 +27,7 @@ class PeerCallsTest {
         expected.put(new Message.HeartbeatAck(1, 0), "heartbeatAck");
         expected.put(new Message.Stale(1, 0, 2), "stale");
         expected.put(new Message.LockRequest(1, 0, 7), "requestLock");
-        expected.put(new Message.LockGrant(1, 0, 7, token, 500), "grantLock");
+        expected.put(new Message.LockGrant(1, 0, 7, token, 500, 2_000), "grantLock");
         expected.put(new Message.LockRelease(1, 0, token), "releaseLock");
         expected.put(new Message.LeaseRenewal(1, 0, token), "renewLease");
         expected.put(new Message.LockStateQuery(1, 0), "queryLockState");

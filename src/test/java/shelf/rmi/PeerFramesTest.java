@@ -75,7 +75,7 @@ class PeerFramesTest {
                 delivered.add(m);
                 if (m instanceof Message.LockRequest r) { // the coordinator's answer, in the reply
                     new RmiTransportReplySender().send(1, r.from(), new Message.LockGrant(1, 0, r.requestId(),
-                            new FencingToken(0, r.requestId()), 800));
+                            new FencingToken(0, r.requestId()), 800, 2_000));
                 }
             }
 
@@ -138,7 +138,7 @@ class PeerFramesTest {
         try (PeerChannel c = channel(node2)) {
             assertEquals("fingerprint-1", c.open());
             Batch reply = c.call(Batch.of(new Message.LockRequest(2, 0, 7)));
-            assertEquals(List.of(new Message.LockGrant(1, 0, 7, new FencingToken(0, 7), 800)), reply.messages());
+            assertEquals(List.of(new Message.LockGrant(1, 0, 7, new FencingToken(0, 7), 800, 2_000)), reply.messages());
             assertEquals(Batch.EMPTY.messages(), c.call(Batch.of(new Message.Heartbeat(2, 0))).messages());
             assertEquals(List.of(new Message.LockRequest(2, 0, 7), new Message.Heartbeat(2, 0)), delivered);
         }

@@ -179,7 +179,7 @@ class ReplyPathTest {
         service = counted;
         registry.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(counted, ports.get(0)));
 
-        coordinatorOut.send(1, new Message.LockGrant(2, 0, 1, new FencingToken(0, grants.incrementAndGet()), 800));
+        coordinatorOut.send(1, new Message.LockGrant(2, 0, 1, new FencingToken(0, grants.incrementAndGet()), 800, 2_000));
 
         assertTrue(done.await(60, TimeUnit.SECONDS), "grants: " + grants.get() + ", unreachable: " + unreachable);
         assertEquals(List.of(), unreachable);
@@ -227,7 +227,7 @@ class ReplyPathTest {
                 r.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(serviceOfId, ports.get(id - 1)));
             }
 
-            coordinatorOut.send(1, new Message.LockGrant(2, 0, 1, new FencingToken(0, grants.incrementAndGet()), 800));
+            coordinatorOut.send(1, new Message.LockGrant(2, 0, 1, new FencingToken(0, grants.incrementAndGet()), 800, 2_000));
 
             assertTrue(done.await(60, TimeUnit.SECONDS), "grants: " + grants.get() + ", unreachable: " + unreachable);
             assertEquals(List.of(), unreachable);
@@ -262,7 +262,8 @@ class ReplyPathTest {
     /** Node 2 grants node {@code to} its next token, or ends the test after {@link #CYCLES} grants. */
     private void grantOrFinish(int to, long requestId, AtomicInteger grants, CountDownLatch done) {
         if (grants.get() < CYCLES) {
-            coordinatorOut.send(to, new Message.LockGrant(2, 0, requestId, new FencingToken(0, grants.incrementAndGet()), 800));
+            FencingToken token = new FencingToken(0, grants.incrementAndGet());
+            coordinatorOut.send(to, new Message.LockGrant(2, 0, requestId, token, 800, 2_000));
         } else {
             done.countDown();
         }
@@ -292,7 +293,7 @@ class ReplyPathTest {
             public void deliver(Message m) { // the coordinator's lock server, with the lock free: grants at once
                 if (Message.Stamped.payload(m) instanceof Message.LockRequest r) {
                     coordinatorOut.send(1, stamped(new Message.LockGrant(2, 0, r.requestId(),
-                            new FencingToken(0, counter.incrementAndGet()), 800), stamp, seq));
+                            new FencingToken(0, counter.incrementAndGet()), 800, 2_000), stamp, seq));
                 }
             }
 

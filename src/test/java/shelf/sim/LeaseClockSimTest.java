@@ -34,4 +34,28 @@ class LeaseClockSimTest {
         assertTrue(lost.getCause().getMessage().contains("lease lost"), lost.getCause().getMessage());
         assertNull(c.status(HOLDER).heldToken(), "seed " + seed + ": node 2 no longer acts as holder");
     }
+
+    /**
+     * A holder whose own file says a longer lease (lease.ms=5000, the others' 500) counts the coordinator's lease after
+     * a renewal, not its own: paused for a second, it has lost the lock when it resumes, as the coordinator has revoked
+     * and granted it to node 1 meanwhile. Before the grant carried the coordinator's lease, node 2 went on holding.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @Seeds(5)
+    void aHolderWithALongerLeaseInItsOwnFileCountsTheCoordinatorsLease(long seed) {
+        SimCluster c = new SimCluster(seed, SIZE);
+        c.ownSettings(HOLDER, "lease.ms=5000");
+        c.startAll();
+        assertTrue(c.sim.runUntil(c::agreed, AGREEMENT_MS), "seed " + seed + ": no agreement");
+        CompletableFuture<FencingToken> hold = c.hold(HOLDER, 20_000);
+        assertTrue(c.sim.runUntil(() -> c.status(HOLDER).heldToken() != null, AGREEMENT_MS), "seed " + seed + ": granted");
+        c.sim.runFor(300); // several renewals: the held lease is now the renewed one
+        c.pause(HOLDER);
+        CompletableFuture<FencingToken> other = c.hold(1, 10);
+        assertTrue(c.sim.runUntil(other::isDone, 3_000), "seed " + seed + ": the coordinator revoked and granted node 1");
+        c.resume(HOLDER);
+        assertTrue(c.sim.runUntil(hold::isDone, 1_000), "seed " + seed + ": node 2 still held, 5 s by its own file");
+        CompletionException lost = Assertions.assertThrows(CompletionException.class, hold::join);
+        assertTrue(lost.getCause().getMessage().contains("lease lost"), lost.getCause().getMessage());
+    }
 }

@@ -56,7 +56,7 @@ class LockForgerySimTest {
     }
 
     private static Message.LockGrant grant(int from, long epoch, long request, FencingToken token) {
-        return new Message.LockGrant(from, epoch, request, token, 500);
+        return new Message.LockGrant(from, epoch, request, token, 500, 2_000);
     }
 
     @ParameterizedTest(name = "a grant {0} is refused and released, seed {2}")

@@ -301,7 +301,7 @@ class LockSimTest {
         SimCluster c = agreedCluster(6, 3);
         long epoch = c.status(3).epoch();
         c.inject(1, new Message.LockRelease(1, epoch, new FencingToken(1, 99)));
-        c.inject(2, new Message.LockGrant(3, epoch, 12345, new FencingToken(epoch, 77), 500));
+        c.inject(2, new Message.LockGrant(3, epoch, 12345, new FencingToken(epoch, 77), 500, 2_000));
         c.inject(3, new Message.LockRequest(9, epoch, 1));
         c.sim.runFor(100);
         assertTrue(done(c, c.submit(1, command(Op.BORROW, 1, "alice"))).ok(), "the lock still works");

@@ -50,6 +50,8 @@ final class SimCluster {
     final Simulation sim;
     final SimStore store = new SimStore();
     final ClusterConfig config;
+    private final List<String> lines;
+    private final Map<Integer, ClusterConfig> ownConfigs = new HashMap<>();
     final SimNetwork network;
     private final Map<Integer, SimNode> nodes = new TreeMap<>();
     private final Map<Integer, EpochStore> epochs = new HashMap<>();
@@ -156,6 +158,14 @@ final class SimCluster {
 
     SimCluster(long seed, int size, String... settings) {
         this.sim = new Simulation(seed);
+        this.lines = configLines(size, settings);
+        this.config = parse(lines);
+        this.network = new SimNetwork(sim, config.ids(), config.timings().rpcTimeoutMs() * Simulation.MICROS_PER_MILLI,
+                nodes::get);
+    }
+
+    /** The cluster's configuration lines: its nodes, the simulation's fast timings, then {@code settings}. */
+    private static List<String> configLines(int size, String... settings) {
         List<String> lines = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             lines.add("node." + id + "=127.0.0.1:" + (FIRST_PORT + id));
@@ -166,13 +176,25 @@ final class SimCluster {
         lines.add("rpc.timeout.ms=100");
         lines.add("request.timeout.ms=3000");
         lines.addAll(List.of(settings));
+        return lines;
+    }
+
+    private static ClusterConfig parse(List<String> lines) {
         try {
-            this.config = ClusterConfig.parse(lines, "sim.properties");
+            return ClusterConfig.parse(lines, "sim.properties");
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e);
         }
-        this.network = new SimNetwork(sim, config.ids(), config.timings().rpcTimeoutMs() * Simulation.MICROS_PER_MILLI,
-                nodes::get);
+    }
+
+    /**
+     * Node {@code id}, when it next starts, reads its own file: the cluster's with {@code settings} added (a file edited
+     * on one machine, as during a rolling change of a setting).
+     */
+    void ownSettings(int id, String... settings) {
+        List<String> own = new ArrayList<>(lines);
+        own.addAll(List.of(settings));
+        ownConfigs.put(id, parse(own));
     }
 
     /** Starts (or restarts, after a crash) node {@code id} with its persisted epoch. */
@@ -208,7 +230,8 @@ final class SimCluster {
         }));
         EventRecorder recorder = events == null ? EventRecorder.off(id, config.ids())
                 : new EventRecorder(id, config.ids(), events, node::now, java.util.Optional.empty());
-        node.core = new NodeCore(id, config, node, transport, epochStore, writer, node.incarnation * 1_000_000L, recorder);
+        node.core = new NodeCore(id, ownConfigs.getOrDefault(id, config), node, transport, epochStore, writer,
+                node.incarnation * 1_000_000L, recorder);
         core[0] = node.core;
         node.inbound = FaultyTransport.inbound(node.core, node.faults);
         node.core.learnLibraryFence(store.state().highestToken()); // as ShelfNode does, from the shared library
