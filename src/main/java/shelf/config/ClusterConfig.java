@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +64,9 @@ public final class ClusterConfig {
     private final StoreConfig store;
     private final EventSettings events;
     private final LogSettings logs;
+    /** The fingerprint's part that stands for the node list, and the most parts read of a peer's. */
+    private static final String NODES_PART = "nodes";
+    private static final int FINGERPRINT_PARTS = 16;
 
     /** The configuration of {@code nodes} with the other lines' {@code settings}, from {@code source}. */
     private ClusterConfig(Map<Integer, NodeAddress> nodes, Settings settings, String source) throws ConfigException {
@@ -406,8 +410,54 @@ public final class ClusterConfig {
         return source;
     }
 
-    /** A short fingerprint of the membership, to warn when peers run with a different file. */
-    public String membershipFingerprint() {
-        return Integer.toHexString(nodes.values().toString().hashCode());
+    /**
+     * What peers compare when they first talk, to name a node started with another file in a warning: a hash of the node
+     * list, then the protocol's settings, as {@code nodes=1a2b3c4d heartbeat.interval.ms=200 failure.timeout.ms=1000 …}.
+     */
+    public String peerFingerprint() {
+        StringBuilder b = new StringBuilder(NODES_PART).append('=')
+                .append(Integer.toHexString(nodes.values().toString().hashCode()));
+        Map<String, Long> settings = new LinkedHashMap<>();
+        settings.put("heartbeat.interval.ms", timings.heartbeatIntervalMs());
+        settings.put("failure.timeout.ms", timings.failureTimeoutMs());
+        settings.put("lease.ms", timings.leaseMs());
+        settings.put("rpc.timeout.ms", timings.rpcTimeoutMs());
+        settings.put("request.timeout.ms", timings.requestTimeoutMs());
+        settings.put("loan.days", (long) timings.loanDays());
+        settings.forEach((key, value) -> b.append(' ').append(key).append('=').append(value));
+        return b.toString();
+    }
+
+    /**
+     * How a peer's fingerprint ({@link #peerFingerprint}) differs from this configuration's: {@code "nodes"} first when
+     * the node lists differ (or the peer's has none), then one {@code key=theirs (here ours)} per setting that differs.
+     * The peer's text is only printed, never acted on: at most {@link #FINGERPRINT_PARTS} parts are read, each clipped.
+     */
+    public List<String> differencesFrom(String theirs) {
+        Map<String, String> ours = parts(peerFingerprint());
+        Map<String, String> them = parts(theirs);
+        List<String> differences = new ArrayList<>();
+        if (!ours.get(NODES_PART).equals(them.get(NODES_PART))) {
+            differences.add(NODES_PART);
+        }
+        ours.forEach((key, value) -> {
+            String their = them.get(key);
+            if (!key.equals(NODES_PART) && their != null && !their.equals(value)) {
+                differences.add(key + "=" + Texts.quoted(their) + " (here " + value + ")");
+            }
+        });
+        return differences;
+    }
+
+    private static Map<String, String> parts(String fingerprint) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        String[] words = fingerprint.split(" ", FINGERPRINT_PARTS + 1);
+        for (int i = 0; i < Math.min(words.length, FINGERPRINT_PARTS); i++) {
+            int eq = words[i].indexOf('=');
+            if (eq > 0) {
+                parts.putIfAbsent(words[i].substring(0, eq), words[i].substring(eq + 1));
+            }
+        }
+        return parts;
     }
 }

@@ -140,7 +140,7 @@ public final class RmiServer implements AutoCloseable {
         }
         RmiServer server = new RmiServer(registry, me, access);
         try {
-            NodeServiceImpl peers = new NodeServiceImpl(address.id(), inbox, config.membershipFingerprint(), access);
+            NodeServiceImpl peers = new NodeServiceImpl(address.id(), inbox, config.peerFingerprint(), access);
             access.servePeerFrames(peers);
             server.export(NodeService.NAME, peers, address.port(), csf, ssf);
             server.export(LibraryService.NAME, LibraryServiceImpl.create(node, store, config, access),

@@ -20,6 +20,7 @@ import shelf.config.NodeAddress;
 import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
+import shelf.util.Texts;
 
 /**
  * The {@link Transport} between nodes: a queue and a sender thread per peer, and at most one call to a peer at a time (so
@@ -286,16 +287,21 @@ public final class RmiTransport implements Transport, AutoCloseable {
             return stub;
         }
 
-        /** Warns, once per peer, when its node list differs from this node's. */
+        /** Warns, once per peer, when its node list or its protocol's settings differ from this node's. */
         private void checkMembership(String theirs) {
             if (checkedMembership) {
                 return;
             }
             checkedMembership = true;
-            if (!theirs.equals(config.membershipFingerprint())) {
+            List<String> differences = config.differencesFrom(theirs);
+            if (differences.remove("nodes")) {
                 log.warn("node {}: node {} at {} runs with a different node list than {} (fingerprint {} vs {});"
                         + " start every node with the same file", self, address.id(), address, config.source(),
-                        theirs, config.membershipFingerprint());
+                        Texts.quoted(theirs.split(" ", 2)[0]), config.peerFingerprint().split(" ", 2)[0]);
+            }
+            if (!differences.isEmpty()) {
+                log.warn("node {}: node {} at {} runs with other settings than {}: {}; start every node with the same file",
+                        self, address.id(), address, config.source(), String.join(", ", differences));
             }
         }
     }

@@ -32,6 +32,25 @@ class ClusterConfigTest {
     }
 
     @Test
+    void peersCompareTheirNodeListsAndSettingsAndAPeersTextIsOnlyQuoted() throws ConfigException {
+        ClusterConfig ours = ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "node.2=127.0.0.1:5002"), "f");
+        assertTrue(ours.peerFingerprint().matches("nodes=[0-9a-f]+ heartbeat.interval.ms=200 failure.timeout.ms=1000 "
+                + "lease.ms=2000 rpc.timeout.ms=500 request.timeout.ms=8000 loan.days=14"), ours.peerFingerprint());
+        assertEquals(List.of(), ours.differencesFrom(ours.peerFingerprint()));
+        ClusterConfig longerLease = ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "node.2=127.0.0.1:5002",
+                "lease.ms=5000", "loan.days=7"), "f");
+        assertEquals(List.of("lease.ms=5000 (here 2000)", "loan.days=7 (here 14)"),
+                ours.differencesFrom(longerLease.peerFingerprint()));
+        ClusterConfig threeNodes = ClusterConfig.parse(List.of("node.1=127.0.0.1:5001", "node.2=127.0.0.1:5002",
+                "node.3=127.0.0.1:5003"), "f");
+        assertEquals(List.of("nodes"), ours.differencesFrom(threeNodes.peerFingerprint()));
+        assertEquals(List.of("nodes"), ours.differencesFrom("1a2b3c4d"), "an older node's bare hash");
+        String odd = "nodes=x lease.ms=\u001B[2J" + "9".repeat(500) + " lease.ms=1 " + "k=v ".repeat(10_000);
+        assertEquals(List.of("nodes", "lease.ms=\\u001B[2J" + "9".repeat(76) + "... (504 characters) (here 2000)"),
+                ours.differencesFrom(odd));
+    }
+
+    @Test
     void parsesNodesAndTimings() throws ConfigException {
         ClusterConfig c = ClusterConfig.parse(List.of(
                 "# comment", "node.2=127.0.0.1:5002", "", "node.1 = 127.0.0.1:5001",

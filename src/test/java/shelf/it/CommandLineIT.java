@@ -64,6 +64,10 @@ class CommandLineIT {
                                 .contains("node 1: node 2 at 127.0.0.1:"));
                 String log = Files.readString(dir.resolve("logs/node-1.log"));
                 assertTrue(log.contains("runs with a different node list than"), log);
+                // the fixture's fast timings here, the defaults in other.properties
+                assertTrue(log.contains("runs with other settings than " + f.cluster.config().source() + ": "
+                        + "heartbeat.interval.ms=200 (here 100), failure.timeout.ms=1000 (here 500), lease.ms=2000 (here 1000)"),
+                        log);
             } finally {
                 two.destroyForcibly().waitFor();
             }

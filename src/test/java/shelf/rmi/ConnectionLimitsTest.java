@@ -129,7 +129,7 @@ class ConnectionLimitsTest {
             held.add(s);
         }
         NodeService peer = lookup(NodeService.class, Role.NODE, 1);
-        assertEquals(config.membershipFingerprint(), peer.membership(), "a peer is served on a slot kept for peers");
+        assertEquals(config.peerFingerprint(), peer.membership(), "a peer is served on a slot kept for peers");
         assertThrows(RemoteException.class, () -> lookup(LibraryService.class, Role.CLIENT, 0).list(),
                 "no slot left for clients while the four are held");
 
@@ -137,7 +137,7 @@ class ConnectionLimitsTest {
             assertTrue(closedByNode(s), "the node closes an idle connection");
         }
         assertEquals(10, lookup(LibraryService.class, Role.CLIENT, 0).list().size(), "clients are served again");
-        assertEquals(config.membershipFingerprint(), peer.membership(),
+        assertEquals(config.peerFingerprint(), peer.membership(),
                 "a caller's pooled connection that the node closed as idle is found closed and replaced by RMI");
         assertTrue(lookup(AdminService.class, Role.ADMIN, 0).status().counters().get("rejected.connection.slots") >= 1);
     }

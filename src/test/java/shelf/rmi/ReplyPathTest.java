@@ -173,7 +173,7 @@ class ReplyPathTest {
         Transport.Inbox holder = inbox(m -> releaseAndAskAgain(followerOut, 1, (Message.LockGrant) m), unreachable);
         coordinatorOut = new RmiTransport(2, config, new TimeoutClientSocketFactory(), lockServer);
         followerOut = new RmiTransport(1, config, new TimeoutClientSocketFactory(), holder);
-        CountingService counted = new CountingService(new NodeServiceImpl(1, holder, config.membershipFingerprint(),
+        CountingService counted = new CountingService(new NodeServiceImpl(1, holder, config.peerFingerprint(),
                 Access.off("node 1")));
         registry = LocateRegistry.createRegistry(ports.get(0));
         service = counted;
@@ -221,7 +221,7 @@ class ReplyPathTest {
                 holders.add(out[0]);
                 Registry r = LocateRegistry.createRegistry(ports.get(id - 1));
                 registries.add(r);
-                NodeService serviceOfId = new NodeServiceImpl(id, holder, config.membershipFingerprint(),
+                NodeService serviceOfId = new NodeServiceImpl(id, holder, config.peerFingerprint(),
                         Access.off("node " + id));
                 exported.add(serviceOfId);
                 r.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(serviceOfId, ports.get(id - 1)));
@@ -304,7 +304,7 @@ class ReplyPathTest {
         };
         coordinatorOut = new RmiTransport(2, config, new TimeoutClientSocketFactory(), lockServer);
         CountingService counted = new CountingService(new NodeServiceImpl(2, lockServer,
-                config.membershipFingerprint(), Access.off("node 2")));
+                config.peerFingerprint(), Access.off("node 2")));
         registry = LocateRegistry.createRegistry(ports.get(1));
         service = counted;
         registry.rebind(NodeService.NAME, UnicastRemoteObject.exportObject(counted, ports.get(1)));
