@@ -203,6 +203,11 @@ public final class LockClient {
 
     /** LOCK_STATE_QUERY from a new coordinator, recovering the lock table. */
     public void onStateQuery(LockStateQuery q) {
+        if (held != null && q.leaseMs() > 0) {
+            // Lock rule (recovery): a holder that keeps the mutex under a new coordinator renews to that one's lease if
+            // it is shorter (it never lengthens the lease it counts).
+            renewedLeaseMs = Math.min(renewedLeaseMs, q.leaseMs());
+        }
         // Lock rule (recovery): every node tells a new coordinator what it holds and what it waits for.
         out.send(q.from(), new LockStateReport(self, q.epoch(), held, heldRequestId, waitingRequestId));
     }

@@ -110,7 +110,7 @@ public final class LockServer {
         phase = LockPhase.RECOVERING;
         log.info("{}: lock server recovering for epoch {}: asking {} what they hold and await", me, epoch, allIds);
         for (int id : allIds) {
-            out.send(id, new LockStateQuery(self, epoch));
+            out.send(id, new LockStateQuery(self, epoch, timings.leaseMs()));
         }
         long armed = epoch;
         scheduler.schedule(timings.heartbeatIntervalMs(), () -> askAgain(armed));
@@ -241,7 +241,7 @@ public final class LockServer {
             return;
         }
         for (int id : awaitingReports) {
-            out.send(id, new LockStateQuery(self, epoch));
+            out.send(id, new LockStateQuery(self, epoch, timings.leaseMs()));
         }
         scheduler.schedule(timings.heartbeatIntervalMs(), () -> askAgain(armedEpoch));
     }

@@ -114,8 +114,11 @@ public sealed interface Message extends Serializable {
         }
     }
 
-    /** New coordinator to all, before granting anything: "what do you hold and what do you wait for?" */
-    record LockStateQuery(int from, long epoch) implements Message {
+    /**
+     * New coordinator to all, before granting anything: "what do you hold and what do you wait for? My lease is
+     * {@code leaseMs}" (a holder that keeps the mutex under it counts no longer).
+     */
+    record LockStateQuery(int from, long epoch, long leaseMs) implements Message {
         private Object writeReplace() {
             return new Wire(this);
         }

@@ -78,8 +78,10 @@ public final class Wire implements Externalizable {
             head(out, m);
             token(out, m.token());
         }, in -> new Message.LeaseRenewal(in.readInt(), in.readLong(), token(in))),
-        new Kind<>(10, Message.LockStateQuery.class, Wire::head,
-            in -> new Message.LockStateQuery(in.readInt(), in.readLong())),
+        new Kind<>(10, Message.LockStateQuery.class, (out, m) -> {
+            head(out, m);
+            out.writeLong(m.leaseMs());
+        }, in -> new Message.LockStateQuery(in.readInt(), in.readLong(), in.readLong())),
         new Kind<>(11, Message.LockStateReport.class, Wire::report, Wire::report),
         new Kind<>(12, Message.Stamped.class, Wire::stamped, Wire::stamped),
     };

@@ -163,7 +163,7 @@ class NodeCoreTest {
                 new Message.LockRelease(1, 0, token), new Message.LeaseRenewal(1, 0, token), new Message.Heartbeat(1, 0),
                 new Message.HeartbeatAck(3, 0), new Message.Election(1, 0),
                 new Message.Stamped(new Message.Ok(3, 0), 7, new long[] {0, 0, 7}, 1), // unwrapped, then routed
-                new Message.Coordinator(3, 0), new Message.Stale(3, 0, 3), new Message.LockStateQuery(3, 0),
+                new Message.Coordinator(3, 0), new Message.Stale(3, 0, 3), new Message.LockStateQuery(3, 0, 2_000),
                 new Message.LockStateReport(1, 0, null, 0, 0));
         Set<Class<?>> types = new HashSet<>();
         oneOfEach.forEach(m -> types.add(m.getClass()));

@@ -39,7 +39,7 @@ class WireTest {
             new Message.LockGrant(5, 4, 99, TOKEN, 30_000, 2_000),
             new Message.LockRelease(1, 4, TOKEN),
             new Message.LeaseRenewal(1, 4, TOKEN),
-            new Message.LockStateQuery(5, 4),
+            new Message.LockStateQuery(5, 4, 2_000),
             new Message.LockStateReport(1, 4, TOKEN, 99, 100),
             new Message.LockStateReport(2, 4, null, 0, 0),
             new Message.Stamped(new Message.LockGrant(5, 4, 99, TOKEN, 30_000, 2_000), 17, new long[] {1, 0, 3, 0, 9}, 42));

@@ -30,7 +30,7 @@ class PeerCallsTest {
         expected.put(new Message.LockGrant(1, 0, 7, token, 500, 2_000), "grantLock");
         expected.put(new Message.LockRelease(1, 0, token), "releaseLock");
         expected.put(new Message.LeaseRenewal(1, 0, token), "renewLease");
-        expected.put(new Message.LockStateQuery(1, 0), "queryLockState");
+        expected.put(new Message.LockStateQuery(1, 0, 2_000), "queryLockState");
         expected.put(new Message.LockStateReport(1, 0, token, 7, 0), "reportLockState");
         expected.put(new Message.Stamped(new Message.Ok(1, 0), 3, new long[] {3, 1}, 3), "deliver"); // a batch of one
         assertEquals(Set.of(Message.class.getPermittedSubclasses()),
