@@ -3,6 +3,7 @@ package shelf.rmi;
 import java.rmi.server.RMIClientSocketFactory;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -167,7 +168,8 @@ final class AdminServiceImpl implements AdminService {
         }
         log.info("{}: admin asked to hold the cluster lock for {} ms", me, millis);
         long started = System.nanoTime();
-        FencingToken token = await(node.holdLock(millis), config.timings().requestTimeoutMs() + millis);
+        FencingToken token = awaitHold(me, node.holdLock(millis), config.timings().requestTimeoutMs() + millis,
+                config.timings().heartbeatIntervalMs());
         return String.format(Locale.US,
                 "%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
                 (System.nanoTime() - started) / 1_000_000 - millis);
@@ -265,9 +267,18 @@ final class AdminServiceImpl implements AdminService {
         return (network.equals("none") ? "" : network + "; ") + "store " + stored.label() + " failures";
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> future, long millis) throws UnavailableException {
+    /**
+     * The hold's token, or why there is none. A node paused (SIGSTOP) past {@code millis} wakes with this wait and its
+     * lease check both due, and this wait would win: the hold gets {@code graceMs} (a heartbeat interval, in which the
+     * lease check runs) to say what happened, a lease lost, before the answer is the bare deadline.
+     */
+    static <T> T awaitHold(String me, CompletableFuture<T> hold, long millis, long graceMs) throws UnavailableException {
         try {
-            return future.get(millis, TimeUnit.MILLISECONDS);
+            try {
+                return hold.get(millis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return hold.get(graceMs, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException(me + " was interrupted");
