@@ -417,14 +417,7 @@ public final class ClusterConfig {
     public String peerFingerprint() {
         StringBuilder b = new StringBuilder(NODES_PART).append('=')
                 .append(Integer.toHexString(nodes.values().toString().hashCode()));
-        Map<String, Long> settings = new LinkedHashMap<>();
-        settings.put("heartbeat.interval.ms", timings.heartbeatIntervalMs());
-        settings.put("failure.timeout.ms", timings.failureTimeoutMs());
-        settings.put("lease.ms", timings.leaseMs());
-        settings.put("rpc.timeout.ms", timings.rpcTimeoutMs());
-        settings.put("request.timeout.ms", timings.requestTimeoutMs());
-        settings.put("loan.days", (long) timings.loanDays());
-        settings.forEach((key, value) -> b.append(' ').append(key).append('=').append(value));
+        timings.settings().forEach((key, value) -> b.append(' ').append(key).append('=').append(value));
         return b.toString();
     }
 

@@ -32,15 +32,20 @@ public record EventSettings(boolean on, long maxBytes) implements Serializable {
                 default -> throw new ConfigException(where + ": events must be on or off, got '" + value + "'");
             };
         }
+        return new EventSettings(on, byteCount(MAX_BYTES, value, where, MIN_BYTES));
+    }
+
+    /** The number of bytes {@code key=value} gives, at least {@code min}. */
+    static long byteCount(String key, String value, String where, long min) throws ConfigException {
         long bytes;
         try {
             bytes = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": " + MAX_BYTES + " must be a whole number of bytes, got '" + value + "'");
+            throw new ConfigException(where + ": " + key + " must be a whole number of bytes, got '" + value + "'");
         }
-        if (bytes < MIN_BYTES) {
-            throw new ConfigException(where + ": " + MAX_BYTES + " must be at least " + MIN_BYTES + ", got " + bytes);
+        if (bytes < min) {
+            throw new ConfigException(where + ": " + key + " must be at least " + min + ", got " + bytes);
         }
-        return new EventSettings(on, bytes);
+        return bytes;
     }
 }

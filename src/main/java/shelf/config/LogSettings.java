@@ -26,15 +26,6 @@ public record LogSettings(long maxBytes) implements Serializable {
 
     /** The settings with {@code log.max.bytes=value}. */
     static LogSettings of(String value, String where) throws ConfigException {
-        long bytes;
-        try {
-            bytes = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": " + MAX_BYTES + " must be a whole number of bytes, got '" + value + "'");
-        }
-        if (bytes < MIN_BYTES) {
-            throw new ConfigException(where + ": " + MAX_BYTES + " must be at least " + MIN_BYTES + ", got " + bytes);
-        }
-        return new LogSettings(bytes);
+        return new LogSettings(EventSettings.byteCount(MAX_BYTES, value, where, MIN_BYTES));
     }
 }

@@ -1,6 +1,7 @@
 package shelf.config;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,13 +21,19 @@ public record Timings(long heartbeatIntervalMs, long failureTimeoutMs, long leas
     public static final Timings DEFAULTS = new Timings(200, 1000, 2000, 500, 8000, 14);
 
     /** The settings a {@code nodes.properties} may hold, each with its default. */
-    static final Map<String, Long> KEYS = new TreeMap<>(Map.of(
-            "heartbeat.interval.ms", DEFAULTS.heartbeatIntervalMs,
-            "failure.timeout.ms", DEFAULTS.failureTimeoutMs,
-            "lease.ms", DEFAULTS.leaseMs,
-            "rpc.timeout.ms", DEFAULTS.rpcTimeoutMs,
-            "request.timeout.ms", DEFAULTS.requestTimeoutMs,
-            "loan.days", (long) DEFAULTS.loanDays));
+    static final Map<String, Long> KEYS = new TreeMap<>(DEFAULTS.settings());
+
+    /** These timings as the settings that give them, {@code heartbeat.interval.ms} first, in the file's names. */
+    public Map<String, Long> settings() {
+        Map<String, Long> settings = new LinkedHashMap<>();
+        settings.put("heartbeat.interval.ms", heartbeatIntervalMs);
+        settings.put("failure.timeout.ms", failureTimeoutMs);
+        settings.put("lease.ms", leaseMs);
+        settings.put("rpc.timeout.ms", rpcTimeoutMs);
+        settings.put("request.timeout.ms", requestTimeoutMs);
+        settings.put("loan.days", (long) loanDays);
+        return settings;
+    }
 
     public static Builder builder() {
         return new Builder();
