@@ -59,15 +59,16 @@ class CommandLineIT {
                     shelf.cluster.LocalCluster.currentJar().toString(), "RmiNode", "2", "--config", other.toString())
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("two.out").toFile()).start();
             try {
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                        Files.exists(dir.resolve("logs/node-1.log")) && Files.readString(dir.resolve("logs/node-1.log"))
-                                .contains("node 1: node 2 at 127.0.0.1:"));
-                String log = Files.readString(dir.resolve("logs/node-1.log"));
-                assertTrue(log.contains("runs with a different node list than"), log);
-                // the fixture's fast timings here, the defaults in other.properties
-                assertTrue(log.contains("runs with other settings than " + f.cluster.config().source() + ": "
-                        + "heartbeat.interval.ms=200 (here 100), failure.timeout.ms=1000 (here 500), lease.ms=2000 (here 1000)"),
-                        log);
+                // two warning lines, written one after the other: wait for both rather than read between them
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+                    Path file = dir.resolve("logs/node-1.log");
+                    String log = Files.exists(file) ? Files.readString(file) : "";
+                    assertTrue(log.contains("runs with a different node list than"), log);
+                    // the fixture's fast timings here, the defaults in other.properties
+                    assertTrue(log.contains("runs with other settings than " + f.cluster.config().source() + ": "
+                            + "heartbeat.interval.ms=200 (here 100), failure.timeout.ms=1000 (here 500), lease.ms=2000"
+                            + " (here 1000)"), log);
+                });
             } finally {
                 two.destroyForcibly().waitFor();
             }
