@@ -45,7 +45,11 @@ import shelf.util.Texts;
  * new) are reported unreachable at once instead of each waiting out the timeout behind the others. A
  * refused connection (a dead peer, or one not started yet) fails fast by itself and opens no such window. The
  * first message after that period probes the peer again. Without this, a paused peer's queue of
- * heartbeats would delay an ELECTION to it by seconds.
+ * heartbeats would delay an ELECTION to it by seconds. A message heard from the peer ({@link #hearing}) ends the
+ * period, and a call that timed out after the peer was heard from since it began opens none: the peer is alive, only
+ * slow (a node at start, its JIT and TLS warming up on a shared core), and its next message should be tried. Before,
+ * a call to a starting coordinator that timed out made its followers' next heartbeat fail at once, and they elected
+ * again after having heard from it.
  */
 public final class RmiTransport implements Transport, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RmiTransport.class);
@@ -74,7 +78,9 @@ public final class RmiTransport implements Transport, AutoCloseable {
         private boolean calling;
         NodeService stub;
         boolean checkedMembership;
-        volatile long downUntilNanos;
+        volatile long downUntilNanos = System.nanoTime();
+        /** When a message from the peer last arrived ({@link #hearing}); long ago at first. */
+        volatile long heardNanos = System.nanoTime() - Long.MAX_VALUE / 2;
         /** The peer's frames ({@link PeerFrames}); null while it is known not to speak them, and RMI carries its calls. */
         PeerChannel frames;
         /** The log has said once that this peer does not speak frames. */
@@ -194,11 +200,12 @@ public final class RmiTransport implements Transport, AutoCloseable {
         }
 
         void deliver(List<Message> batch, List<Peer> left) {
-            if (System.nanoTime() < downUntilNanos) {
+            if (System.nanoTime() - downUntilNanos < 0) {
                 batch.forEach(m -> inbox.unreachable(address.id(), m));
                 return;
             }
             List<Message> replies = null;
+            long began = System.nanoTime();
             try {
                 if (frames != null) {
                     replies = framed(batch);
@@ -212,17 +219,7 @@ public final class RmiTransport implements Transport, AutoCloseable {
                     }
                 }
             } catch (IOException | NotBoundException | RuntimeException e) {
-                stub = null;
-                if (frames == null) {
-                    frames = new PeerChannel(address, sockets); // the peer may speak frames when it is back
-                }
-                if (timedOut(e)) {
-                    downUntilNanos = System.nanoTime() + downNanos;
-                }
-                if (log.isDebugEnabled()) {
-                    log.debug("node {}: call to node {} at {} failed: {}", self, address.id(), address, e.toString());
-                }
-                batch.forEach(m -> inbox.unreachable(address.id(), m));
+                failed(batch, e, began);
                 return;
             }
             if (replies != null && !replies.isEmpty()) {
@@ -233,6 +230,21 @@ public final class RmiTransport implements Transport, AutoCloseable {
                     leftToThisThread.remove();
                 }
             }
+        }
+
+        /** The call with {@code batch} that began at {@code began} failed: its messages are reported unreachable. */
+        private void failed(List<Message> batch, Exception e, long began) {
+            stub = null;
+            if (frames == null) {
+                frames = new PeerChannel(address, sockets); // the peer may speak frames when it is back
+            }
+            if (timedOut(e) && heardNanos - began < 0) { // heard from since the call began: slow, not gone
+                downUntilNanos = System.nanoTime() + downNanos;
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("node {}: call to node {} at {} failed: {}", self, address.id(), address, e.toString());
+            }
+            batch.forEach(m -> inbox.unreachable(address.id(), m));
         }
 
         /**
@@ -339,6 +351,36 @@ public final class RmiTransport implements Transport, AutoCloseable {
             inbox.unreachable(to, message);
         } else if (left != null && !left.contains(peer)) {
             left.add(peer);
+        }
+    }
+
+    /**
+     * {@code inner}, noting each message's sender as heard from: a peer that was down after a timed-out call is tried
+     * again at once. The messages must be authenticated ones (a peer's, by its certificate) for their sender to count.
+     */
+    public Transport.Inbox hearing(Transport.Inbox inner) {
+        return new Transport.Inbox() {
+            @Override
+            public void deliver(Message m) {
+                if (m != null) {
+                    heard(m.from());
+                }
+                inner.deliver(m);
+            }
+
+            @Override
+            public void unreachable(int peer, Message m) {
+                inner.unreachable(peer, m);
+            }
+        };
+    }
+
+    /** A message from {@code peer} arrived: it is not down. */
+    void heard(int from) {
+        Peer peer = peers.get(from);
+        if (peer != null) {
+            peer.heardNanos = System.nanoTime();
+            peer.downUntilNanos = peer.heardNanos;
         }
     }
 

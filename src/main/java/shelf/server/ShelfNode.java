@@ -151,7 +151,7 @@ public final class ShelfNode implements AutoCloseable {
         core.open(); // START, the run's first event: a peer may call as soon as the node listens
         RmiServer server;
         try { // the core is the Node, and the Inbox behind the operator's faults
-            Transport.Inbox peers = FaultyTransport.inbound(core, faults);
+            Transport.Inbox peers = FaultyTransport.inbound(transport.hearing(core), faults);
             server = RmiServer.start(address, config, core, peers, store, access, sockets, faults);
         } catch (NodeStartException e) {
             core.stop(); // STOP: the run ended here, not in a crash
