@@ -147,6 +147,33 @@ class LauncherTest {
     }
 
     @Test
+    void ctrlCReachesJavaOnTheFirstRunToo() throws Exception {
+        // a command run in the background of a script ignores SIGINT, as java does then (and this stand-in for it)
+        Files.writeString(java, String.join("\n", "#!/bin/sh",
+                "trap 'echo interrupted >> " + calls + "; exit 130' INT",
+                "trap 'echo stopped >> " + calls + "; exit 143' TERM",
+                "echo started >> " + calls,
+                "while :; do sleep 0.1; done", ""), StandardCharsets.UTF_8);
+        // its own process group, as a terminal's foreground job: Ctrl-C is SIGINT to the whole group
+        ProcessBuilder b = new ProcessBuilder("setsid", LAUNCHER.toString(), "admin", "-n", "2", "hold", "600000");
+        b.environment().put("JAVA", java.toString());
+        b.environment().put("SHELF_JAR", jar.toString());
+        b.environment().remove("SHELF_CDS");
+        Process p = b.inheritIO().start();
+        try {
+            while (!Files.exists(calls)) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).inheritIO().start().waitFor());
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the launcher and its java still run after Ctrl-C");
+            assertEquals(130, p.exitValue());
+            assertEquals(List.of("started", "stopped"), Files.readAllLines(calls)); // as SIGTERM: the JVM's hooks run
+        } finally {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).start().waitFor();
+        }
+    }
+
+    @Test
     void aCommandOfTheJarHasItsOwnArchive() throws Exception {
         assertEquals(0, run(Map.of(), "cluster", "--nodes", "1,2"));
         assertTrue(calls().get(0).endsWith(" -cp " + jar + " shelf.cli.ShelfCommand cluster --nodes 1,2"), calls().get(0));
