@@ -44,6 +44,13 @@ public interface AdminService extends Remote {
     String holdLock(long millis) throws RemoteException, UnavailableException;
 
     /**
+     * Ends this node's operator holds ({@link #holdLock}) now: a running one releases the lock, one still waiting for
+     * its grant is withdrawn, and each {@code holdLock} call answers that it was ended early. For an operator whose
+     * hold is no longer wanted ({@code admin end-hold}; {@code admin hold} calls it when interrupted with Ctrl-C).
+     */
+    String endHold() throws RemoteException;
+
+    /**
      * Repairs the library's fence ({@code admin fence-repair}): when the library has accepted a token above every token
      * this node's term can grant (a forged or absurd one, say {@code MAX:MAX}), every write is refused; this sets the
      * fence to the start of the term ({@code epoch:0}) with a FENCE record in the history naming the operator, so the

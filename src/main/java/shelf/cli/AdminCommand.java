@@ -309,8 +309,37 @@ public final class AdminCommand implements Runnable {
             description = {"Take the cluster lock from the chosen node and hold it MILLIS ms without writing (watch the queue).",
                     "Exit 3 with 'lease lost' when the node lost the lock before the end (it was paused past its lease)."})
     int hold(@Parameters(paramLabel = "MILLIS", description = "How long to hold the lock.") long millis) throws ConfigException {
-        return forEach(a -> a.holdLock(millis), t -> millis + t.requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS,
-                (id, r) -> String.valueOf(r), false);
+        // Interrupted (Ctrl-C), the command would leave the node holding for the rest of MILLIS: it asks it to end the hold.
+        Thread onInterrupt = new Thread(this::endHoldsOnInterrupt, "shelf-admin-end-hold");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            return forEach(a -> a.holdLock(millis), t -> millis + t.requestTimeoutMs() + RmiServer.CLIENT_READ_GRACE_MS,
+                    (id, r) -> String.valueOf(r), false);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs
+            }
+        }
+    }
+
+    /** The shutdown hook of an interrupted {@link #hold}: ends the holds it asked for, as {@code end-hold} would. */
+    private void endHoldsOnInterrupt() {
+        try {
+            endHold();
+        } catch (ConfigException | RuntimeException e) {
+            err().println("admin: could not end the hold: " + e.getMessage());
+        }
+        out().flush();
+        err().flush();
+    }
+
+    @Command(name = "end-hold", mixinStandardHelpOptions = true,
+            description = {"End the chosen node's operator holds now (admin hold from any terminal, or holdLock from jshell).",
+                    "A running hold releases the cluster lock; one still waiting for its grant is withdrawn."})
+    int endHold() throws ConfigException {
+        return forEach(AdminService::endHold, String::valueOf);
     }
 
     @Command(name = "fence-repair", mixinStandardHelpOptions = true,

@@ -24,7 +24,8 @@ public interface Node {
      * Takes the cluster lock like a write would, holds it for {@code millis} without writing, and releases it. The
      * future completes, with the grant's token, on release, on the protocol thread. Asked for on the protocol thread
      * (from such a completion), the hold is queued within that task, so the next request leaves with the release. For
-     * operators (to watch the queue and leases) and the lock benchmark.
+     * operators (to watch the queue and leases) and the lock benchmark. Cancelling the future withdraws a hold still
+     * waiting for its grant, or ends a running one now and releases the lock.
      */
     CompletableFuture<FencingToken> holdLock(long millis);
 

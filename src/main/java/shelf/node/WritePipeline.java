@@ -104,12 +104,33 @@ final class WritePipeline {
      */
     CompletableFuture<FencingToken> hold(long millis) {
         CompletableFuture<FencingToken> released = new CompletableFuture<>();
+        Hold hold = new Hold(millis, released);
         if (scheduler.inTask()) {
-            queueHold(new Hold(millis, released));
+            queueHold(hold);
         } else {
-            scheduler.execute(() -> queueHold(new Hold(millis, released)));
+            scheduler.execute(() -> queueHold(hold));
         }
+        released.whenComplete((token, e) -> {
+            if (released.isCancelled()) {
+                scheduler.execute(() -> withdraw(hold));
+            }
+        });
         return released;
+    }
+
+    /**
+     * A hold its asker cancelled (an operator ended it, or stopped waiting for its grant): withdrawn from the queue, or,
+     * running, ended now with the lock released, as its timer would have done.
+     */
+    private void withdraw(Hold hold) {
+        if (holding != hold) {
+            holds.remove(hold);
+            return;
+        }
+        holding = null;
+        busy = false;
+        lockClient.release();
+        acquireIfWanted();
     }
 
     private void queueHold(Hold hold) {
@@ -121,6 +142,9 @@ final class WritePipeline {
 
     /** The lock client's grant: a hold runs, or a batch goes to the writer, or (nothing left) the lock goes back. */
     void granted(FencingToken token) {
+        while (!holds.isEmpty() && holds.peekFirst().released.isCancelled()) {
+            holds.pollFirst(); // cancelled while its withdrawal waited behind this grant
+        }
         if (!holds.isEmpty()) {
             Hold hold = holds.pollFirst();
             counters.add("lock.holds");

@@ -1,9 +1,13 @@
 package shelf.rmi;
 
 import java.rmi.server.RMIClientSocketFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,6 +57,11 @@ final class AdminServiceImpl implements AdminService {
     private final Access access;
     private final FaultSwitch faults;
     private final String me;
+    /** The operators' holds under way here (running or waiting for the grant), for {@link #endHold}. */
+    private final Map<CompletableFuture<FencingToken>, OperatorHold> operatorHolds = new ConcurrentHashMap<>();
+
+    private record OperatorHold(long millis, long askedNanos) {
+    }
 
     AdminServiceImpl(Node node, LibraryStore store, ClusterConfig config, RMIClientSocketFactory sockets, Access access,
                      FaultSwitch faults) {
@@ -168,11 +177,38 @@ final class AdminServiceImpl implements AdminService {
         }
         log.info("{}: admin asked to hold the cluster lock for {} ms", me, millis);
         long started = System.nanoTime();
-        FencingToken token = awaitHold(me, node.holdLock(millis), config.timings().requestTimeoutMs() + millis,
-                config.timings().heartbeatIntervalMs());
-        return String.format(Locale.US,
-                "%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
-                (System.nanoTime() - started) / 1_000_000 - millis);
+        CompletableFuture<FencingToken> hold = node.holdLock(millis);
+        operatorHolds.put(hold, new OperatorHold(millis, started));
+        try {
+            FencingToken token = awaitHold(me, hold, config.timings().requestTimeoutMs() + millis,
+                    config.timings().heartbeatIntervalMs());
+            return String.format(Locale.US,
+                    "%s held the cluster lock for %d ms with token %s (%d ms after asking)", me, millis, token,
+                    (System.nanoTime() - started) / 1_000_000 - millis);
+        } catch (CancellationException e) {
+            return String.format(Locale.US, "%s's hold of %d ms was ended early by an operator, %d ms after asking", me,
+                    millis, (System.nanoTime() - started) / 1_000_000);
+        } finally {
+            operatorHolds.remove(hold);
+        }
+    }
+
+    @Override
+    public String endHold() {
+        admin("endHold");
+        List<String> ended = new ArrayList<>();
+        operatorHolds.forEach((hold, asked) -> {
+            if (hold.cancel(false)) {
+                ended.add(String.format(Locale.US, "%d ms asked %d ms ago", asked.millis(),
+                        (System.nanoTime() - asked.askedNanos()) / 1_000_000));
+            }
+        });
+        if (ended.isEmpty()) {
+            return me + " has no operator hold to end";
+        }
+        log.info("{}: admin ended {} operator hold(s) early: {}", me, ended.size(), ended);
+        return me + " ended " + (ended.size() == 1 ? "an operator hold" : ended.size() + " operator holds") + " early ("
+                + String.join("; ", ended) + "): a running hold released the lock, a waiting one was withdrawn";
     }
 
     @Override
@@ -280,6 +316,7 @@ final class AdminServiceImpl implements AdminService {
                 return hold.get(graceMs, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
+            hold.cancel(false); // nobody waits for it any more: it must not take the lock later
             Thread.currentThread().interrupt();
             throw new UnavailableException(me + " was interrupted");
         } catch (ExecutionException e) {
@@ -288,7 +325,10 @@ final class AdminServiceImpl implements AdminService {
             }
             throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms");
         } catch (TimeoutException e) {
-            throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms");
+            // Withdrawn (or ended, if granted since): a hold nobody waits for would otherwise take the lock later.
+            hold.cancel(false);
+            throw new UnavailableException(me + " could not finish with the cluster lock within " + millis + " ms;"
+                    + " the hold is withdrawn");
         }
     }
 }

@@ -9,6 +9,8 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.rmi.RemoteException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,27 @@ class AdminTest {
         assertEquals(1, Admin.patient(stub).status().id());
         RemoteException timedOut = assertThrows(RemoteException.class, () -> stub.holdLock(READ_TIMEOUT_MS + 500));
         assertInstanceOf(SocketTimeoutException.class, Throwables.rootCause(timedOut), "without the allowance");
+    }
+
+    @Test
+    void anOperatorEndsAHoldEarlyAndItsCallerHearsSo() throws Exception {
+        AdminService patient = Admin.patient(Stubs.lookup(config.require(1), AdminService.class));
+        assertEquals("node 1 has no operator hold to end", patient.endHold());
+        CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return patient.holdLock(600_000);
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> patient.lockTable().holder() == 1);
+        String ended = patient.endHold();
+        assertTrue(ended.startsWith("node 1 ended an operator hold early (600000 ms asked "), ended);
+        String answer = held.get(20, TimeUnit.SECONDS);
+        assertTrue(answer.startsWith("node 1's hold of 600000 ms was ended early by an operator, "), answer);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> patient.lockTable().holder() == -1);
     }
 
     @Test

@@ -58,6 +58,23 @@ class LockSafetyIT {
             String log = Files.readString(dir.resolve("logs/node-2.log"));
             assertTrue(log.lines().anyMatch(l -> l.contains("node 2: lease lost: token")), "a line of its own in the log");
             Awaitility.await().atMost(PATIENCE).until(() -> !holds(f, 2));
+
+            // An operator's ten-minute hold whose command is interrupted (SIGTERM; bin/shelf passes Ctrl-C on as it):
+            // the command asks the node to end the hold, and the lock is free again long before the ten minutes.
+            Process holding = new ProcessBuilder(ClusterFixture.Launch.of(MAIN, "admin", "--timeout", ADMIN_TIMEOUT_MS,
+                    "-n", "3", "hold", "600000").command()).directory(dir.toFile())
+                    .redirectOutput(dir.resolve("hold.out").toFile()).redirectError(dir.resolve("hold.err").toFile()).start();
+            try {
+                Awaitility.await().atMost(PATIENCE).until(() -> holds(f, 3));
+                holding.destroy();
+                assertTrue(holding.waitFor(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+                String said = Files.readString(dir.resolve("hold.out"));
+                assertTrue(said.contains("node 3 ended an operator hold early (600000 ms asked "), said);
+                Awaitility.await().atMost(PATIENCE).until(() -> !holds(f, 3));
+                assertTrue(Files.readString(dir.resolve("logs/node-3.log")).contains("node 3: admin ended 1 operator hold"));
+            } finally {
+                holding.destroyForcibly();
+            }
         }
     }
 

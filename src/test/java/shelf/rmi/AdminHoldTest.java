@@ -2,6 +2,7 @@ package shelf.rmi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,11 @@ class AdminHoldTest {
 
     @Test
     void aHoldThatSaysNothingEndsWithTheDeadlineAndAHoldThatEndsInTimeWithItsToken() throws Exception {
+        CompletableFuture<FencingToken> silent = new CompletableFuture<>();
         UnavailableException e = assertThrows(UnavailableException.class,
-                () -> AdminServiceImpl.awaitHold("node 2", new CompletableFuture<FencingToken>(), 20, 50));
-        assertEquals("node 2 could not finish with the cluster lock within 20 ms", e.getMessage());
+                () -> AdminServiceImpl.awaitHold("node 2", silent, 20, 50));
+        assertEquals("node 2 could not finish with the cluster lock within 20 ms; the hold is withdrawn", e.getMessage());
+        assertTrue(silent.isCancelled(), "nobody waits for it: it must not take the lock later");
         FencingToken token = new FencingToken(3, 7);
         assertEquals(token, AdminServiceImpl.awaitHold("node 2", CompletableFuture.completedFuture(token), 20, 50));
     }
