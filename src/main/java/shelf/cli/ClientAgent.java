@@ -41,6 +41,7 @@ import shelf.rmi.Stubs;
 import shelf.tls.Role;
 import shelf.util.AtomicFiles;
 import shelf.util.ExitCodes;
+import shelf.util.RateLimitedLog;
 import shelf.util.ShelfJar;
 import shelf.util.Texts;
 import shelf.util.Throwables;
@@ -94,6 +95,9 @@ public final class ClientAgent {
     private volatile int served;
     private volatile long lastCommand;
 
+    /** What anyone on this host can provoke by connecting to the agent's port: a line a minute at most, per kind. */
+    private final RateLimitedLog strangers;
+
     ClientAgent(String fileName, long idleMs, PrintStream log, Optional<Path> jar) {
         this.file = Path.of("resources", fileName);
         this.lock = Path.of("resources", fileName + ".lock");
@@ -104,6 +108,7 @@ public final class ClientAgent {
         SecureRandom random = new SecureRandom();
         this.agentProof = proof(random);
         this.launcherProof = proof(random);
+        this.strangers = new RateLimitedLog(this::sayLine, RateLimitedLog.WINDOW_NANOS, System::nanoTime);
     }
 
     /**
@@ -222,7 +227,7 @@ public final class ClientAgent {
                 lastCommand = System.nanoTime();
             }
         } catch (IOException e) {
-            say("a caller's connection failed: %s", Throwables.rootCause(e).getMessage());
+            strangers.warn("failed", "a caller's connection failed: " + Throwables.rootCause(e).getMessage());
         }
     }
 
@@ -261,7 +266,7 @@ public final class ClientAgent {
         try {
             request = AgentRequest.read(in, launcherProof);
         } catch (AgentRequest.Stranger e) {
-            say("refused %s", e.getMessage());
+            strangers.warn("refused", "refused " + e.getMessage());
             return false;
         } catch (AgentRequest.Malformed e) { // the launcher's, but too large: its own JVM says what is wrong with it
             say("handed back a request it does not take: %s", e.getMessage());
@@ -352,7 +357,11 @@ public final class ClientAgent {
     }
 
     private void say(String format, Object... args) {
-        log.println("client agent " + ProcessHandle.current().pid() + ": " + String.format(Locale.US, format, args));
+        sayLine(String.format(Locale.US, format, args));
+    }
+
+    private void sayLine(String line) {
+        log.println("client agent " + ProcessHandle.current().pid() + ": " + line);
     }
 
     private static String proof(SecureRandom random) {

@@ -15,6 +15,7 @@ import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
+import shelf.util.RateLimitedLog;
 
 /**
  * A node's authorization at its service boundary, and its record of refusals. Each service asks it before it acts:

@@ -20,6 +20,7 @@ import shelf.config.NodeAddress;
 import shelf.protocol.Batch;
 import shelf.protocol.Message;
 import shelf.protocol.Transport;
+import shelf.util.RateLimitedLog;
 import shelf.util.Texts;
 
 /**

@@ -107,8 +107,24 @@ class ClientAgentIT {
             assertEquals(2, options.code(), options.toString());
             assertTrue(options.err().startsWith("RmiClient: option '--node' (ID) should be specified only once"), options.err());
 
+            // strangers on the agent's port, thirty of them at once: refused, and one line in its log, not thirty
+            int port = Integer.parseInt(Files.readString(agentFile).split(" ")[0]);
+            for (int i = 0; i < 30; i++) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    s.getOutputStream().write("shelf-launcher not-the-proof\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().read(); // the agent's greeting
+                } catch (java.io.IOException e) {
+                    // refused and closed: what a stranger gets
+                }
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> agentLog(dir).contains("refused a caller"));
+            ClusterFixture.Run after = client(dir, "-u", "bob", "-n", "1", "list"); // served after the flood
+            assertEquals(0, after.code(), after.toString());
+            long refusals = agentLog(dir).lines().filter(l -> l.contains("refused") || l.contains("connection failed")).count();
+            assertTrue(refusals <= 2, agentLog(dir));
+
             Files.delete(agentFile); // the agent stops, and says how many it ran: all but the first
-            String stopped = "stops: " + dir.relativize(agentFile) + " was removed; it ran 6 commands";
+            String stopped = "stops: " + dir.relativize(agentFile) + " was removed; it ran 7 commands";
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> agentLog(dir).contains(stopped));
         }
     }

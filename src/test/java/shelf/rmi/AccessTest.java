@@ -23,6 +23,7 @@ import shelf.tls.CertificateAuthority;
 import shelf.tls.Identity;
 import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
+import shelf.util.RateLimitedLog;
 
 /** Who may call what, as the services ask {@link Access}; and how refusals are counted and logged. */
 class AccessTest {

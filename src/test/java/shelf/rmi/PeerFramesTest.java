@@ -32,6 +32,7 @@ import shelf.tls.CertificateAuthority;
 import shelf.tls.Identity;
 import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
+import shelf.util.RateLimitedLog;
 
 /**
  * A node's peer frames over a real accepted TLS connection ({@link AcceptedSocket}), without RMI: a batch and its reply,

@@ -29,6 +29,7 @@ import shelf.tls.CertificateAuthority;
 import shelf.tls.Identity;
 import shelf.tls.KeyMaterial;
 import shelf.tls.Role;
+import shelf.util.RateLimitedLog;
 
 /**
  * A node's server socket and a caller's TLS client socket, in one JVM on loopback, without RMI: who gets through the

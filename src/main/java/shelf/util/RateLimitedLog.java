@@ -1,21 +1,23 @@
-package shelf.rmi;
+package shelf.util;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * Warnings that a remote party can provoke at will (refused handshakes and calls), at most one line per key (a kind of
- * refusal and a remote address) per window; the next line after a quiet spell says how many were left out. Thread-safe.
+ * Warnings that a remote party can provoke at will (refused handshakes and calls, strangers on the client agent's port),
+ * at most one line per key (a kind of refusal and a remote address) per window; the next line after a quiet spell says
+ * how many were left out. Thread-safe.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     /** One minute. */
-    static final long WINDOW_NANOS = 60_000_000_000L;
+    public static final long WINDOW_NANOS = 60_000_000_000L;
     /** Keys kept at most; beyond, windows that ended are forgotten. */
     private static final int MAX_KEYS = 10_000;
 
-    private final Logger log;
+    private final Consumer<String> sink;
     private final long windowNanos;
     private final LongSupplier nanoTime;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
@@ -30,22 +32,28 @@ final class RateLimitedLog {
         }
     }
 
-    RateLimitedLog(Logger log) {
+    /** Lines at WARN on {@code log}. */
+    public RateLimitedLog(Logger log) {
         this(log, WINDOW_NANOS, System::nanoTime);
     }
 
-    RateLimitedLog(Logger log, long windowNanos, LongSupplier nanoTime) {
-        this.log = log;
+    public RateLimitedLog(Logger log, long windowNanos, LongSupplier nanoTime) {
+        this(line -> log.warn("{}", line), windowNanos, nanoTime);
+    }
+
+    /** Lines handed to {@code sink} (a log of its own, as the client agent's). */
+    public RateLimitedLog(Consumer<String> sink, long windowNanos, LongSupplier nanoTime) {
+        this.sink = sink;
         this.windowNanos = windowNanos;
         this.nanoTime = nanoTime;
     }
 
     /**
-     * Logs {@code line} at WARN unless a line of {@code key} was logged within the window.
+     * Writes {@code line} unless a line of {@code key} was written within the window.
      *
      * @return true when the line was logged
      */
-    boolean warn(String key, String line) {
+    public boolean warn(String key, String line) {
         long now = nanoTime.getAsLong();
         long[] leftOut = {-1};
         windows.compute(key, (k, w) -> {
@@ -59,7 +67,8 @@ final class RateLimitedLog {
         if (leftOut[0] < 0) {
             return false;
         }
-        log.warn("{}{}", line, leftOut[0] == 0 ? "" : " (" + leftOut[0] + " more like it were not logged in the minute before)");
+        sink.accept(leftOut[0] == 0 ? line : line + " (" + leftOut[0] + " more like it were not logged in the "
+                + (windowNanos == WINDOW_NANOS ? "minute" : windowNanos / 1_000_000 + " ms") + " before)");
         if (windows.size() > MAX_KEYS) {
             windows.values().removeIf(w -> now - w.started >= windowNanos);
         }
