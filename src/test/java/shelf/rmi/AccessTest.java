@@ -100,11 +100,11 @@ class AccessTest {
         for (int i = 0; i < 5; i++) {
             assertThrows(SecurityException.class, () -> access.require("AdminService.crash", Role.ADMIN));
         }
-        verify(log, times(1)).warn(anyString(), anyString(), anyString());
+        verify(log, times(1)).warn(anyString(), anyString());
         nanos += RateLimitedLog.WINDOW_NANOS;
         assertThrows(SecurityException.class, () -> access.require("AdminService.crash", Role.ADMIN));
-        verify(log).warn("{}{}", "node 1: refused AdminService.crash from client 'client' at 10.0.0.9: AdminService.crash takes"
-                + " admin certificates", " (4 more like it were not logged in the minute before)");
+        verify(log).warn("{}", "node 1: refused AdminService.crash from client 'client' at 10.0.0.9: AdminService.crash takes"
+                + " admin certificates (4 more like it were not logged in the minute before)");
         assertEquals(6L, access.counters().get("rejected.identity"));
         assertEquals(1L, access.counters().get("tls.enabled"));
         assertEquals(1L, access.counters().get("tls.certificate.expiring"), "20 days left");
