@@ -17,14 +17,25 @@ class EndHoldSimTest {
     private static final long AGREEMENT_MS = 3_000;
     private static final int SIZE = 3;
 
-    @ParameterizedTest(name = "seed {0}")
-    @Seeds(5)
-    void aRunningHoldEndedEarlyReleasesTheLockToTheNextInLine(long seed) {
+    private static SimCluster agreed(long seed) {
         SimCluster c = new SimCluster(seed, SIZE);
         c.startAll();
         assertTrue(c.sim.runUntil(c::agreed, AGREEMENT_MS), "seed " + seed + ": no agreement");
-        CompletableFuture<FencingToken> hold = c.hold(2, 600_000);
-        assertTrue(c.sim.runUntil(() -> c.status(2).heldToken() != null, AGREEMENT_MS), "seed " + seed + ": granted");
+        return c;
+    }
+
+    /** A ten-minute operator hold on {@code node}, once granted. */
+    private static CompletableFuture<FencingToken> granted(SimCluster c, int node, long seed) {
+        CompletableFuture<FencingToken> hold = c.hold(node, 600_000);
+        assertTrue(c.sim.runUntil(() -> c.status(node).heldToken() != null, AGREEMENT_MS), "seed " + seed + ": granted");
+        return hold;
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @Seeds(5)
+    void aRunningHoldEndedEarlyReleasesTheLockToTheNextInLine(long seed) {
+        SimCluster c = agreed(seed);
+        CompletableFuture<FencingToken> hold = granted(c, 2, seed);
         CompletableFuture<FencingToken> next = c.hold(1, 10);
         c.sim.runFor(500);
         assertTrue(!next.isDone(), "seed " + seed + ": node 1 waits behind node 2's hold");
@@ -38,11 +49,8 @@ class EndHoldSimTest {
     @ParameterizedTest(name = "seed {0}")
     @Seeds(5)
     void aQueuedHoldEndedBeforeItsGrantNeverTakesTheLock(long seed) {
-        SimCluster c = new SimCluster(seed, SIZE);
-        c.startAll();
-        assertTrue(c.sim.runUntil(c::agreed, AGREEMENT_MS), "seed " + seed + ": no agreement");
-        CompletableFuture<FencingToken> first = c.hold(2, 600_000);
-        assertTrue(c.sim.runUntil(() -> c.status(2).heldToken() != null, AGREEMENT_MS), "seed " + seed + ": granted");
+        SimCluster c = agreed(seed);
+        CompletableFuture<FencingToken> first = granted(c, 2, seed);
         CompletableFuture<FencingToken> queued = c.hold(1, 600_000);
         c.sim.runFor(300); // node 1's request is in the coordinator's queue
 
