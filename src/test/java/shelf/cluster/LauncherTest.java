@@ -2,8 +2,12 @@ package shelf.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +50,15 @@ class LauncherTest {
     }
 
     private int run(Map<String, String> env, String... args) throws Exception {
+        return runIn(null, env, args);
+    }
+
+    /** {@link #run} in folder {@code cwd} (null: this JVM's). */
+    private int runIn(Path cwd, Map<String, String> env, String... args) throws Exception {
         ProcessBuilder b = new ProcessBuilder();
+        if (cwd != null) {
+            b.directory(cwd.toFile());
+        }
         b.command().add(LAUNCHER.toString());
         b.command().addAll(List.of(args));
         b.environment().put("JAVA", java.toString());
@@ -144,6 +156,27 @@ class LauncherTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(143, p.exitValue());
         assertEquals(List.of("started", "stopped"), Files.readAllLines(calls));
+    }
+
+    @Test
+    void aStoppedClientAgentIsNotAskedSoTheCommandDoesNotWaitForIt() throws Exception {
+        Path resources = Files.createDirectories(dir.resolve("resources"));
+        Process stopped = new ProcessBuilder("sleep", "600").start();
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(stopped.pid())).start().waitFor());
+            // the agent's file as an agent writes it: its port, its proofs, its process (stopped, as by SIGSTOP)
+            String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip().replaceAll("[^A-Za-z0-9_.-]", "_");
+            Path agentFile = resources.resolve("client-agent." + host);
+            Files.writeString(agentFile, silent.getLocalPort() + " agent-proof launcher-proof " + stopped.pid() + "\n");
+            Files.setPosixFilePermissions(agentFile, PosixFilePermissions.fromString("rw-------"));
+
+            assertEquals(0, runIn(dir, Map.of("SHELF_AGENT", "on", "SHELF_CDS", "off"), "RmiClient", "-u", "alice", "list"));
+            assertEquals(1, calls().size(), "a JVM of its own ran the command");
+            silent.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, silent::accept, "the launcher asked a stopped agent and waited");
+        } finally {
+            stopped.destroyForcibly();
+        }
     }
 
     @Test
