@@ -48,14 +48,6 @@ public final class RmiServer implements AutoCloseable {
     private static final long EXPIRY_CHECK_HOURS = 6;
     /** How long the handshake a node makes with itself at start may take (it loads and warms the TLS code). */
     private static final int WARM_UP_TIMEOUT_MS = 10_000;
-    /**
-     * The warm-up stops after this long, this many handshakes, once one took less than {@link #WARM_UP_QUICK_NANOS}, or
-     * once one took three quarters of the one before or more: the JIT has done what it will do soon, and
-     * more handshakes would only take a core from the peers (a C1-only JVM plateaus at 20-30 ms, 40 handshakes were 1.2 s).
-     */
-    private static final long WARM_UP_BUDGET_MS = 1_500;
-    private static final int WARM_UP_HANDSHAKES = 40;
-    private static final long WARM_UP_QUICK_NANOS = 15_000_000;
     /** RMI's transport constants (sun.rmi.transport.TransportConstants): what a client sends first, and the answer. */
     private static final int JRMP_MAGIC = 0x4a524d49;
     private static final int JRMP_VERSION = 2;
@@ -160,42 +152,25 @@ public final class RmiServer implements AutoCloseable {
     }
 
     /**
-     * TLS handshakes with itself, before the node talks to anyone, until they are quick or no longer getting quicker
-     * ({@link #warmEnough}): the first handshakes in a JVM load classes and run the elliptic-curve arithmetic
-     * interpreted, on both ends, far slower than a peer's short read timeout allows (so a peer would take a starting
-     * node for a dead one). And a certificate that does not name the node's configured host, which every peer and
-     * client would refuse, is named in a warning now, not found later.
+     * One TLS handshake with itself, before the node talks to anyone: the JVM's first handshake loads the TLS classes
+     * and runs the elliptic-curve arithmetic interpreted on both ends (200-300 ms here), far slower than a peer's short
+     * read timeout allows (a peer would take a starting node for a dead one); after it the JIT has compiled what a
+     * handshake needs most, and a peer's first one takes tens of milliseconds. Further handshakes (up to 40 until one
+     * took under 15 ms, then up to three while they got quicker) gained a few milliseconds a peer for a core's time
+     * that the other starting nodes need: five nodes agreed 0.3 s later with three (BENCHMARKS.md). And a certificate
+     * that does not name the node's configured host, which every peer and client would refuse, is named in a warning
+     * now, not found later.
      */
     private static void warmUp(NodeAddress address, Access access) {
         long started = System.nanoTime();
-        long last = Long.MAX_VALUE;
-        int handshakes = 0;
         try {
-            long before;
-            do {
-                before = last;
-                long one = System.nanoTime();
-                handshakeWithItself(address, access);
-                last = System.nanoTime() - one;
-                handshakes++;
-            } while (!warmEnough(handshakes, last, before, System.nanoTime() - started));
-            log.info("{}: TLS ready ({}, valid until {}); {} handshakes with itself in {} ms, the last {} ms", access.me(),
-                    access.keys().identity(), access.keys().notAfter(), handshakes, (System.nanoTime() - started) / 1_000_000,
-                    last / 1_000_000);
+            handshakeWithItself(address, access);
+            log.info("{}: TLS ready ({}, valid until {}); a handshake with itself in {} ms", access.me(),
+                    access.keys().identity(), access.keys().notAfter(), (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
             log.warn("{}: a TLS handshake with itself at {} failed, so peers and clients will fail too: {}", access.me(),
                     address, AcceptedSocket.reason(e));
         }
-    }
-
-    /**
-     * Whether the warm-up stops after {@code handshakes} handshakes, the last taking {@code lastNanos}, the one before it
-     * {@code beforeNanos} ({@link Long#MAX_VALUE} after the first), {@code elapsedNanos} since it began.
-     */
-    static boolean warmEnough(int handshakes, long lastNanos, long beforeNanos, long elapsedNanos) {
-        return handshakes >= WARM_UP_HANDSHAKES || lastNanos < WARM_UP_QUICK_NANOS
-                || elapsedNanos >= TimeUnit.MILLISECONDS.toNanos(WARM_UP_BUDGET_MS)
-                || beforeNanos != Long.MAX_VALUE && lastNanos >= beforeNanos / 4 * 3;
     }
 
     private static void handshakeWithItself(NodeAddress address, Access access) throws IOException {
@@ -213,7 +188,6 @@ public final class RmiServer implements AutoCloseable {
             if (tls.getInputStream().read() != JRMP_PROTOCOL_ACK) {
                 throw new IOException("the node did not answer RMI's opening");
             }
-            tls.getSession().invalidate(); // the next one a full handshake, not a resumption: it warms the signatures
             tls.close();
         }
     }
