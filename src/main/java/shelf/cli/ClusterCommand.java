@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
 import shelf.cluster.ClusterLock;
 import shelf.cluster.ControlChannel;
 import shelf.cluster.LocalCluster;
+import shelf.cluster.LogAgreement;
 import shelf.config.ClusterConfig;
 import shelf.config.ConfigException;
 import shelf.config.NodeAddress;
@@ -134,7 +135,8 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         try {
-            int coordinator = nodes.awaitAgreement(ids, LocalCluster.AGREEMENT_TIMEOUT);
+            int coordinator = nodes.awaitAgreement(ids, LocalCluster.AGREEMENT_TIMEOUT,
+                    new LogAgreement(dir.resolve("logs"), logStart));
             System.out.printf(Locale.US, "%d nodes agree on coordinator node %d after %d ms.%n", ids.size(), coordinator,
                     (System.nanoTime() - started) / 1_000_000);
         } catch (LocalCluster.NodeEndedException e) {
